@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { compileValidator } from './compile-validator.ts';
+import { IntentEvent } from './intent-event.ts';
+
+const validator = compileValidator(IntentEvent);
+
+const good = {
+  eventId: 'evt_01JD3W5Q8E',
+  type: 'offer_check',
+  occurredAt: '2026-11-22T10:15:03.120Z',
+  campaign: 'cash-loan',
+  person: { phone: '+48 601 234 567', name: 'Jan Kowalski', locale: 'pl-PL', timeZone: 'Europe/Warsaw' },
+  consent: { phoneContact: true, capturedAt: '2026-11-22T10:14:58Z', source: 'offer-form-v3' },
+  offer: { product: 'cash_loan', amount: 20000, currency: 'PLN', termMonths: 36, eligibility: 'pre_approved' },
+  context: { pageUrl: 'https://bank.example/kredyt', visits: 3, secondsOnPage: 140, utmSource: 'google', abTest: 'b' },
+};
+
+describe('intake event validation', () => {
+  it('accepts the example event from the design', () => {
+    expect(validator.validate(good).ok).toBe(true);
+  });
+
+  it('names every bad field, each once, in the dotted form a client writes', () => {
+    const result = validator.validate({
+      ...good,
+      eventId: 'has spaces',
+      occurredAt: 'yesterday',
+      person: { name: 'Jan', phoen: '+48' },
+      offer: { ...good.offer, eligibility: 'maybe' },
+      extra: 1,
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const fields = Object.fromEntries(result.errors.map((error) => [error.field, error.detail]));
+    expect(fields).toEqual({
+      eventId: expect.stringContaining('pattern'),
+      occurredAt: expect.stringContaining('date-time'),
+      'person.phone': 'is required',
+      'person.phoen': 'is not a known field',
+      'offer.eligibility': 'must be one of: "pre_approved", "approved", "checked"',
+      extra: 'is not a known field',
+    });
+    expect(result.errors.find((error) => error.field === 'person.phone')?.pointer).toBe('/person/phone');
+  });
+
+  it('reports a missing consent block rather than assuming consent', () => {
+    const { consent: _consent, ...withoutConsent } = good;
+    const result = validator.validate(withoutConsent);
+    expect(result.ok ? [] : result.errors.map((error) => error.field)).toEqual(['consent']);
+  });
+});

@@ -1,0 +1,59 @@
+import type { TLocalizedValidationError } from 'typebox/error';
+import type { FieldError } from './problem.ts';
+
+const pointerToField = (pointer: string) =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+
+const join = (pointer: string, name: string) => `${pointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
+/**
+ * Turns schema errors into one entry per bad field, named as a client would write it
+ * (person.phone), with a sentence that says what is expected.
+ */
+export function toFieldErrors(errors: Iterable<TLocalizedValidationError>): FieldError[] {
+  const byPointer = new Map<string, FieldError>();
+  const allowed = new Map<string, unknown[]>();
+  const add = (pointer: string, detail: string) => {
+    if (!byPointer.has(pointer)) byPointer.set(pointer, { field: pointerToField(pointer), pointer, detail });
+  };
+  for (const error of errors) {
+    const params = error.params as Record<string, unknown>;
+    switch (error.keyword) {
+      case 'required':
+        for (const name of (params.requiredProperties as string[] | undefined) ?? []) {
+          add(join(error.instancePath, name), 'is required');
+        }
+        break;
+      case 'additionalProperties':
+        for (const name of (params.additionalProperties as string[] | undefined) ?? []) {
+          add(join(error.instancePath, name), 'is not a known field');
+        }
+        break;
+      case 'boolean':
+        // "schema is false" repeats an additionalProperties error reported on the parent.
+        break;
+      case 'enum':
+        add(error.instancePath, `must be one of: ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`);
+        break;
+      case 'const':
+        // A union of literals reports one const error per literal, then anyOf.
+        allowed.set(error.instancePath, [...(allowed.get(error.instancePath) ?? []), params.allowedValue]);
+        break;
+      case 'anyOf': {
+        const values = allowed.get(error.instancePath);
+        add(
+          error.instancePath,
+          values ? `must be one of: ${values.map((value) => JSON.stringify(value)).join(', ')}` : 'is not one of the allowed forms',
+        );
+        break;
+      }
+      default:
+        add(error.instancePath, error.message);
+    }
+  }
+  return [...byPointer.values()];
+}

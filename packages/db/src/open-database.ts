@@ -1,0 +1,87 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { migrate } from './migrate.ts';
+import { type Sql, sqlOnPGlite, sqlOnPool } from './sql.ts';
+
+export type DatabaseOptions =
+  | {
+      /** PostgreSQL connection string (postgres://user@host:port/db). */
+      url: string;
+      /** Connections in the pool. */
+      poolSize?: number;
+      /** How long to wait for a connection before failing (the API then answers 503). */
+      connectTimeoutMs?: number;
+    }
+  | {
+      /** A folder for the embedded database; `memory` keeps it in memory only (tests). */
+      dataDir: string | 'memory';
+    };
+
+export interface Database {
+  readonly kind: 'postgres' | 'pglite';
+  /** Typed access for ordinary reads and writes. */
+  readonly prisma: PrismaClient;
+  /** Set-based SQL for hot paths; shares the same connections as `prisma`. */
+  readonly sql: Sql;
+  /** How many transactions can usefully run at once (the embedded database runs one). */
+  readonly maxConcurrency: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, applies pending migrations, and returns a Prisma client and a SQL handle on
+ * the same connections. PostgreSQL when a URL is given, else the embedded PGlite.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const database = 'url' in options ? openPostgres(options) : await openPGlite(options.dataDir);
+  try {
+    await migrate(database.sql);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+function openPostgres(options: { url: string; poolSize?: number; connectTimeoutMs?: number }): Database {
+  const poolSize = options.poolSize ?? 10;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle connection that the server closes must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: 'postgres',
+    prisma,
+    sql: sqlOnPool(pool),
+    maxConcurrency: Math.max(1, poolSize - 2),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPGlite(dataDir: string): Promise<Database> {
+  if (dataDir !== 'memory') await mkdir(dataDir, { recursive: true });
+  const db = dataDir === 'memory' ? await PGlite.create() : await PGlite.create(dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    kind: 'pglite',
+    prisma,
+    sql: sqlOnPGlite(db),
+    maxConcurrency: 1,
+    async close() {
+      await prisma.$disconnect();
+      if (!db.closed) await db.close();
+    },
+  };
+}
