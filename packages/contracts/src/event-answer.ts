@@ -12,6 +12,5 @@ export const EventAnswer = Type.Object(
     leadId: Type.String({ format: 'uuid' }),
     status: EventStatus,
   },
-  { $id: 'EventAnswer' },
 );
 export type EventAnswer = Static<typeof EventAnswer>;

@@ -9,7 +9,7 @@ export const EventBatchRequest = Type.Object(
   {
     events: Type.Array(Type.Unknown({ description: 'An IntentEvent' }), { minItems: 1, maxItems: MAX_BATCH_EVENTS }),
   },
-  { additionalProperties: false, $id: 'EventBatchRequest' },
+  { additionalProperties: false },
 );
 export type EventBatchRequest = Static<typeof EventBatchRequest>;
 
@@ -29,6 +29,5 @@ export const EventBatchResponse = Type.Object(
     rejected: Type.Integer({ description: 'Items answered 400 or 409.' }),
     results: Type.Array(EventBatchItemResult),
   },
-  { $id: 'EventBatchResponse' },
 );
 export type EventBatchResponse = Static<typeof EventBatchResponse>;

@@ -66,6 +66,6 @@ export const IntentEvent = Type.Object(
     offer: Type.Optional(Offer),
     context: Type.Optional(IntentContext),
   },
-  { additionalProperties: false, $id: 'IntentEvent' },
+  { additionalProperties: false },
 );
 export type IntentEvent = Static<typeof IntentEvent>;

@@ -32,6 +32,5 @@ export const LeadView = Type.Object(
     ),
     history: Type.Array(Type.Object({ at: Type.String({ format: 'date-time' }), type: Type.String(), detail: Type.Unknown() })),
   },
-  { $id: 'LeadView' },
 );
 export type LeadView = Static<typeof LeadView>;

@@ -17,7 +17,6 @@ export const Problem = Type.Object(
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(FieldError)),
   },
-  { $id: 'Problem' },
 );
 export type Problem = Static<typeof Problem>;
 

@@ -1,0 +1,1 @@
+export { createLogger, type Logger, type LoggerOptions, maskPhone } from './create-logger.ts';

@@ -1,0 +1,6 @@
+export { createCampaign, DEFAULT_CALLING_WINDOWS, type NewCampaign } from './create-campaign.ts';
+export { createTenant, type NewTenant } from './create-tenant.ts';
+export { type ActiveApiKey, findApiKey } from './find-api-key.ts';
+export { generateSecret, issueApiKey } from './issue-api-key.ts';
+export { rotateApiKey } from './rotate-api-key.ts';
+export { createSecretBox, type SecretBox } from './secret-box.ts';

@@ -1,0 +1,106 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { compileValidator } from '@pronto/contracts';
+import type { Database } from '@pronto/db';
+import type { SecretBox } from '@pronto/tenancy';
+import type { Logger } from '@pronto/telemetry';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySchemaCompiler } from 'fastify';
+import type { TSchema } from 'typebox';
+import { createApiKeyDirectory } from './api-key-directory.ts';
+import { createAuthenticate } from './authenticate.ts';
+import { createCampaignDirectory } from './campaign-directory.ts';
+import { problemErrorHandler } from './error-handler.ts';
+import { createEventWriter } from './event-writer.ts';
+import { ProblemError } from './problems.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+import { getLeadRoute } from './routes/get-lead.ts';
+import { healthRoute } from './routes/health.ts';
+import { postEventRoute } from './routes/post-event.ts';
+import { postEventBatchRoute } from './routes/post-event-batch.ts';
+import { problemPagesRoute } from './routes/problem-pages.ts';
+
+/** One event may be at most this large (DESIGN: 413 over 256 KB). */
+export const EVENT_BODY_LIMIT = 256 * 1024;
+
+export interface IngestDeps {
+  db: Database;
+  secretBox: SecretBox;
+  logger: Logger;
+  /** The clock; tests move it. */
+  now?: () => Date;
+  /** Events per transaction, and transactions in flight (defaults suit the database kind). */
+  writer?: { maxBatch?: number; maxConcurrency?: number };
+}
+
+const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
+  const validator = compileValidator(schema);
+  return (data) => {
+    const result = validator.validate(data);
+    if (result.ok) return { value: result.value };
+    return { error: new ProblemError('validation-error', `The ${httpPart ?? 'request'} has invalid fields`, result.errors) };
+  };
+};
+
+/** Builds the intake API; it never listens (main.ts does), so tests drive it with inject(). */
+export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
+  const now = deps.now ?? (() => new Date());
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    // Batches are larger than one event; their own route limit applies (see post-event-batch).
+    bodyLimit: EVENT_BODY_LIMIT,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(problemErrorHandler);
+  app.setNotFoundHandler((request) => {
+    throw new ProblemError('not-found', `No route ${request.method} ${request.url}`);
+  });
+  // Keep the bytes: the signature covers them exactly, and JSON is parsed only after it checks out.
+  // Every other content type is refused with 415 (fastify's own text/plain parser is removed).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.decorateRequest('tenantId', '');
+  app.decorateRequest('rawBody', null as unknown as Buffer);
+
+  const writer = createEventWriter({ db: deps.db, now, logger: deps.logger, ...deps.writer });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  // Events already taken are committed and answered before the database goes away.
+  app.addHook('onClose', async () => writer.close());
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Pronto intake API',
+        version: '1',
+        description:
+          'Send web-intent events; Pronto calls the person within the SLA. Requests are signed: Pronto-Signature: v1=<hex HMAC-SHA256(secret, timestamp + "\\n" + METHOD + "\\n" + path-with-query + "\\n" + raw body)>, with Pronto-Key-Id and Pronto-Timestamp (unix seconds, within 300 s).',
+      },
+      components: {
+        securitySchemes: {
+          signature: { type: 'apiKey', in: 'header', name: 'Pronto-Signature', description: 'With Pronto-Key-Id and Pronto-Timestamp; see above.' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoute, { db: deps.db, isClosing: () => closing });
+  await app.register(problemPagesRoute);
+  await app.register(async (signed) => {
+    const keys = createApiKeyDirectory(deps.db.prisma, deps.secretBox, now);
+    signed.addHook('preValidation', createAuthenticate({ keys, limiter: createRateLimiter(() => now().getTime()), now }));
+    const campaigns = createCampaignDirectory(deps.db.prisma, () => now().getTime());
+    await signed.register(postEventRoute, { writer, campaigns });
+    await signed.register(postEventBatchRoute, { writer, campaigns });
+    await signed.register(getLeadRoute, { prisma: deps.db.prisma, now });
+  });
+  return app;
+}

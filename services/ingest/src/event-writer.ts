@@ -1,0 +1,102 @@
+import { type Database, isDatabaseUnavailable } from '@pronto/db';
+import type { Logger } from '@pronto/telemetry';
+import type { PreparedEvent, WriteOutcome } from './prepared-event.ts';
+import { ProblemError } from './problems.ts';
+import { writeEventBatch } from './write-event-batch.ts';
+
+interface Pending {
+  event: PreparedEvent;
+  resolve: (outcome: WriteOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface EventWriterOptions {
+  db: Database;
+  now: () => Date;
+  logger: Logger;
+  /** Most events in one transaction. */
+  maxBatch?: number;
+  /** Transactions in flight at once; defaults to what the database can run in parallel. */
+  maxConcurrency?: number;
+}
+
+export interface EventWriter {
+  /** Resolves once the events are committed (or found already stored); never before. */
+  write(events: readonly PreparedEvent[]): Promise<WriteOutcome[]>;
+  /** Stops taking events and waits for those already taken to be committed. */
+  close(): Promise<void>;
+}
+
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failure
+
+/**
+ * Group commit: events that arrive while a transaction is in flight wait and go together in the
+ * next one. Under load one commit (one WAL flush) carries many events, which is how intake keeps
+ * up with the database's own single-row insert rate while answering 202 only after the commit;
+ * at low load a lone event goes at once, with no timer adding latency.
+ */
+export function createEventWriter(options: EventWriterOptions): EventWriter {
+  const maxBatch = options.maxBatch ?? 500;
+  const maxConcurrency = options.maxConcurrency ?? options.db.maxConcurrency;
+  const queue: Pending[] = [];
+  let inFlight = 0;
+  let closing = false;
+  let drained: (() => void) | undefined;
+
+  function pump() {
+    while (inFlight < maxConcurrency && queue.length > 0) {
+      const group = queue.splice(0, maxBatch);
+      inFlight += 1;
+      void commit(group).finally(() => {
+        inFlight -= 1;
+        pump();
+        if (closing && inFlight === 0 && queue.length === 0) drained?.();
+      });
+    }
+  }
+
+  async function commit(group: Pending[]): Promise<void> {
+    try {
+      const outcomes = await transactWithRetry(group.map((p) => p.event));
+      group.forEach((pending, index) => pending.resolve(outcomes[index] as WriteOutcome));
+    } catch (error) {
+      if (group.length > 1 && !isDatabaseUnavailable(error)) {
+        // One bad event must not refuse its neighbours: try each alone to find it.
+        options.logger.warn({ err: error, events: group.length }, 'batch failed; retrying its events one by one');
+        for (const pending of group) await commit([pending]);
+        return;
+      }
+      if (!isDatabaseUnavailable(error)) {
+        options.logger.error({ err: error, eventId: group[0]?.event.eventId }, 'event could not be stored');
+      }
+      for (const pending of group) pending.reject(error);
+    }
+  }
+
+  async function transactWithRetry(events: PreparedEvent[]): Promise<WriteOutcome[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await options.db.sql.transaction((tx) => writeEventBatch(tx, events, options.now()));
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= 3 || !code || !RETRYABLE.has(code)) throw error;
+      }
+    }
+  }
+
+  return {
+    write(events) {
+      if (closing) return Promise.reject(new ProblemError('service-unavailable', 'Pronto is shutting down', undefined, { 'retry-after': '5' }));
+      const promises = events.map((event) => new Promise<WriteOutcome>((resolve, reject) => queue.push({ event, resolve, reject })));
+      pump();
+      return Promise.all(promises);
+    },
+    close() {
+      closing = true;
+      if (inFlight === 0 && queue.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        drained = resolve;
+      });
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { EventBatchRequest, EventBatchResponse, type EventBatchItemResult, Problem } from '@pronto/contracts';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { prepareEvent } from '../prepare-event.ts';
+import type { PreparedEvent } from '../prepared-event.ts';
+import { problemBody } from '../problems.ts';
+import type { EventRouteDeps } from './post-event.ts';
+
+/** A batch may carry up to 500 events of up to 256 KB each in principle; 8 MB keeps memory bounded. */
+export const BATCH_BODY_LIMIT = 8 * 1024 * 1024;
+
+export const postEventBatchRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, deps) => {
+  app.post(
+    // "::" is find-my-way's escape for a literal ":" in a path.
+    '/v1/events::batch',
+    {
+      bodyLimit: BATCH_BODY_LIMIT,
+      schema: {
+        summary: 'Send up to 500 intent events',
+        description:
+          'Each item is checked and stored on its own terms and gets the answer a single POST /v1/events would have given (202, 200, 400 or 409). The answer comes after every stored item is committed.',
+        tags: ['intake'],
+        security: [{ signature: [] }],
+        body: EventBatchRequest,
+        response: { 200: EventBatchResponse, 400: Problem, 401: Problem, 413: Problem, 415: Problem, 429: Problem, 503: Problem },
+      },
+    },
+    async (request) => {
+      const items = request.body.events;
+      const results: EventBatchItemResult[] = new Array(items.length);
+      const toWrite: { index: number; event: PreparedEvent }[] = [];
+      await Promise.all(
+        items.map(async (item, index) => {
+          const prepared = await prepareEvent(item, JSON.stringify(item), request.tenantId, deps.campaigns);
+          if (prepared.ok) toWrite.push({ index, event: prepared.event });
+          else
+            results[index] = {
+              index,
+              eventId: eventIdOf(item),
+              status: 400,
+              problem: problemBody('validation-error', `Event ${index} has invalid fields`, prepared.errors),
+            };
+        }),
+      );
+      const outcomes = await deps.writer.write(toWrite.map((entry) => entry.event));
+      outcomes.forEach((outcome, position) => {
+        const { index, event } = toWrite[position] as { index: number; event: PreparedEvent };
+        results[index] =
+          outcome.kind === 'conflict'
+            ? {
+                index,
+                eventId: event.eventId,
+                status: 409,
+                problem: problemBody('event-id-conflict', `eventId "${event.eventId}" was already used with a different body`),
+              }
+            : {
+                index,
+                eventId: event.eventId,
+                status: outcome.kind === 'accepted' ? 202 : 200,
+                leadId: outcome.answer.leadId,
+                result: outcome.answer.status,
+              };
+      });
+      const accepted = results.filter((result) => result.status < 300).length;
+      return { accepted, rejected: results.length - accepted, results };
+    },
+  );
+};
+
+function eventIdOf(item: unknown): string | null {
+  const id = (item as { eventId?: unknown } | null)?.eventId;
+  return typeof id === 'string' ? id : null;
+}

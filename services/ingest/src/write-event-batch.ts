@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import type { EventAnswer, EventStatus, IntentReceivedV1 } from '@pronto/contracts';
+import type { SqlQueryable } from '@pronto/db';
+import type { PreparedEvent, WriteOutcome } from './prepared-event.ts';
+
+const eventKey = (event: PreparedEvent) => `${event.tenantId}\u0000${event.eventId}`;
+const personKey = (event: PreparedEvent) => `${event.tenantId}\u0000${event.campaignId}\u0000${event.phoneE164}`;
+
+/**
+ * Stores a group of events in one transaction with a fixed number of set-based statements, however
+ * many events there are: the events (idempotent on tenant + eventId), their leads (a repeat intent
+ * merges into the person's open lead), the lead history, and one outbox message per new event.
+ * Rows are inserted in key order so that concurrent batches lock in the same order and cannot deadlock.
+ */
+export async function writeEventBatch(tx: SqlQueryable, events: readonly PreparedEvent[], now: Date): Promise<WriteOutcome[]> {
+  const outcomes = new Array<WriteOutcome | undefined>(events.length);
+  const firstByKey = new Map<string, number>();
+  const firsts: number[] = [];
+  events.forEach((event, index) => {
+    if (!firstByKey.has(eventKey(event))) {
+      firstByKey.set(eventKey(event), index);
+      firsts.push(index);
+    }
+  });
+
+  const rowIds = firsts.map(() => randomUUID());
+  const inserted = await tx.query<{ id: string }>(
+    `INSERT INTO intent_event (id, tenant_id, event_id, campaign_id, type, body_sha256, raw_body, occurred_at, received_at)
+     SELECT e.id, e.tenant_id, e.event_id, e.campaign_id, e.type, e.body_sha256, e.raw_body, e.occurred_at, $9
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+         AS e(id, tenant_id, event_id, campaign_id, type, body_sha256, raw_body, occurred_at)
+      ORDER BY e.tenant_id, e.event_id
+     ON CONFLICT (tenant_id, event_id) DO NOTHING
+     RETURNING id`,
+    [
+      rowIds,
+      firsts.map((i) => events[i]?.tenantId),
+      firsts.map((i) => events[i]?.eventId),
+      firsts.map((i) => events[i]?.campaignId),
+      firsts.map((i) => events[i]?.type),
+      firsts.map((i) => events[i]?.bodyHash),
+      firsts.map((i) => events[i]?.rawBody),
+      firsts.map((i) => events[i]?.occurredAt),
+      now.toISOString(),
+    ],
+  );
+  const insertedIds = new Set(inserted.map((row) => row.id));
+  const fresh: { index: number; rowId: string }[] = [];
+  const stored: number[] = [];
+  firsts.forEach((index, position) => {
+    const rowId = rowIds[position] as string;
+    if (insertedIds.has(rowId)) fresh.push({ index, rowId });
+    else stored.push(index);
+  });
+
+  // Events stored earlier (or by a concurrent batch that committed first): answer as the first time.
+  if (stored.length > 0) {
+    const rows = await tx.query<{ tenant_id: string; event_id: string; body_sha256: string; lead_id: string; result_status: EventStatus }>(
+      `SELECT e.tenant_id, e.event_id, e.body_sha256, e.lead_id, e.result_status
+         FROM intent_event e
+         JOIN unnest($1::uuid[], $2::text[]) AS k(tenant_id, event_id) USING (tenant_id, event_id)`,
+      [stored.map((i) => events[i]?.tenantId), stored.map((i) => events[i]?.eventId)],
+    );
+    const byKey = new Map(rows.map((row) => [`${row.tenant_id}\u0000${row.event_id}`, row]));
+    for (const index of stored) {
+      const event = events[index] as PreparedEvent;
+      const row = byKey.get(eventKey(event));
+      outcomes[index] =
+        row && row.body_sha256 === event.bodyHash
+          ? { kind: 'replayed', answer: { eventId: event.eventId, leadId: row.lead_id, status: row.result_status } }
+          : { kind: 'conflict', eventId: event.eventId };
+    }
+  }
+
+  const answers = await createOrMergeLeads(tx, events, fresh, now);
+  fresh.forEach(({ index }, position) => {
+    outcomes[index] = { kind: 'accepted', answer: answers[position] as EventAnswer };
+  });
+
+  if (fresh.length > 0) {
+    await tx.query(
+      `UPDATE intent_event e SET lead_id = u.lead_id, result_status = u.status
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS u(id, lead_id, status)
+        WHERE e.id = u.id`,
+      [fresh.map((f) => f.rowId), answers.map((a) => a.leadId), answers.map((a) => a.status)],
+    );
+    await tx.query(
+      `INSERT INTO lead_history (lead_id, at, type, detail)
+       SELECT h.lead_id, $1, h.type, h.detail::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[]) AS h(lead_id, type, detail)`,
+      [
+        now.toISOString(),
+        answers.map((a) => a.leadId),
+        answers.map((a) => (a.status === 'accepted' ? 'received' : a.status)),
+        fresh.map(({ index, rowId }) => {
+          const event = events[index] as PreparedEvent;
+          return JSON.stringify({ eventId: event.eventId, intentEventId: rowId, type: event.type, ...(event.suppression ? { reason: event.suppression } : {}) });
+        }),
+      ],
+    );
+    const messages = fresh.map(({ index, rowId }, position) => {
+      const event = events[index] as PreparedEvent;
+      const answer = answers[position] as EventAnswer;
+      const message: IntentReceivedV1 = {
+        type: 'intent.received',
+        version: 1,
+        id: randomUUID(),
+        occurredAt: now.toISOString(),
+        key: `${event.tenantId}:${event.campaignId}`,
+        payload: {
+          tenantId: event.tenantId,
+          campaignId: event.campaignId,
+          leadId: answer.leadId,
+          intentEventId: rowId,
+          status: answer.status,
+          phoneE164: event.phoneE164,
+          receivedAt: now.toISOString(),
+          event: event.event,
+        },
+      };
+      return message;
+    });
+    await tx.query(
+      `INSERT INTO outbox (topic, key, message, created_at)
+       SELECT 'intents', m.key, m.message::jsonb, $1 FROM unnest($2::text[], $3::text[]) AS m(key, message)`,
+      [now.toISOString(), messages.map((m) => m.key), messages.map((m) => JSON.stringify(m))],
+    );
+  }
+
+  // Repeats of an eventId inside this very group get the answer of its first occurrence.
+  events.forEach((event, index) => {
+    if (outcomes[index]) return;
+    const first = outcomes[firstByKey.get(eventKey(event)) as number] as WriteOutcome;
+    const firstEvent = events[firstByKey.get(eventKey(event)) as number] as PreparedEvent;
+    outcomes[index] =
+      first.kind !== 'conflict' && firstEvent.bodyHash === event.bodyHash
+        ? { kind: 'replayed', answer: first.answer }
+        : { kind: 'conflict', eventId: event.eventId };
+  });
+  return outcomes as WriteOutcome[];
+}
+
+/** Opens a lead per new person, merges repeats into the open one, and keeps suppressed events apart. */
+async function createOrMergeLeads(
+  tx: SqlQueryable,
+  events: readonly PreparedEvent[],
+  fresh: readonly { index: number }[],
+  now: Date,
+): Promise<EventAnswer[]> {
+  const answers: EventAnswer[] = new Array(fresh.length);
+  const at = now.toISOString();
+
+  const suppressed = fresh.map((f, position) => ({ event: events[f.index] as PreparedEvent, position })).filter((x) => x.event.suppression);
+  if (suppressed.length > 0) {
+    const ids = suppressed.map(() => randomUUID());
+    await tx.query(
+      `INSERT INTO lead (id, tenant_id, campaign_id, phone_e164, name, time_zone, status, suppression_reason,
+                         received_at, last_intent_at, closed_at, updated_at)
+       SELECT l.id, l.tenant_id, l.campaign_id, l.phone, l.name, l.time_zone, 'suppressed', l.reason, $7, $7, $7, $7
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $8::text[])
+           AS l(id, tenant_id, campaign_id, phone, name, time_zone, reason)`,
+      [
+        ids,
+        suppressed.map((s) => s.event.tenantId),
+        suppressed.map((s) => s.event.campaignId),
+        suppressed.map((s) => s.event.phoneE164),
+        suppressed.map((s) => s.event.name),
+        suppressed.map((s) => s.event.timeZone),
+        at,
+        suppressed.map((s) => s.event.suppression),
+      ],
+    );
+    suppressed.forEach((s, i) => {
+      answers[s.position] = { eventId: s.event.eventId, leadId: ids[i] as string, status: 'suppressed' };
+    });
+  }
+
+  // One row per person: ON CONFLICT DO UPDATE may touch a row only once per statement.
+  const people = new Map<string, { event: PreparedEvent; positions: number[]; id: string }>();
+  fresh.forEach((f, position) => {
+    const event = events[f.index] as PreparedEvent;
+    if (event.suppression) return;
+    const person = people.get(personKey(event));
+    if (person) person.positions.push(position);
+    else people.set(personKey(event), { event, positions: [position], id: randomUUID() });
+  });
+  if (people.size === 0) return answers;
+
+  const groups = [...people.values()];
+  const rows = await tx.query<{ id: string; tenant_id: string; campaign_id: string; phone_e164: string; inserted: boolean }>(
+    `INSERT INTO lead (id, tenant_id, campaign_id, phone_e164, name, time_zone, status, intent_count,
+                       received_at, last_intent_at, updated_at)
+     SELECT l.id, l.tenant_id, l.campaign_id, l.phone, l.name, l.time_zone, 'received', l.intents, $8, $8, $8
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[])
+         AS l(id, tenant_id, campaign_id, phone, name, time_zone, intents)
+      ORDER BY l.tenant_id, l.campaign_id, l.phone
+     ON CONFLICT (tenant_id, campaign_id, phone_e164) WHERE closed_at IS NULL
+     DO UPDATE SET intent_count = lead.intent_count + EXCLUDED.intent_count,
+                   last_intent_at = EXCLUDED.last_intent_at,
+                   name = COALESCE(lead.name, EXCLUDED.name),
+                   time_zone = COALESCE(lead.time_zone, EXCLUDED.time_zone),
+                   version = lead.version + 1,
+                   updated_at = EXCLUDED.updated_at
+     RETURNING id, tenant_id, campaign_id, phone_e164, (xmax = 0) AS inserted`,
+    [
+      groups.map((g) => g.id),
+      groups.map((g) => g.event.tenantId),
+      groups.map((g) => g.event.campaignId),
+      groups.map((g) => g.event.phoneE164),
+      groups.map((g) => g.event.name),
+      groups.map((g) => g.event.timeZone),
+      groups.map((g) => g.positions.length),
+      at,
+    ],
+  );
+  const byPerson = new Map(rows.map((row) => [`${row.tenant_id}\u0000${row.campaign_id}\u0000${row.phone_e164}`, row]));
+  for (const group of groups) {
+    const row = byPerson.get(personKey(group.event));
+    if (!row) throw new Error('lead upsert returned no row for a person in the batch');
+    group.positions.forEach((position, i) => {
+      const event = events[(fresh[position] as { index: number }).index] as PreparedEvent;
+      answers[position] = { eventId: event.eventId, leadId: row.id, status: row.inserted && i === 0 ? 'accepted' : 'merged' };
+    });
+  }
+  return answers;
+}
