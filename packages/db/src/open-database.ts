@@ -65,7 +65,7 @@ function openPostgres(options: { url: string; poolSize?: number; connectTimeoutM
     maxConcurrency: Math.max(1, poolSize - 2),
     async close() {
       await prisma.$disconnect();
-      await pool.end();
+      if (!pool.ended) await pool.end();
     },
   };
 }

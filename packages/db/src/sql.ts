@@ -29,6 +29,11 @@ export function sqlOnPool(pool: pg.Pool): Sql {
     async transaction(work) {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A checked-out client that loses its connection emits 'error'; the failing query reports it.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const tx: SqlQueryable = {
@@ -47,6 +52,7 @@ export function sqlOnPool(pool: pg.Pool): Sql {
         });
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },

@@ -5,7 +5,7 @@ import { compileValidator } from '@pronto/contracts';
 import type { Database } from '@pronto/db';
 import type { SecretBox } from '@pronto/tenancy';
 import type { Logger } from '@pronto/telemetry';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySchemaCompiler } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySchemaCompiler, LogController } from 'fastify';
 import type { TSchema } from 'typebox';
 import { createApiKeyDirectory } from './api-key-directory.ts';
 import { createAuthenticate } from './authenticate.ts';
@@ -47,7 +47,8 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One log line per request would dominate the logs at intake rates; events log their lead id instead.
+    logController: new LogController({ disableRequestLogging: true }),
     // Batches are larger than one event; their own route limit applies (see post-event-batch).
     bodyLimit: EVENT_BODY_LIMIT,
     return503OnClosing: true,

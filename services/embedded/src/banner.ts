@@ -1,0 +1,30 @@
+/** What a newcomer needs after `npm start`: where things are and how to send a first event. */
+export function banner(input: { url: string; database: string; demo?: { keyId: string; secret: string } }): string {
+  const lines = [
+    '',
+    '  Pronto is running (embedded mode)',
+    '',
+    `  API docs        ${input.url}/docs`,
+    `  Health          ${input.url}/healthz`,
+    `  Database        ${input.database}`,
+  ];
+  if (input.demo) {
+    lines.push(
+      '',
+      `  Demo API key    ${input.demo.keyId}`,
+      `  Demo secret     ${input.demo.secret}`,
+      '',
+      '  Send a signed test event:',
+      '    npm run send-event -- --phone "+48 601 234 567"',
+      '',
+      '  Or by hand (openssl + curl):',
+      `    BODY='{"eventId":"evt_'"$(date +%s)"'","type":"offer_check","occurredAt":"'"$(date -u +%FT%TZ)"'","campaign":"cash-loan","person":{"phone":"+48 601 234 567"},"consent":{"phoneContact":true}}'`,
+      '    TS=$(date +%s)',
+      `    SIG=$(printf '%s\\n%s\\n%s\\n%s' "$TS" POST /v1/events "$BODY" | openssl dgst -sha256 -hmac "${input.demo.secret}" -r | cut -d' ' -f1)`,
+      `    curl -sS ${input.url}/v1/events -H 'content-type: application/json' \\`,
+      `      -H 'Pronto-Key-Id: ${input.demo.keyId}' -H "Pronto-Timestamp: $TS" -H "Pronto-Signature: v1=$SIG" -d "$BODY"`,
+    );
+  }
+  lines.push('');
+  return lines.join('\n');
+}

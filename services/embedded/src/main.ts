@@ -1,0 +1,67 @@
+// `npm start`: every service in one process, on the embedded database unless DATABASE_URL is set.
+import { join, resolve } from 'node:path';
+import { ConfigError } from '@pronto/config';
+import { openDatabase } from '@pronto/db';
+import { buildApp } from '@pronto/ingest';
+import { createSecretBox } from '@pronto/tenancy';
+import { createLogger } from '@pronto/telemetry';
+import { banner } from './banner.ts';
+import { loadEmbeddedConfig } from './config.ts';
+import { loadOrCreateMasterKey, lockDataFolder } from './data-folder.ts';
+import { seedDemo } from './seed-demo.ts';
+
+let config: ReturnType<typeof loadEmbeddedConfig>;
+try {
+  config = loadEmbeddedConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`pronto: ${error.message}\n`);
+  process.exit(1);
+}
+
+const logger = createLogger({ name: 'pronto', level: config.LOG_LEVEL });
+const dataDir = resolve(config.PRONTO_DATA_DIR);
+let unlock: (() => Promise<void>) | undefined;
+try {
+  unlock = await lockDataFolder(dataDir);
+} catch (error) {
+  process.stderr.write(`pronto: ${(error as Error).message}\n`);
+  process.exit(1);
+}
+
+const db = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: join(dataDir, 'db') });
+const secretBox = createSecretBox(await loadOrCreateMasterKey(dataDir, config.PRONTO_MASTER_KEY));
+const demo =
+  config.PRONTO_DEMO === '1'
+    ? await seedDemo(db.prisma, secretBox, { dataDir, ...(config.PRONTO_DEMO_SECRET ? { secret: config.PRONTO_DEMO_SECRET } : {}) })
+    : undefined;
+
+const app = await buildApp({ db, secretBox, logger });
+const address = await app.listen({ port: config.PORT, host: config.HOST });
+const url = address.replace('[::1]', 'localhost');
+logger.info({ url, database: db.kind, dataDir }, 'listening');
+process.stdout.write(
+  `${banner({ url, database: config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${join(dataDir, 'db')}`, ...(demo ? { demo } : {}) })}\n`,
+);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  const force = setTimeout(() => {
+    logger.error('shutdown took over 15 s; exiting');
+    process.exit(1);
+  }, 15_000);
+  force.unref();
+  // 1. Stop taking requests; those in flight are committed and answered (the intake drains its writer).
+  await app.close();
+  // 2. Only then close the database, so no accepted event is cut off mid-commit.
+  await db.close();
+  // 3. Free the data folder for the next start.
+  await unlock?.();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
