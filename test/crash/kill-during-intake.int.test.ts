@@ -1,0 +1,122 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Database, openDatabase } from '@pronto/db';
+import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
+import { describe, expect, it } from 'vitest';
+import { startPronto } from '../support/pronto-process.ts';
+import { signedFetch } from '../support/signed-fetch.ts';
+
+const EVENTS = 2_000;
+const SENDERS = 20;
+const ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 10);
+const key = { keyId: 'demo-key', secret: 'crash-test-secret-0123456789' };
+const onPostgres = Boolean(process.env.DATABASE_URL);
+
+function event(i: number, round: number) {
+  return {
+    eventId: `crash-${round}-${i}`,
+    type: 'offer_check',
+    occurredAt: new Date(Date.UTC(2026, 10, 23, 9, 0, 0) + i).toISOString(),
+    campaign: 'cash-loan',
+    person: { phone: `+48 6${String(i).padStart(8, '0')}`, locale: 'pl-PL' },
+    consent: { phoneContact: true },
+    offer: { product: 'cash_loan', amount: 1000 + i, currency: 'PLN' },
+  };
+}
+
+type Answer = { status: number; leadId?: string };
+
+/** Sends events[from..] from SENDERS concurrent loops; calls onAccepted after every 2xx. */
+async function sendAll(url: string, round: number, indexes: number[], answers: Map<number, Answer>, onAnswer?: (n: number) => void) {
+  let next = 0;
+  let answered = 0;
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (next < indexes.length) {
+        const i = indexes[next++] as number;
+        try {
+          const response = await signedFetch(url, key, 'POST', '/v1/events', event(i, round));
+          answers.set(i, { status: response.status, leadId: (response.json as { leadId?: string }).leadId });
+          answered += 1;
+          onAnswer?.(answered);
+        } catch {
+          // The process died under this request: its fate is unknown to the client, as in real life.
+        }
+      }
+    }),
+  );
+}
+
+async function storedCounts(db: Database, round: number) {
+  const [row] = await db.sql.query<{ events: number; distinct_ids: number; leads: number; outbox: number; with_lead: number }>(
+    `SELECT (SELECT count(*)::int FROM intent_event WHERE event_id LIKE $1) AS events,
+            (SELECT count(DISTINCT event_id)::int FROM intent_event WHERE event_id LIKE $1) AS distinct_ids,
+            (SELECT count(*)::int FROM intent_event WHERE event_id LIKE $1 AND lead_id IS NOT NULL) AS with_lead,
+            (SELECT count(*)::int FROM lead l JOIN intent_event e ON e.lead_id = l.id WHERE e.event_id LIKE $1) AS leads,
+            (SELECT count(*)::int FROM outbox WHERE message->'payload'->'event'->>'eventId' LIKE $1) AS outbox`,
+    [`crash-${round}-%`],
+  );
+  return row;
+}
+
+describe(`kill -9 during intake (${onPostgres ? 'PostgreSQL' : 'embedded PGlite'})`, () => {
+  it(
+    `keeps every 202 exactly once, ${ITERATIONS} times in a row`,
+    async () => {
+      for (let round = 1; round <= ITERATIONS; round += 1) {
+        const dataDir = await mkdtemp(join(tmpdir(), 'pronto-crash-'));
+        const databaseUrl = onPostgres ? await createScratchDatabase() : undefined;
+        const env = { PRONTO_DATA_DIR: dataDir, PRONTO_DEMO_SECRET: key.secret, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+        try {
+          const first = await startPronto(env);
+          const answers = new Map<number, Answer>();
+          const killAfter = 300 + Math.floor(Math.random() * 1_200);
+          let killing: Promise<void> | undefined;
+          await sendAll(first.url, round, [...Array(EVENTS).keys()], answers, (n) => {
+            if (n === killAfter) killing = first.kill9();
+          });
+          await killing;
+          const acceptedBeforeCrash = [...answers].filter(([, a]) => a.status === 202).map(([i]) => i);
+          expect(acceptedBeforeCrash.length).toBeGreaterThanOrEqual(killAfter - SENDERS);
+          expect([...answers.values()].every((a) => a.status === 202)).toBe(true);
+
+          // A client resends whatever it has no answer for; the restarted process answers 200 for
+          // what it had stored before dying and 202 for what it had not.
+          const second = await startPronto(env);
+          const unanswered = [...Array(EVENTS).keys()].filter((i) => !answers.has(i));
+          const resent = new Map<number, Answer>();
+          await sendAll(second.url, round, unanswered, resent);
+          expect(resent.size).toBe(unanswered.length);
+          expect([...resent.values()].every((a) => a.status === 202 || a.status === 200)).toBe(true);
+          // Each answer from before the crash still holds after it.
+          for (const i of acceptedBeforeCrash.slice(0, 25)) {
+            const replay = await signedFetch(second.url, key, 'POST', '/v1/events', event(i, round));
+            expect(replay).toMatchObject({ status: 200, json: { leadId: answers.get(i)?.leadId } });
+          }
+          expect(await second.stop()).toBe(0);
+
+          const db = await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir: join(dataDir, 'db') });
+          try {
+            expect(await storedCounts(db, round)).toEqual({ events: EVENTS, distinct_ids: EVENTS, with_lead: EVENTS, leads: EVENTS, outbox: EVENTS });
+            const stored = await db.sql.query<{ event_id: string; lead_id: string }>(
+              'SELECT event_id, lead_id FROM intent_event WHERE event_id = ANY($1::text[])',
+              [acceptedBeforeCrash.map((i) => `crash-${round}-${i}`)],
+            );
+            const leadByEvent = new Map(stored.map((row) => [row.event_id, row.lead_id]));
+            for (const i of acceptedBeforeCrash) expect(leadByEvent.get(`crash-${round}-${i}`)).toBe(answers.get(i)?.leadId);
+          } finally {
+            await db.close();
+          }
+          process.stdout.write(
+            `round ${round}: killed after ${killAfter} answers; ${acceptedBeforeCrash.length} had 202 before the crash, ${unanswered.length} resent, ${[...resent.values()].filter((a) => a.status === 200).length} of them already stored\n`,
+          );
+        } finally {
+          await rm(dataDir, { recursive: true, force: true });
+          if (databaseUrl) await dropScratchDatabase(databaseUrl);
+        }
+      }
+    },
+    ITERATIONS * 90_000,
+  );
+});
