@@ -28,7 +28,13 @@ function event(i: number, round: number) {
 type Answer = { status: number; leadId?: string };
 
 /** Sends events[from..] from SENDERS concurrent loops; calls onAccepted after every 2xx. */
-async function sendAll(url: string, round: number, indexes: number[], answers: Map<number, Answer>, onAnswer?: (n: number) => void) {
+async function sendAll(
+  url: string,
+  round: number,
+  indexes: number[],
+  answers: Map<number, Answer>,
+  onAnswer?: (n: number) => void,
+) {
   let next = 0;
   let answered = 0;
   await Promise.all(
@@ -49,7 +55,13 @@ async function sendAll(url: string, round: number, indexes: number[], answers: M
 }
 
 async function storedCounts(db: Database, round: number) {
-  const [row] = await db.sql.query<{ events: number; distinct_ids: number; leads: number; outbox: number; with_lead: number }>(
+  const [row] = await db.sql.query<{
+    events: number;
+    distinct_ids: number;
+    leads: number;
+    outbox: number;
+    with_lead: number;
+  }>(
     `SELECT (SELECT count(*)::int FROM intent_event WHERE event_id LIKE $1) AS events,
             (SELECT count(DISTINCT event_id)::int FROM intent_event WHERE event_id LIKE $1) AS distinct_ids,
             (SELECT count(*)::int FROM intent_event WHERE event_id LIKE $1 AND lead_id IS NOT NULL) AS with_lead,
@@ -67,7 +79,11 @@ describe(`kill -9 during intake (${onPostgres ? 'PostgreSQL' : 'embedded PGlite'
       for (let round = 1; round <= ITERATIONS; round += 1) {
         const dataDir = await mkdtemp(join(tmpdir(), 'pronto-crash-'));
         const databaseUrl = onPostgres ? await createScratchDatabase() : undefined;
-        const env = { PRONTO_DATA_DIR: dataDir, PRONTO_DEMO_SECRET: key.secret, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+        const env = {
+          PRONTO_DATA_DIR: dataDir,
+          PRONTO_DEMO_SECRET: key.secret,
+          ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        };
         try {
           const first = await startPronto(env);
           const answers = new Map<number, Answer>();
@@ -96,15 +112,24 @@ describe(`kill -9 during intake (${onPostgres ? 'PostgreSQL' : 'embedded PGlite'
           }
           expect(await second.stop()).toBe(0);
 
-          const db = await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir: join(dataDir, 'db') });
+          const db = await openDatabase(
+            databaseUrl ? { url: databaseUrl } : { dataDir: join(dataDir, 'db') },
+          );
           try {
-            expect(await storedCounts(db, round)).toEqual({ events: EVENTS, distinct_ids: EVENTS, with_lead: EVENTS, leads: EVENTS, outbox: EVENTS });
+            expect(await storedCounts(db, round)).toEqual({
+              events: EVENTS,
+              distinct_ids: EVENTS,
+              with_lead: EVENTS,
+              leads: EVENTS,
+              outbox: EVENTS,
+            });
             const stored = await db.sql.query<{ event_id: string; lead_id: string }>(
               'SELECT event_id, lead_id FROM intent_event WHERE event_id = ANY($1::text[])',
               [acceptedBeforeCrash.map((i) => `crash-${round}-${i}`)],
             );
             const leadByEvent = new Map(stored.map((row) => [row.event_id, row.lead_id]));
-            for (const i of acceptedBeforeCrash) expect(leadByEvent.get(`crash-${round}-${i}`)).toBe(answers.get(i)?.leadId);
+            for (const i of acceptedBeforeCrash)
+              expect(leadByEvent.get(`crash-${round}-${i}`)).toBe(answers.get(i)?.leadId);
           } finally {
             await db.close();
           }

@@ -9,7 +9,12 @@ export async function signedFetch(
   body?: unknown,
 ): Promise<{ status: number; json: unknown }> {
   const text = body === undefined ? '' : JSON.stringify(body);
-  const headers = signatureHeaders(key.keyId, key.secret, { timestamp: Math.floor(Date.now() / 1000), method, pathWithQuery: path, body: text });
+  const headers = signatureHeaders(key.keyId, key.secret, {
+    timestamp: Math.floor(Date.now() / 1000),
+    method,
+    pathWithQuery: path,
+    body: text,
+  });
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { ...headers, ...(text ? { 'content-type': 'application/json' } : {}) },

@@ -38,7 +38,10 @@ export function loadConfig<Schema extends TObject>(
     }
     const name = error.instancePath.split('/')[1] ?? '';
     if (!problems.has(name)) {
-      problems.set(name, `${name} ${error.message} (got ${JSON.stringify(env[name])})${describe(schema, name)}`);
+      problems.set(
+        name,
+        `${name} ${error.message} (got ${JSON.stringify(env[name])})${describe(schema, name)}`,
+      );
     }
   }
   throw new ConfigError([...problems.values()]);

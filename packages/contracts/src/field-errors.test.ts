@@ -11,8 +11,20 @@ const good = {
   campaign: 'cash-loan',
   person: { phone: '+48 601 234 567', name: 'Jan Kowalski', locale: 'pl-PL', timeZone: 'Europe/Warsaw' },
   consent: { phoneContact: true, capturedAt: '2026-11-22T10:14:58Z', source: 'offer-form-v3' },
-  offer: { product: 'cash_loan', amount: 20000, currency: 'PLN', termMonths: 36, eligibility: 'pre_approved' },
-  context: { pageUrl: 'https://bank.example/kredyt', visits: 3, secondsOnPage: 140, utmSource: 'google', abTest: 'b' },
+  offer: {
+    product: 'cash_loan',
+    amount: 20000,
+    currency: 'PLN',
+    termMonths: 36,
+    eligibility: 'pre_approved',
+  },
+  context: {
+    pageUrl: 'https://bank.example/kredyt',
+    visits: 3,
+    secondsOnPage: 140,
+    utmSource: 'google',
+    abTest: 'b',
+  },
 };
 
 describe('intake event validation', () => {

@@ -37,7 +37,10 @@ export function toFieldErrors(errors: Iterable<TLocalizedValidationError>): Fiel
         // "schema is false" repeats an additionalProperties error reported on the parent.
         break;
       case 'enum':
-        add(error.instancePath, `must be one of: ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`);
+        add(
+          error.instancePath,
+          `must be one of: ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`,
+        );
         break;
       case 'const':
         // A union of literals reports one const error per literal, then anyOf.
@@ -47,7 +50,9 @@ export function toFieldErrors(errors: Iterable<TLocalizedValidationError>): Fiel
         const values = allowed.get(error.instancePath);
         add(
           error.instancePath,
-          values ? `must be one of: ${values.map((value) => JSON.stringify(value)).join(', ')}` : 'is not one of the allowed forms',
+          values
+            ? `must be one of: ${values.map((value) => JSON.stringify(value)).join(', ')}`
+            : 'is not one of the allowed forms',
         );
         break;
       }

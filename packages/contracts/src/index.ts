@@ -1,4 +1,4 @@
-export { type Validator, compileValidator } from './compile-validator.ts';
+export { compileValidator, type Validator } from './compile-validator.ts';
 export { EventAnswer, EventStatus } from './event-answer.ts';
 export {
   EventBatchItemResult,
@@ -7,8 +7,13 @@ export {
   MAX_BATCH_EVENTS,
 } from './event-batch.ts';
 export { toFieldErrors } from './field-errors.ts';
-export { IntentReceivedV1 } from './intent-received-message.ts';
 export { Consent, IntentContext, IntentEvent, Offer, Person } from './intent-event.ts';
+export { IntentReceivedV1 } from './intent-received-message.ts';
 export { LeadView } from './lead-view.ts';
-export { defineMessage, type MessageDefinition, MessageEnvelope, type MessageOf } from './message-envelope.ts';
+export {
+  defineMessage,
+  type MessageDefinition,
+  MessageEnvelope,
+  type MessageOf,
+} from './message-envelope.ts';
 export { FieldError, PROBLEM_CONTENT_TYPE, Problem } from './problem.ts';

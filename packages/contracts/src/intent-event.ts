@@ -7,13 +7,20 @@ export const Person = Type.Object(
     phone: Type.String({
       minLength: 3,
       maxLength: 32,
-      description: 'Phone number, ideally international (+48 601 234 567); without a leading + it is read in the region of `locale`.',
+      description:
+        'Phone number, ideally international (+48 601 234 567); without a leading + it is read in the region of `locale`.',
     }),
     name: Type.Optional(Type.String({ maxLength: 200 })),
     locale: Type.Optional(
-      Type.String({ pattern: '^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$', maxLength: 35, description: 'BCP 47, e.g. pl-PL' }),
+      Type.String({
+        pattern: '^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$',
+        maxLength: 35,
+        description: 'BCP 47, e.g. pl-PL',
+      }),
     ),
-    timeZone: Type.Optional(Type.String({ maxLength: 64, description: 'IANA zone of the person, e.g. Europe/Warsaw' })),
+    timeZone: Type.Optional(
+      Type.String({ maxLength: 64, description: 'IANA zone of the person, e.g. Europe/Warsaw' }),
+    ),
     customerId: Type.Optional(Type.String({ maxLength: 128 })),
   },
   { additionalProperties: false },
@@ -21,7 +28,9 @@ export const Person = Type.Object(
 
 export const Consent = Type.Object(
   {
-    phoneContact: Type.Boolean({ description: 'Whether the person agreed to be called. false: the lead is suppressed (no_consent).' }),
+    phoneContact: Type.Boolean({
+      description: 'Whether the person agreed to be called. false: the lead is suppressed (no_consent).',
+    }),
     capturedAt: Type.Optional(IsoDateTime('When the consent was given.')),
     source: Type.Optional(Type.String({ maxLength: 128, description: 'Which form or text captured it.' })),
   },
@@ -47,7 +56,14 @@ export const IntentContext = Type.Object(
     secondsOnPage: Type.Optional(Type.Number({ minimum: 0 })),
     utmSource: Type.Optional(Type.String({ maxLength: 256 })),
   },
-  { additionalProperties: Type.Union([Type.String({ maxLength: 2048 }), Type.Number(), Type.Boolean(), Type.Null()]) },
+  {
+    additionalProperties: Type.Union([
+      Type.String({ maxLength: 2048 }),
+      Type.Number(),
+      Type.Boolean(),
+      Type.Null(),
+    ]),
+  },
 );
 
 export const IntentEvent = Type.Object(
@@ -60,7 +76,11 @@ export const IntentEvent = Type.Object(
     }),
     type: Type.String({ minLength: 1, maxLength: 64, description: 'What happened, e.g. offer_check.' }),
     occurredAt: IsoDateTime("When it happened, by the client's clock."),
-    campaign: Type.String({ minLength: 1, maxLength: 64, description: "The campaign's slug, e.g. cash-loan." }),
+    campaign: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: "The campaign's slug, e.g. cash-loan.",
+    }),
     person: Person,
     consent: Consent,
     offer: Type.Optional(Offer),

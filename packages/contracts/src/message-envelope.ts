@@ -18,9 +18,8 @@ export interface MessageDefinition<Payload extends TSchema> {
   readonly schema: ReturnType<typeof MessageEnvelope<Payload>>;
 }
 
-export type MessageOf<Definition> = Definition extends MessageDefinition<infer P>
-  ? Static<ReturnType<typeof MessageEnvelope<P>>>
-  : never;
+export type MessageOf<Definition> =
+  Definition extends MessageDefinition<infer P> ? Static<ReturnType<typeof MessageEnvelope<P>>> : never;
 
 export function defineMessage<Payload extends TSchema>(
   topic: string,

@@ -48,7 +48,9 @@ export async function migrate(sql: Sql, dir = migrationsDir): Promise<AppliedMig
       const previous = recorded.get(name);
       if (previous !== undefined) {
         if (previous !== checksum) {
-          throw new Error(`migration ${name} was changed after it was applied (checksum differs); add a new migration instead`);
+          throw new Error(
+            `migration ${name} was changed after it was applied (checksum differs); add a new migration instead`,
+          );
         }
         result.push({ name, applied: false });
         continue;

@@ -45,11 +45,21 @@ describe.each(databaseKinds())('database on %s', (kind) => {
         data: { tenantId: tenant.id, slug: 'c', name: 'C', timeZone: 'Europe/Warsaw' },
       });
       const now = new Date();
-      const lead = { tenantId: tenant.id, campaignId: campaign.id, phoneE164: '+48601234567', status: 'received', receivedAt: now, lastIntentAt: now, updatedAt: now };
+      const lead = {
+        tenantId: tenant.id,
+        campaignId: campaign.id,
+        phoneE164: '+48601234567',
+        status: 'received',
+        receivedAt: now,
+        lastIntentAt: now,
+        updatedAt: now,
+      };
       const first = await db.prisma.lead.create({ data: lead });
       await expect(db.prisma.lead.create({ data: lead })).rejects.toThrow();
       await db.prisma.lead.update({ where: { id: first.id }, data: { status: 'closed', closedAt: now } });
-      await expect(db.prisma.lead.create({ data: lead })).resolves.toMatchObject({ phoneE164: '+48601234567' });
+      await expect(db.prisma.lead.create({ data: lead })).resolves.toMatchObject({
+        phoneE164: '+48601234567',
+      });
     } finally {
       await db.close();
     }

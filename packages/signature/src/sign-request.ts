@@ -18,7 +18,10 @@ export interface SignedParts {
  */
 export function signedPayload(parts: SignedParts): Buffer {
   const head = `${parts.timestamp}\n${parts.method.toUpperCase()}\n${parts.pathWithQuery}\n`;
-  return Buffer.concat([Buffer.from(head, 'utf8'), typeof parts.body === 'string' ? Buffer.from(parts.body, 'utf8') : parts.body]);
+  return Buffer.concat([
+    Buffer.from(head, 'utf8'),
+    typeof parts.body === 'string' ? Buffer.from(parts.body, 'utf8') : parts.body,
+  ]);
 }
 
 /** The hex HMAC-SHA256 of the signed payload under `secret`. */

@@ -27,7 +27,10 @@ describe('verifySignature', () => {
   });
 
   it('accepts either secret while a key is being rotated, and says which matched', () => {
-    expect(verifySignature(input({ secrets: ['new-secret', 's3cret'] }))).toEqual({ ok: true, secretIndex: 1 });
+    expect(verifySignature(input({ secrets: ['new-secret', 's3cret'] }))).toEqual({
+      ok: true,
+      secretIndex: 1,
+    });
   });
 
   it('refuses a changed body, path or method', () => {
@@ -39,11 +42,21 @@ describe('verifySignature', () => {
   it('treats the timestamp window as inclusive at 300 s', () => {
     for (const skew of [-300, 300]) {
       const timestamp = String(nowSeconds + skew);
-      const signatureHeader = signRequest('s3cret', { timestamp, method: 'POST', pathWithQuery: '/v1/events', body });
+      const signatureHeader = signRequest('s3cret', {
+        timestamp,
+        method: 'POST',
+        pathWithQuery: '/v1/events',
+        body,
+      });
       expect(verifySignature(input({ timestampHeader: timestamp, signatureHeader })).ok).toBe(true);
     }
     const late = String(nowSeconds - 301);
-    const signatureHeader = signRequest('s3cret', { timestamp: late, method: 'POST', pathWithQuery: '/v1/events', body });
+    const signatureHeader = signRequest('s3cret', {
+      timestamp: late,
+      method: 'POST',
+      pathWithQuery: '/v1/events',
+      body,
+    });
     expect(verifySignature(input({ timestampHeader: late, signatureHeader }))).toMatchObject({
       ok: false,
       reason: 'timestamp_out_of_range',
@@ -51,10 +64,16 @@ describe('verifySignature', () => {
   });
 
   it('refuses malformed headers with a reason a developer can act on', () => {
-    expect(verifySignature(input({ timestampHeader: undefined }))).toMatchObject({ reason: 'missing_timestamp' });
+    expect(verifySignature(input({ timestampHeader: undefined }))).toMatchObject({
+      reason: 'missing_timestamp',
+    });
     expect(verifySignature(input({ timestampHeader: '1.5e9' }))).toMatchObject({ reason: 'bad_timestamp' });
-    expect(verifySignature(input({ signatureHeader: undefined }))).toMatchObject({ reason: 'missing_signature' });
-    expect(verifySignature(input({ signatureHeader: 'sha256=abc' }))).toMatchObject({ reason: 'bad_signature' });
+    expect(verifySignature(input({ signatureHeader: undefined }))).toMatchObject({
+      reason: 'missing_signature',
+    });
+    expect(verifySignature(input({ signatureHeader: 'sha256=abc' }))).toMatchObject({
+      reason: 'bad_signature',
+    });
     expect(verifySignature(input({ signatureHeader: 'v1=abcd' }))).toMatchObject({ reason: 'bad_signature' });
   });
 
@@ -63,6 +82,13 @@ describe('verifySignature', () => {
     const openssl = execFileSync('openssl', ['dgst', '-sha256', '-hmac', 's3cret', '-r'], { input: payload })
       .toString()
       .split(' ')[0];
-    expect(computeSignature('s3cret', { timestamp: nowSeconds, method: 'POST', pathWithQuery: '/v1/events', body })).toBe(openssl);
+    expect(
+      computeSignature('s3cret', {
+        timestamp: nowSeconds,
+        method: 'POST',
+        pathWithQuery: '/v1/events',
+        body,
+      }),
+    ).toBe(openssl);
   });
 });

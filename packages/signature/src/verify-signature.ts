@@ -4,9 +4,16 @@ import { computeSignature, SIGNATURE_VERSION, type SignedParts } from './sign-re
 /** How far Pronto-Timestamp may be from the server's clock before the request counts as a replay. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
-export type VerifyFailure = 'missing_timestamp' | 'bad_timestamp' | 'timestamp_out_of_range' | 'missing_signature' | 'bad_signature';
+export type VerifyFailure =
+  | 'missing_timestamp'
+  | 'bad_timestamp'
+  | 'timestamp_out_of_range'
+  | 'missing_signature'
+  | 'bad_signature';
 
-export type VerifyResult = { ok: true; secretIndex: number } | { ok: false; reason: VerifyFailure; detail: string };
+export type VerifyResult =
+  | { ok: true; secretIndex: number }
+  | { ok: false; reason: VerifyFailure; detail: string };
 
 export interface VerifyInput extends Omit<SignedParts, 'timestamp'> {
   timestampHeader: string | undefined;
@@ -42,7 +49,8 @@ export function verifySignature(input: VerifyInput): VerifyResult {
     .map((part) => part.trim())
     .filter((part) => part.startsWith(`${SIGNATURE_VERSION}=`))
     .map((part) => Buffer.from(part.slice(SIGNATURE_VERSION.length + 1), 'hex'));
-  if (offered.length === 0) return fail('bad_signature', `Pronto-Signature must be ${SIGNATURE_VERSION}=<hex HMAC-SHA256>`);
+  if (offered.length === 0)
+    return fail('bad_signature', `Pronto-Signature must be ${SIGNATURE_VERSION}=<hex HMAC-SHA256>`);
 
   const parts: SignedParts = { ...input, timestamp: input.timestampHeader };
   let matched = -1;
@@ -52,11 +60,15 @@ export function verifySignature(input: VerifyInput): VerifyResult {
       // timingSafeEqual needs equal lengths; a wrong-length candidate is compared with itself
       // so that the work done does not depend on the input.
       const same =
-        candidate.length === expected.length ? timingSafeEqual(candidate, expected) : !timingSafeEqual(candidate, candidate);
+        candidate.length === expected.length
+          ? timingSafeEqual(candidate, expected)
+          : !timingSafeEqual(candidate, candidate);
       if (same && matched < 0) matched = index;
     }
   });
-  return matched >= 0 ? { ok: true, secretIndex: matched } : fail('bad_signature', 'Pronto-Signature does not match the request');
+  return matched >= 0
+    ? { ok: true, secretIndex: matched }
+    : fail('bad_signature', 'Pronto-Signature does not match the request');
 }
 
 function fail(reason: VerifyFailure, detail: string): VerifyResult {

@@ -12,7 +12,10 @@ describe('createLogger', () => {
       },
     });
     const log = createLogger({ name: 'test', destination });
-    log.info({ leadId: 'lead-1', phone: '+48601234567', person: { phone: '+48601234567' }, secret: 'xyz' }, 'accepted');
+    log.info(
+      { leadId: 'lead-1', phone: '+48601234567', person: { phone: '+48601234567' }, secret: 'xyz' },
+      'accepted',
+    );
     const text = lines.join('');
     expect(text).toContain('lead-1');
     expect(text).not.toContain('601234567');

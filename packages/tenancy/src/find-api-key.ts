@@ -11,7 +11,12 @@ export interface ActiveApiKey {
 }
 
 /** The secrets that verify requests for `keyId` right now, or null for an unknown or revoked key. */
-export async function findApiKey(prisma: PrismaClient, box: SecretBox, keyId: string, now: Date): Promise<ActiveApiKey | null> {
+export async function findApiKey(
+  prisma: PrismaClient,
+  box: SecretBox,
+  keyId: string,
+  now: Date,
+): Promise<ActiveApiKey | null> {
   const key = await prisma.apiKey.findUnique({ where: { id: keyId }, include: { tenant: true } });
   if (!key || key.revokedAt) return null;
   const secrets = [box.open(key.secretCiphertext)];

@@ -26,7 +26,10 @@ export interface TestDatabase extends Database {
  * A fresh, migrated database that nothing else uses: an in-memory PGlite, or a new database on
  * the server named by DATABASE_URL (created from template0 and dropped again on close).
  */
-export async function openTestDatabase(kind: DatabaseKind = defaultDatabaseKind(), poolSize?: number): Promise<TestDatabase> {
+export async function openTestDatabase(
+  kind: DatabaseKind = defaultDatabaseKind(),
+  poolSize?: number,
+): Promise<TestDatabase> {
   if (kind === 'pglite') return openDatabase({ dataDir: 'memory' });
   const url = await createScratchDatabase();
   const database = await openDatabase({ url, ...(poolSize ? { poolSize } : {}) });
@@ -43,7 +46,8 @@ export async function openTestDatabase(kind: DatabaseKind = defaultDatabaseKind(
 /** Creates an empty database next to DATABASE_URL's and returns its URL (not migrated). */
 export async function createScratchDatabase(): Promise<string> {
   const base = process.env.DATABASE_URL;
-  if (!base) throw new Error('DATABASE_URL is not set: PostgreSQL tests need a server to create databases on');
+  if (!base)
+    throw new Error('DATABASE_URL is not set: PostgreSQL tests need a server to create databases on');
   const name = `pronto_test_${randomBytes(6).toString('hex')}`;
   await withAdmin(base, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE template0`));
   const url = new URL(base);
@@ -53,8 +57,11 @@ export async function createScratchDatabase(): Promise<string> {
 
 export async function dropScratchDatabase(url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1);
-  if (!/^pronto_test_[0-9a-f]+$/.test(name)) throw new Error(`refusing to drop ${name}: not a scratch database`);
-  await withAdmin(process.env.DATABASE_URL ?? url, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  if (!/^pronto_test_[0-9a-f]+$/.test(name))
+    throw new Error(`refusing to drop ${name}: not a scratch database`);
+  await withAdmin(process.env.DATABASE_URL ?? url, (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  );
 }
 
 async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

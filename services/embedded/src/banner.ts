@@ -1,5 +1,9 @@
 /** What a newcomer needs after `npm start`: where things are and how to send a first event. */
-export function banner(input: { url: string; database: string; demo?: { keyId: string; secret: string } }): string {
+export function banner(input: {
+  url: string;
+  database: string;
+  demo?: { keyId: string; secret: string };
+}): string {
   const lines = [
     '',
     '  Pronto is running (embedded mode)',

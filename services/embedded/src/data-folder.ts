@@ -17,7 +17,9 @@ export async function lockDataFolder(dir: string): Promise<() => Promise<void>> 
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
       if (holder && holder !== process.pid && isRunning(holder)) {
-        throw new Error(`another Pronto (pid ${holder}) is using the data folder ${dir}; stop it or set PRONTO_DATA_DIR`);
+        throw new Error(
+          `another Pronto (pid ${holder}) is using the data folder ${dir}; stop it or set PRONTO_DATA_DIR`,
+        );
       }
       await rm(file, { force: true });
     }

@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { buildApp } from '@pronto/ingest';
-import { createSecretBox } from '@pronto/tenancy';
 import { createLogger } from '@pronto/telemetry';
+import { createSecretBox } from '@pronto/tenancy';
 import { banner } from './banner.ts';
 import { loadEmbeddedConfig } from './config.ts';
 import { loadOrCreateMasterKey, lockDataFolder } from './data-folder.ts';
@@ -29,11 +29,16 @@ try {
   process.exit(1);
 }
 
-const db = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: join(dataDir, 'db') });
+const db = await openDatabase(
+  config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: join(dataDir, 'db') },
+);
 const secretBox = createSecretBox(await loadOrCreateMasterKey(dataDir, config.PRONTO_MASTER_KEY));
 const demo =
   config.PRONTO_DEMO === '1'
-    ? await seedDemo(db.prisma, secretBox, { dataDir, ...(config.PRONTO_DEMO_SECRET ? { secret: config.PRONTO_DEMO_SECRET } : {}) })
+    ? await seedDemo(db.prisma, secretBox, {
+        dataDir,
+        ...(config.PRONTO_DEMO_SECRET ? { secret: config.PRONTO_DEMO_SECRET } : {}),
+      })
     : undefined;
 
 const app = await buildApp({ db, secretBox, logger });

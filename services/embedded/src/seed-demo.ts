@@ -17,8 +17,15 @@ export async function seedDemo(
 ): Promise<{ tenantId: string; keyId: string; secret: string }> {
   const tenant =
     (await prisma.tenant.findUnique({ where: { slug: DEMO.tenant } })) ??
-    (await createTenant(prisma, { slug: DEMO.tenant, name: 'Demo Bank', rateLimitPerSecond: 5_000, rateLimitBurst: 10_000 }));
-  const campaign = await prisma.campaign.findUnique({ where: { tenantId_slug: { tenantId: tenant.id, slug: DEMO.campaign } } });
+    (await createTenant(prisma, {
+      slug: DEMO.tenant,
+      name: 'Demo Bank',
+      rateLimitPerSecond: 5_000,
+      rateLimitBurst: 10_000,
+    }));
+  const campaign = await prisma.campaign.findUnique({
+    where: { tenantId_slug: { tenantId: tenant.id, slug: DEMO.campaign } },
+  });
   if (!campaign) {
     await createCampaign(prisma, {
       tenantId: tenant.id,
@@ -32,8 +39,13 @@ export async function seedDemo(
   const key = await prisma.apiKey.findUnique({ where: { id: DEMO.keyId } });
   let secret: string;
   if (!key) {
-    secret = (await issueApiKey(prisma, box, { tenantId: tenant.id, keyId: DEMO.keyId, ...(options.secret ? { secret: options.secret } : {}) }))
-      .secret;
+    secret = (
+      await issueApiKey(prisma, box, {
+        tenantId: tenant.id,
+        keyId: DEMO.keyId,
+        ...(options.secret ? { secret: options.secret } : {}),
+      })
+    ).secret;
   } else {
     secret = box.open(key.secretCiphertext);
     if (options.secret && options.secret !== secret) {

@@ -10,7 +10,12 @@ export interface ApiKeyDirectory {
  * trip per event. Answers are kept for `ttlMs`, so a rotation or revocation takes effect within it.
  * Unknown keys are remembered briefly too, so a flood of bad key ids does not reach the database.
  */
-export function createApiKeyDirectory(prisma: PrismaClient, box: SecretBox, now: () => Date, ttlMs = 30_000): ApiKeyDirectory {
+export function createApiKeyDirectory(
+  prisma: PrismaClient,
+  box: SecretBox,
+  now: () => Date,
+  ttlMs = 30_000,
+): ApiKeyDirectory {
   const cache = new Map<string, { key: ActiveApiKey | null; until: number }>();
   return {
     async find(keyId) {

@@ -8,7 +8,10 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 const count = async (table: string, where = 'true', params: unknown[] = []) =>
-  Number((await h.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0]?.n);
+  Number(
+    (await h.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0]
+      ?.n,
+  );
 
 describe('POST /v1/events', () => {
   it('answers 202 only with the event, its lead, history and outbox message stored', async () => {
@@ -23,14 +26,15 @@ describe('POST /v1/events', () => {
       [event.eventId],
     );
     expect(stored).toEqual({ raw_body: JSON.stringify(event), lead_id: answer.leadId });
-    const [lead] = await h.db.sql.query<{ phone_e164: string; status: string }>('SELECT phone_e164, status FROM lead WHERE id = $1', [
-      answer.leadId,
-    ]);
-    expect(lead).toEqual({ phone_e164: '+48600000001', status: 'received' });
-    const [outbox] = await h.db.sql.query<{ topic: string; message: { type: string; payload: { leadId: string } } }>(
-      "SELECT topic, message FROM outbox WHERE message->'payload'->>'leadId' = $1",
+    const [lead] = await h.db.sql.query<{ phone_e164: string; status: string }>(
+      'SELECT phone_e164, status FROM lead WHERE id = $1',
       [answer.leadId],
     );
+    expect(lead).toEqual({ phone_e164: '+48600000001', status: 'received' });
+    const [outbox] = await h.db.sql.query<{
+      topic: string;
+      message: { type: string; payload: { leadId: string } };
+    }>("SELECT topic, message FROM outbox WHERE message->'payload'->>'leadId' = $1", [answer.leadId]);
     expect(outbox?.topic).toBe('intents');
     expect(outbox?.message.type).toBe('intent.received');
   });
@@ -41,7 +45,9 @@ describe('POST /v1/events', () => {
     const outboxBefore = await count('outbox');
     // Same content, other key order and spacing: still the same event.
     const { person, ...rest } = event;
-    const again = await h.send('POST', '/v1/events', undefined, { rawBody: JSON.stringify({ person, ...rest }, null, 2) });
+    const again = await h.send('POST', '/v1/events', undefined, {
+      rawBody: JSON.stringify({ person, ...rest }, null, 2),
+    });
     expect(first.statusCode).toBe(202);
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(first.json());
@@ -62,7 +68,10 @@ describe('POST /v1/events', () => {
     const second = await h.send('POST', '/v1/events', exampleEvent({ person: { phone: '+48600000004' } }));
     expect(second.statusCode).toBe(202);
     expect(second.json()).toMatchObject({ leadId: first.json().leadId, status: 'merged' });
-    const [lead] = await h.db.sql.query<{ intent_count: number }>('SELECT intent_count FROM lead WHERE id = $1', [first.json().leadId]);
+    const [lead] = await h.db.sql.query<{ intent_count: number }>(
+      'SELECT intent_count FROM lead WHERE id = $1',
+      [first.json().leadId],
+    );
     expect(lead?.intent_count).toBe(2);
   });
 
@@ -89,17 +98,37 @@ describe('POST /v1/events', () => {
       consent: {},
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().errors.map((error: { field: string }) => error.field).sort()).toEqual(['consent.phoneContact', 'occurredAt']);
-    const second = await h.send('POST', '/v1/events', exampleEvent({ campaign: 'mortgage', person: { phone: '+48 601', timeZone: 'Mars/Olympus' } }));
+    expect(
+      response
+        .json()
+        .errors.map((error: { field: string }) => error.field)
+        .sort(),
+    ).toEqual(['consent.phoneContact', 'occurredAt']);
+    const second = await h.send(
+      'POST',
+      '/v1/events',
+      exampleEvent({ campaign: 'mortgage', person: { phone: '+48 601', timeZone: 'Mars/Olympus' } }),
+    );
     expect(second.statusCode).toBe(400);
-    expect(second.json().errors.map((error: { field: string }) => error.field).sort()).toEqual(['campaign', 'person.phone', 'person.timeZone']);
+    expect(
+      second
+        .json()
+        .errors.map((error: { field: string }) => error.field)
+        .sort(),
+    ).toEqual(['campaign', 'person.phone', 'person.timeZone']);
     expect(await count('intent_event')).toBe(before);
   });
 
   it('normalises a national number with the locale to E.164', async () => {
-    const response = await h.send('POST', '/v1/events', exampleEvent({ person: { phone: '601 000 006', locale: 'pl-PL' } }));
+    const response = await h.send(
+      'POST',
+      '/v1/events',
+      exampleEvent({ person: { phone: '601 000 006', locale: 'pl-PL' } }),
+    );
     expect(response.statusCode).toBe(202);
-    const [lead] = await h.db.sql.query<{ phone_e164: string }>('SELECT phone_e164 FROM lead WHERE id = $1', [response.json().leadId]);
+    const [lead] = await h.db.sql.query<{ phone_e164: string }>('SELECT phone_e164 FROM lead WHERE id = $1', [
+      response.json().leadId,
+    ]);
     expect(lead?.phone_e164).toBe('+48601000006');
   });
 
@@ -110,13 +139,20 @@ describe('POST /v1/events', () => {
   });
 
   it('answers 413 for a body over 256 KB', async () => {
-    const response = await h.send('POST', '/v1/events', exampleEvent({ context: { note: 'x'.repeat(300 * 1024) } }));
+    const response = await h.send(
+      'POST',
+      '/v1/events',
+      exampleEvent({ context: { note: 'x'.repeat(300 * 1024) } }),
+    );
     expect(response.statusCode).toBe(413);
     expect(response.json().type).toBe('/problems/payload-too-large');
   });
 
   it('answers 415 for a body that is not JSON by content type', async () => {
-    const response = await h.send('POST', '/v1/events', undefined, { rawBody: 'a=b', headers: { 'content-type': 'text/plain' } });
+    const response = await h.send('POST', '/v1/events', undefined, {
+      rawBody: 'a=b',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(response.statusCode).toBe(415);
   });
 });
@@ -151,16 +187,30 @@ describe('signatures', () => {
     const { signatureHeaders } = await import('@pronto/signature');
     const body = JSON.stringify(event);
     const timestamp = Math.floor(h.clock.ms / 1000);
-    const headers = signatureHeaders(h.keyId, h.secret, { timestamp, method: 'POST', pathWithQuery: '/v1/events', body });
+    const headers = signatureHeaders(h.keyId, h.secret, {
+      timestamp,
+      method: 'POST',
+      pathWithQuery: '/v1/events',
+      body,
+    });
     const tampered = body.replace('20000', '90000');
-    const response = await h.app.inject({ method: 'POST', url: '/v1/events', headers: { ...headers, 'content-type': 'application/json' }, payload: tampered });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: tampered,
+    });
     expect(response.statusCode).toBe(401);
     expect(await count('intent_event', 'event_id = $1', [event.eventId])).toBe(0);
   });
 
   it('accepts both secrets of a rotated key until the old one expires', async () => {
     const { rotateApiKey } = await import('@pronto/tenancy');
-    const rotated = await rotateApiKey(h.db.prisma, h.box, { keyId: 'acme-key', now: new Date(h.clock.ms), graceSeconds: 3600 });
+    const rotated = await rotateApiKey(h.db.prisma, h.box, {
+      keyId: 'acme-key',
+      now: new Date(h.clock.ms),
+      graceSeconds: 3600,
+    });
     h.clock.ms += 31_000; // past the key cache's lifetime
     expect((await post({ secret: rotated.secret })).statusCode).toBe(202);
     expect((await post({ secret: h.secret })).statusCode).toBe(202);
@@ -178,7 +228,15 @@ describe('POST /v1/events:batch', () => {
     const fresh = exampleEvent({ person: { phone: phoneFor(201) } });
     const repeat = exampleEvent({ person: { phone: phoneFor(201) } });
     const response = await h.send('POST', '/v1/events:batch', {
-      events: [fresh, { ...exampleEvent(), person: { phone: 'abc' } }, stored, { ...stored, type: 'other' }, repeat, fresh, 42],
+      events: [
+        fresh,
+        { ...exampleEvent(), person: { phone: 'abc' } },
+        stored,
+        { ...stored, type: 'other' },
+        repeat,
+        fresh,
+        42,
+      ],
     });
     expect(response.statusCode).toBe(200);
     const { accepted, rejected, results } = response.json();
@@ -192,7 +250,9 @@ describe('POST /v1/events:batch', () => {
   });
 
   it('refuses more than 500 items as a whole, naming the field', async () => {
-    const response = await h.send('POST', '/v1/events:batch', { events: Array.from({ length: 501 }, () => exampleEvent()) });
+    const response = await h.send('POST', '/v1/events:batch', {
+      events: Array.from({ length: 501 }, () => exampleEvent()),
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().errors[0].field).toBe('events');
   });
@@ -201,7 +261,9 @@ describe('POST /v1/events:batch', () => {
 describe('concurrency', () => {
   it('stores 50 identical concurrent requests once: one 202, 49 replays, one lead, one outbox row', async () => {
     const event = exampleEvent({ person: { phone: phoneFor(300) } });
-    const responses = await Promise.all(Array.from({ length: 50 }, () => h.send('POST', '/v1/events', event)));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => h.send('POST', '/v1/events', event)),
+    );
     const codes = responses.map((r) => r.statusCode).sort();
     expect(codes.filter((c) => c === 202)).toHaveLength(1);
     expect(codes.filter((c) => c === 200)).toHaveLength(49);
@@ -213,7 +275,9 @@ describe('concurrency', () => {
 
   it('opens one lead for 20 different events of one person sent at once', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () => h.send('POST', '/v1/events', exampleEvent({ person: { phone: phoneFor(301) } }))),
+      Array.from({ length: 20 }, () =>
+        h.send('POST', '/v1/events', exampleEvent({ person: { phone: phoneFor(301) } })),
+      ),
     );
     expect(responses.every((r) => r.statusCode === 202)).toBe(true);
     expect(new Set(responses.map((r) => r.json().leadId)).size).toBe(1);
@@ -241,7 +305,10 @@ describe('GET /v1/leads/{leadId}', () => {
     const { createTenant, issueApiKey } = await import('@pronto/tenancy');
     const other = await createTenant(h.db.prisma, { slug: 'other', name: 'Other' });
     const key = await issueApiKey(h.db.prisma, h.box, { tenantId: other.id, keyId: 'other-key' });
-    const foreign = await h.send('GET', `/v1/leads/${leadId}`, undefined, { keyId: key.keyId, secret: key.secret });
+    const foreign = await h.send('GET', `/v1/leads/${leadId}`, undefined, {
+      keyId: key.keyId,
+      secret: key.secret,
+    });
     expect(foreign.statusCode).toBe(404);
     expect((await h.send('GET', '/v1/leads/not-a-uuid')).statusCode).toBe(404);
   });
@@ -251,8 +318,12 @@ describe('operations', () => {
   it('serves /healthz, the OpenAPI document and the docs page', async () => {
     expect((await h.app.inject('/healthz')).json()).toMatchObject({ status: 'ok' });
     const openapi = (await h.app.inject('/openapi.json')).json();
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/events', '/v1/events:batch', '/v1/leads/{leadId}']));
-    expect(openapi.paths['/v1/events'].post.requestBody.content['application/json'].schema.properties.person).toBeDefined();
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/v1/events', '/v1/events:batch', '/v1/leads/{leadId}']),
+    );
+    expect(
+      openapi.paths['/v1/events'].post.requestBody.content['application/json'].schema.properties.person,
+    ).toBeDefined();
     expect((await h.app.inject('/docs/')).statusCode).toBe(200);
     expect((await h.app.inject('/problems/event-id-conflict')).body).toContain('409');
   });

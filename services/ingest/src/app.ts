@@ -3,9 +3,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { compileValidator } from '@pronto/contracts';
 import type { Database } from '@pronto/db';
-import type { SecretBox } from '@pronto/tenancy';
 import type { Logger } from '@pronto/telemetry';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySchemaCompiler, LogController } from 'fastify';
+import type { SecretBox } from '@pronto/tenancy';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifySchemaCompiler,
+  LogController,
+} from 'fastify';
 import type { TSchema } from 'typebox';
 import { createApiKeyDirectory } from './api-key-directory.ts';
 import { createAuthenticate } from './authenticate.ts';
@@ -38,7 +43,13 @@ const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart })
   return (data) => {
     const result = validator.validate(data);
     if (result.ok) return { value: result.value };
-    return { error: new ProblemError('validation-error', `The ${httpPart ?? 'request'} has invalid fields`, result.errors) };
+    return {
+      error: new ProblemError(
+        'validation-error',
+        `The ${httpPart ?? 'request'} has invalid fields`,
+        result.errors,
+      ),
+    };
   };
 };
 
@@ -62,7 +73,9 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
   // Keep the bytes: the signature covers them exactly, and JSON is parsed only after it checks out.
   // Every other content type is refused with 415 (fastify's own text/plain parser is removed).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
+    done(null, body),
+  );
   app.decorateRequest('tenantId', '');
   app.decorateRequest('rawBody', null as unknown as Buffer);
 
@@ -85,7 +98,12 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
       },
       components: {
         securitySchemes: {
-          signature: { type: 'apiKey', in: 'header', name: 'Pronto-Signature', description: 'With Pronto-Key-Id and Pronto-Timestamp; see above.' },
+          signature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Pronto-Signature',
+            description: 'With Pronto-Key-Id and Pronto-Timestamp; see above.',
+          },
         },
       },
     },
@@ -97,7 +115,10 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
   await app.register(problemPagesRoute);
   await app.register(async (signed) => {
     const keys = createApiKeyDirectory(deps.db.prisma, deps.secretBox, now);
-    signed.addHook('preValidation', createAuthenticate({ keys, limiter: createRateLimiter(() => now().getTime()), now }));
+    signed.addHook(
+      'preValidation',
+      createAuthenticate({ keys, limiter: createRateLimiter(() => now().getTime()), now }),
+    );
     const campaigns = createCampaignDirectory(deps.db.prisma, () => now().getTime());
     await signed.register(postEventRoute, { writer, campaigns });
     await signed.register(postEventBatchRoute, { writer, campaigns });

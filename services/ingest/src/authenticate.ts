@@ -41,15 +41,22 @@ export function createAuthenticate(deps: { keys: ApiKeyDirectory; limiter: RateL
     request.tenantId = key.tenantId;
     const allowed = deps.limiter.take(key.tenantId, key.rate);
     if (!allowed.ok) {
-      throw new ProblemError('rate-limited', `Over ${key.rate.perSecond} requests/s for this tenant`, undefined, {
-        'retry-after': String(allowed.retryAfterSeconds),
-      });
+      throw new ProblemError(
+        'rate-limited',
+        `Over ${key.rate.perSecond} requests/s for this tenant`,
+        undefined,
+        {
+          'retry-after': String(allowed.retryAfterSeconds),
+        },
+      );
     }
     if (raw.length > 0) {
       try {
         request.body = JSON.parse(raw.toString('utf8'));
       } catch (error) {
-        throw new ProblemError('invalid-json', (error as Error).message, [fieldError('', 'is not valid JSON')]);
+        throw new ProblemError('invalid-json', (error as Error).message, [
+          fieldError('', 'is not valid JSON'),
+        ]);
       }
     }
   };

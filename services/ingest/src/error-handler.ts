@@ -1,7 +1,7 @@
 import { PROBLEM_CONTENT_TYPE } from '@pronto/contracts';
 import { isDatabaseUnavailable } from '@pronto/db';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { fieldError, type ProblemSlug, ProblemError, problemBody } from './problems.ts';
+import { fieldError, ProblemError, type ProblemSlug, problemBody } from './problems.ts';
 
 const BY_FASTIFY_CODE: Record<string, ProblemSlug> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
@@ -11,16 +11,27 @@ const BY_FASTIFY_CODE: Record<string, ProblemSlug> = {
 };
 
 /** Every error leaves as RFC 9457 problem+json; a database outage is 503 with Retry-After, never a 202. */
-export function problemErrorHandler(error: FastifyError | ProblemError, request: FastifyRequest, reply: FastifyReply) {
+export function problemErrorHandler(
+  error: FastifyError | ProblemError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   let problem: ProblemError;
   if (error instanceof ProblemError) problem = error;
   else if (isDatabaseUnavailable(error)) {
     request.log.warn({ err: error }, 'database unavailable');
-    problem = new ProblemError('service-unavailable', 'The database is unavailable; nothing was stored', undefined, { 'retry-after': '5' });
+    problem = new ProblemError(
+      'service-unavailable',
+      'The database is unavailable; nothing was stored',
+      undefined,
+      { 'retry-after': '5' },
+    );
   } else if (error.code && BY_FASTIFY_CODE[error.code]) {
     problem = new ProblemError(BY_FASTIFY_CODE[error.code] as ProblemSlug, error.message);
   } else if (error.code === 'FST_ERR_VALIDATION') {
-    problem = new ProblemError('validation-error', error.message, [fieldError(error.validationContext ?? '', error.message)]);
+    problem = new ProblemError('validation-error', error.message, [
+      fieldError(error.validationContext ?? '', error.message),
+    ]);
   } else {
     request.log.error({ err: error }, 'unhandled error');
     problem = new ProblemError('internal-error');

@@ -58,11 +58,16 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   async function commit(group: Pending[]): Promise<void> {
     try {
       const outcomes = await transactWithRetry(group.map((p) => p.event));
-      group.forEach((pending, index) => pending.resolve(outcomes[index] as WriteOutcome));
+      group.forEach((pending, index) => {
+        pending.resolve(outcomes[index] as WriteOutcome);
+      });
     } catch (error) {
       if (group.length > 1 && !isDatabaseUnavailable(error)) {
         // One bad event must not refuse its neighbours: try each alone to find it.
-        options.logger.warn({ err: error, events: group.length }, 'batch failed; retrying its events one by one');
+        options.logger.warn(
+          { err: error, events: group.length },
+          'batch failed; retrying its events one by one',
+        );
         for (const pending of group) await commit([pending]);
         return;
       }
@@ -86,8 +91,15 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
 
   return {
     write(events) {
-      if (closing) return Promise.reject(new ProblemError('service-unavailable', 'Pronto is shutting down', undefined, { 'retry-after': '5' }));
-      const promises = events.map((event) => new Promise<WriteOutcome>((resolve, reject) => queue.push({ event, resolve, reject })));
+      if (closing)
+        return Promise.reject(
+          new ProblemError('service-unavailable', 'Pronto is shutting down', undefined, {
+            'retry-after': '5',
+          }),
+        );
+      const promises = events.map(
+        (event) => new Promise<WriteOutcome>((resolve, reject) => queue.push({ event, resolve, reject })),
+      );
       pump();
       return Promise.all(promises);
     },

@@ -1,8 +1,8 @@
 // The intake service on its own (distributed mode): PostgreSQL, no demo data.
 import { ConfigError } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
-import { createSecretBox } from '@pronto/tenancy';
 import { createLogger } from '@pronto/telemetry';
+import { createSecretBox } from '@pronto/tenancy';
 import { buildApp } from './app.ts';
 import { loadIngestConfig } from './config.ts';
 
@@ -17,7 +17,11 @@ try {
 
 const logger = createLogger({ name: 'ingest', level: config.LOG_LEVEL });
 const db = await openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE });
-const app = await buildApp({ db, secretBox: createSecretBox(Buffer.from(config.PRONTO_MASTER_KEY, 'base64')), logger });
+const app = await buildApp({
+  db,
+  secretBox: createSecretBox(Buffer.from(config.PRONTO_MASTER_KEY, 'base64')),
+  logger,
+});
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 logger.info({ url: address }, 'listening');
 

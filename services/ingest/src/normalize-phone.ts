@@ -4,7 +4,10 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/
  * The phone number in E.164, or why it cannot be one. A number without a leading + is read in the
  * region of the person's locale (pl-PL -> Poland), the way the person typed it on the client's site.
  */
-export function normalizePhone(input: string, locale?: string): { ok: true; e164: string } | { ok: false; detail: string } {
+export function normalizePhone(
+  input: string,
+  locale?: string,
+): { ok: true; e164: string } | { ok: false; detail: string } {
   const region = locale?.split('-')[1]?.toUpperCase();
   const defaultCountry = region && /^[A-Z]{2}$/.test(region) ? (region as CountryCode) : undefined;
   const parsed = parsePhoneNumberFromString(input, defaultCountry ? { defaultCountry } : undefined);
@@ -16,6 +19,10 @@ export function normalizePhone(input: string, locale?: string): { ok: true; e164
         : 'is not a phone number; write it internationally (+48 601 234 567) or give person.locale',
     };
   }
-  if (!parsed.isPossible()) return { ok: false, detail: `cannot exist: wrong length for ${parsed.country ?? `+${parsed.countryCallingCode}`}` };
+  if (!parsed.isPossible())
+    return {
+      ok: false,
+      detail: `cannot exist: wrong length for ${parsed.country ?? `+${parsed.countryCallingCode}`}`,
+    };
   return { ok: true, e164: parsed.number };
 }

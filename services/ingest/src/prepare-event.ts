@@ -1,6 +1,6 @@
 import { compileValidator, type FieldError, IntentEvent } from '@pronto/contracts';
-import { canonicalJson, sha256Hex } from './canonical-json.ts';
 import type { CampaignDirectory } from './campaign-directory.ts';
+import { canonicalJson, sha256Hex } from './canonical-json.ts';
 import { normalizePhone } from './normalize-phone.ts';
 import type { PreparedEvent } from './prepared-event.ts';
 import { fieldError } from './problems.ts';
@@ -37,7 +37,8 @@ export async function prepareEvent(
     errors.push(fieldError('person.timeZone', 'is not an IANA time zone (for example Europe/Warsaw)'));
   }
   const campaignId = await campaigns.find(tenantId, event.campaign);
-  if (!campaignId) errors.push(fieldError('campaign', `no campaign "${event.campaign}" exists for this tenant`));
+  if (!campaignId)
+    errors.push(fieldError('campaign', `no campaign "${event.campaign}" exists for this tenant`));
   if (errors.length > 0 || !phone.ok || !campaignId) return { ok: false, errors };
 
   return {

@@ -2,8 +2,16 @@ import type { FieldError, Problem } from '@pronto/contracts';
 
 /** The kinds of problem the API answers with; /problems/<slug> explains each. */
 export const PROBLEM_TYPES = {
-  'validation-error': { status: 400, title: 'The request has invalid fields', help: 'Fix every field named in `errors` and send again.' },
-  'invalid-json': { status: 400, title: 'The body is not valid JSON', help: 'Send one JSON document, UTF-8 encoded.' },
+  'validation-error': {
+    status: 400,
+    title: 'The request has invalid fields',
+    help: 'Fix every field named in `errors` and send again.',
+  },
+  'invalid-json': {
+    status: 400,
+    title: 'The body is not valid JSON',
+    help: 'Send one JSON document, UTF-8 encoded.',
+  },
   unauthorized: {
     status: 401,
     title: 'The request is not signed correctly',
@@ -15,15 +23,31 @@ export const PROBLEM_TYPES = {
     title: 'This eventId was already used with a different body',
     help: 'An eventId identifies one event forever: send the original body to read the first answer, or use a new eventId for a new event.',
   },
-  'payload-too-large': { status: 413, title: 'The body is too large', help: 'One event may be at most 256 KB; split large batches.' },
-  'unsupported-media-type': { status: 415, title: 'Unsupported content type', help: 'Send Content-Type: application/json.' },
-  'rate-limited': { status: 429, title: 'Too many requests for this tenant', help: 'Wait for Retry-After seconds, then send again with the same eventId.' },
+  'payload-too-large': {
+    status: 413,
+    title: 'The body is too large',
+    help: 'One event may be at most 256 KB; split large batches.',
+  },
+  'unsupported-media-type': {
+    status: 415,
+    title: 'Unsupported content type',
+    help: 'Send Content-Type: application/json.',
+  },
+  'rate-limited': {
+    status: 429,
+    title: 'Too many requests for this tenant',
+    help: 'Wait for Retry-After seconds, then send again with the same eventId.',
+  },
   'service-unavailable': {
     status: 503,
     title: 'Pronto cannot store events right now',
     help: 'Nothing was stored. Send again after Retry-After seconds with the same eventId; a replay is answered with the first answer.',
   },
-  'internal-error': { status: 500, title: 'Internal error', help: 'Nothing may have been stored. Send again with the same eventId.' },
+  'internal-error': {
+    status: 500,
+    title: 'Internal error',
+    help: 'Nothing may have been stored. Send again with the same eventId.',
+  },
 } as const satisfies Record<string, { status: number; title: string; help: string }>;
 
 export type ProblemSlug = keyof typeof PROBLEM_TYPES;
@@ -45,7 +69,12 @@ export class ProblemError extends Error {
   }
 }
 
-export function problemBody(slug: ProblemSlug, detail?: string, errors?: FieldError[], instance?: string): Problem {
+export function problemBody(
+  slug: ProblemSlug,
+  detail?: string,
+  errors?: FieldError[],
+  instance?: string,
+): Problem {
   const kind = PROBLEM_TYPES[slug];
   return {
     type: `/problems/${slug}`,

@@ -5,7 +5,11 @@ export interface TenantRate {
 
 export interface RateLimiter {
   /** Takes `cost` tokens from the tenant's bucket; when it cannot, how many seconds until it could. */
-  take(tenantId: string, rate: TenantRate, cost?: number): { ok: true } | { ok: false; retryAfterSeconds: number };
+  take(
+    tenantId: string,
+    rate: TenantRate,
+    cost?: number,
+  ): { ok: true } | { ok: false; retryAfterSeconds: number };
 }
 
 /** A token bucket per tenant, in this process (each intake instance enforces its share). */
@@ -23,7 +27,10 @@ export function createRateLimiter(now: () => number): RateLimiter {
         bucket.tokens -= needed;
         return { ok: true };
       }
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((needed - bucket.tokens) / rate.perSecond)) };
+      return {
+        ok: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((needed - bucket.tokens) / rate.perSecond)),
+      };
     },
   };
 }

@@ -11,7 +11,12 @@ export function slaMet(lead: { dueAt: Date | null; contactedAt: Date | null }, n
 }
 
 /** The lead as its tenant sees it, or null when it does not exist or belongs to another tenant. */
-export async function readLead(prisma: PrismaClient, tenantId: string, leadId: string, now: Date): Promise<LeadView | null> {
+export async function readLead(
+  prisma: PrismaClient,
+  tenantId: string,
+  leadId: string,
+  now: Date,
+): Promise<LeadView | null> {
   const lead = await prisma.lead.findFirst({
     where: { id: leadId, tenantId },
     include: {
@@ -46,6 +51,10 @@ export async function readLead(prisma: PrismaClient, tenantId: string, leadId: s
       endedAt: iso(attempt.endedAt),
       outcome: attempt.outcome,
     })),
-    history: lead.history.map((entry) => ({ at: entry.at.toISOString(), type: entry.type, detail: entry.detail })),
+    history: lead.history.map((entry) => ({
+      at: entry.at.toISOString(),
+      type: entry.type,
+      detail: entry.detail,
+    })),
   };
 }

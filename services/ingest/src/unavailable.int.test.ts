@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket, connect } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { openDatabase } from '@pronto/db';
 import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,9 @@ describe('when the database is unavailable', () => {
 });
 
 /** A TCP relay in front of PostgreSQL that the test can cut and restore, like a network outage. */
-async function startRelay(target: URL): Promise<{ port: number; cut(): Promise<void>; restore(): Promise<void> }> {
+async function startRelay(
+  target: URL,
+): Promise<{ port: number; cut(): Promise<void>; restore(): Promise<void> }> {
   const sockets = new Set<Socket>();
   let server: Server;
   let port = 0;

@@ -4,7 +4,8 @@ import type { SqlQueryable } from '@pronto/db';
 import type { PreparedEvent, WriteOutcome } from './prepared-event.ts';
 
 const eventKey = (event: PreparedEvent) => `${event.tenantId}\u0000${event.eventId}`;
-const personKey = (event: PreparedEvent) => `${event.tenantId}\u0000${event.campaignId}\u0000${event.phoneE164}`;
+const personKey = (event: PreparedEvent) =>
+  `${event.tenantId}\u0000${event.campaignId}\u0000${event.phoneE164}`;
 
 /**
  * Stores a group of events in one transaction with a fixed number of set-based statements, however
@@ -12,7 +13,11 @@ const personKey = (event: PreparedEvent) => `${event.tenantId}\u0000${event.camp
  * merges into the person's open lead), the lead history, and one outbox message per new event.
  * Rows are inserted in key order so that concurrent batches lock in the same order and cannot deadlock.
  */
-export async function writeEventBatch(tx: SqlQueryable, events: readonly PreparedEvent[], now: Date): Promise<WriteOutcome[]> {
+export async function writeEventBatch(
+  tx: SqlQueryable,
+  events: readonly PreparedEvent[],
+  now: Date,
+): Promise<WriteOutcome[]> {
   const outcomes = new Array<WriteOutcome | undefined>(events.length);
   const firstByKey = new Map<string, number>();
   const firsts: number[] = [];
@@ -55,7 +60,13 @@ export async function writeEventBatch(tx: SqlQueryable, events: readonly Prepare
 
   // Events stored earlier (or by a concurrent batch that committed first): answer as the first time.
   if (stored.length > 0) {
-    const rows = await tx.query<{ tenant_id: string; event_id: string; body_sha256: string; lead_id: string; result_status: EventStatus }>(
+    const rows = await tx.query<{
+      tenant_id: string;
+      event_id: string;
+      body_sha256: string;
+      lead_id: string;
+      result_status: EventStatus;
+    }>(
       `SELECT e.tenant_id, e.event_id, e.body_sha256, e.lead_id, e.result_status
          FROM intent_event e
          JOIN unnest($1::uuid[], $2::text[]) AS k(tenant_id, event_id) USING (tenant_id, event_id)`,
@@ -67,7 +78,10 @@ export async function writeEventBatch(tx: SqlQueryable, events: readonly Prepare
       const row = byKey.get(eventKey(event));
       outcomes[index] =
         row && row.body_sha256 === event.bodyHash
-          ? { kind: 'replayed', answer: { eventId: event.eventId, leadId: row.lead_id, status: row.result_status } }
+          ? {
+              kind: 'replayed',
+              answer: { eventId: event.eventId, leadId: row.lead_id, status: row.result_status },
+            }
           : { kind: 'conflict', eventId: event.eventId };
     }
   }
@@ -93,7 +107,12 @@ export async function writeEventBatch(tx: SqlQueryable, events: readonly Prepare
         answers.map((a) => (a.status === 'accepted' ? 'received' : a.status)),
         fresh.map(({ index, rowId }) => {
           const event = events[index] as PreparedEvent;
-          return JSON.stringify({ eventId: event.eventId, intentEventId: rowId, type: event.type, ...(event.suppression ? { reason: event.suppression } : {}) });
+          return JSON.stringify({
+            eventId: event.eventId,
+            intentEventId: rowId,
+            type: event.type,
+            ...(event.suppression ? { reason: event.suppression } : {}),
+          });
         }),
       ],
     );
@@ -149,7 +168,9 @@ async function createOrMergeLeads(
   const answers: EventAnswer[] = new Array(fresh.length);
   const at = now.toISOString();
 
-  const suppressed = fresh.map((f, position) => ({ event: events[f.index] as PreparedEvent, position })).filter((x) => x.event.suppression);
+  const suppressed = fresh
+    .map((f, position) => ({ event: events[f.index] as PreparedEvent, position }))
+    .filter((x) => x.event.suppression);
   if (suppressed.length > 0) {
     const ids = suppressed.map(() => randomUUID());
     await tx.query(
@@ -186,7 +207,13 @@ async function createOrMergeLeads(
   if (people.size === 0) return answers;
 
   const groups = [...people.values()];
-  const rows = await tx.query<{ id: string; tenant_id: string; campaign_id: string; phone_e164: string; inserted: boolean }>(
+  const rows = await tx.query<{
+    id: string;
+    tenant_id: string;
+    campaign_id: string;
+    phone_e164: string;
+    inserted: boolean;
+  }>(
     `INSERT INTO lead (id, tenant_id, campaign_id, phone_e164, name, time_zone, status, intent_count,
                        received_at, last_intent_at, updated_at)
      SELECT l.id, l.tenant_id, l.campaign_id, l.phone, l.name, l.time_zone, 'received', l.intents, $8, $8, $8
@@ -212,13 +239,19 @@ async function createOrMergeLeads(
       at,
     ],
   );
-  const byPerson = new Map(rows.map((row) => [`${row.tenant_id}\u0000${row.campaign_id}\u0000${row.phone_e164}`, row]));
+  const byPerson = new Map(
+    rows.map((row) => [`${row.tenant_id}\u0000${row.campaign_id}\u0000${row.phone_e164}`, row]),
+  );
   for (const group of groups) {
     const row = byPerson.get(personKey(group.event));
     if (!row) throw new Error('lead upsert returned no row for a person in the batch');
     group.positions.forEach((position, i) => {
       const event = events[(fresh[position] as { index: number }).index] as PreparedEvent;
-      answers[position] = { eventId: event.eventId, leadId: row.id, status: row.inserted && i === 0 ? 'accepted' : 'merged' };
+      answers[position] = {
+        eventId: event.eventId,
+        leadId: row.id,
+        status: row.inserted && i === 0 ? 'accepted' : 'merged',
+      };
     });
   }
   return answers;

@@ -1,13 +1,16 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LeadView, Problem } from '@pronto/contracts';
 import type { PrismaClient } from '@pronto/db';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { ProblemError } from '../problems.ts';
 import { readLead } from '../read-lead.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const getLeadRoute: FastifyPluginAsyncTypebox<{ prisma: PrismaClient; now: () => Date }> = async (app, deps) => {
+export const getLeadRoute: FastifyPluginAsyncTypebox<{ prisma: PrismaClient; now: () => Date }> = async (
+  app,
+  deps,
+) => {
   app.get(
     '/v1/leads/:leadId',
     {
@@ -21,7 +24,9 @@ export const getLeadRoute: FastifyPluginAsyncTypebox<{ prisma: PrismaClient; now
     },
     async (request) => {
       const { leadId } = request.params;
-      const lead = UUID.test(leadId) ? await readLead(deps.prisma, request.tenantId, leadId, deps.now()) : null;
+      const lead = UUID.test(leadId)
+        ? await readLead(deps.prisma, request.tenantId, leadId, deps.now())
+        : null;
       if (!lead) throw new ProblemError('not-found', `No lead ${leadId} for this tenant`);
       return lead;
     },

@@ -1,16 +1,32 @@
-import type { Database } from '@pronto/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Database } from '@pronto/db';
 import Type from 'typebox';
 
-const Health = Type.Object({ status: Type.Enum(['ok', 'unavailable']), database: Type.String(), detail: Type.Optional(Type.String()) });
+const Health = Type.Object({
+  status: Type.Enum(['ok', 'unavailable']),
+  database: Type.String(),
+  detail: Type.Optional(Type.String()),
+});
 
 /** 200 while events can be accepted (the database answers), 503 otherwise: what a load balancer needs. */
-export const healthRoute: FastifyPluginAsyncTypebox<{ db: Database; isClosing: () => boolean }> = async (app, deps) => {
+export const healthRoute: FastifyPluginAsyncTypebox<{ db: Database; isClosing: () => boolean }> = async (
+  app,
+  deps,
+) => {
   app.get(
     '/healthz',
-    { schema: { summary: 'Can this process accept events?', tags: ['operations'], response: { 200: Health, 503: Health } } },
+    {
+      schema: {
+        summary: 'Can this process accept events?',
+        tags: ['operations'],
+        response: { 200: Health, 503: Health },
+      },
+    },
     async (_request, reply) => {
-      if (deps.isClosing()) return reply.code(503).send({ status: 'unavailable', database: deps.db.kind, detail: 'shutting down' });
+      if (deps.isClosing())
+        return reply
+          .code(503)
+          .send({ status: 'unavailable', database: deps.db.kind, detail: 'shutting down' });
       try {
         await withTimeout(deps.db.sql.query('SELECT 1'), 2_000);
         return { status: 'ok' as const, database: deps.db.kind };

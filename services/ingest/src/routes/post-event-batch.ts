@@ -1,5 +1,5 @@
-import { EventBatchRequest, EventBatchResponse, type EventBatchItemResult, Problem } from '@pronto/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type EventBatchItemResult, EventBatchRequest, EventBatchResponse, Problem } from '@pronto/contracts';
 import { prepareEvent } from '../prepare-event.ts';
 import type { PreparedEvent } from '../prepared-event.ts';
 import { problemBody } from '../problems.ts';
@@ -21,7 +21,15 @@ export const postEventBatchRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = as
         tags: ['intake'],
         security: [{ signature: [] }],
         body: EventBatchRequest,
-        response: { 200: EventBatchResponse, 400: Problem, 401: Problem, 413: Problem, 415: Problem, 429: Problem, 503: Problem },
+        response: {
+          200: EventBatchResponse,
+          400: Problem,
+          401: Problem,
+          413: Problem,
+          415: Problem,
+          429: Problem,
+          503: Problem,
+        },
       },
     },
     async (request) => {
@@ -50,7 +58,10 @@ export const postEventBatchRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = as
                 index,
                 eventId: event.eventId,
                 status: 409,
-                problem: problemBody('event-id-conflict', `eventId "${event.eventId}" was already used with a different body`),
+                problem: problemBody(
+                  'event-id-conflict',
+                  `eventId "${event.eventId}" was already used with a different body`,
+                ),
               }
             : {
                 index,

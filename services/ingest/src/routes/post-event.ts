@@ -1,5 +1,5 @@
-import { EventAnswer, IntentEvent, Problem } from '@pronto/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { EventAnswer, IntentEvent, Problem } from '@pronto/contracts';
 import type { CampaignDirectory } from '../campaign-directory.ts';
 import type { EventWriter } from '../event-writer.ts';
 import { prepareEvent } from '../prepare-event.ts';
@@ -10,7 +10,15 @@ export interface EventRouteDeps {
   campaigns: CampaignDirectory;
 }
 
-const problems = { 400: Problem, 401: Problem, 409: Problem, 413: Problem, 415: Problem, 429: Problem, 503: Problem };
+const problems = {
+  400: Problem,
+  401: Problem,
+  409: Problem,
+  413: Problem,
+  415: Problem,
+  429: Problem,
+  503: Problem,
+};
 
 export const postEventRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, deps) => {
   app.post(
@@ -27,13 +35,25 @@ export const postEventRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const prepared = await prepareEvent(request.body, request.rawBody.toString('utf8'), request.tenantId, deps.campaigns);
-      if (!prepared.ok) throw new ProblemError('validation-error', 'The event has invalid fields', prepared.errors);
+      const prepared = await prepareEvent(
+        request.body,
+        request.rawBody.toString('utf8'),
+        request.tenantId,
+        deps.campaigns,
+      );
+      if (!prepared.ok)
+        throw new ProblemError('validation-error', 'The event has invalid fields', prepared.errors);
       const [outcome] = await deps.writer.write([prepared.event]);
       if (!outcome || outcome.kind === 'conflict') {
-        throw new ProblemError('event-id-conflict', `eventId "${prepared.event.eventId}" was already used with a different body`);
+        throw new ProblemError(
+          'event-id-conflict',
+          `eventId "${prepared.event.eventId}" was already used with a different body`,
+        );
       }
-      request.log.debug({ leadId: outcome.answer.leadId, eventId: outcome.answer.eventId, status: outcome.answer.status }, 'event stored');
+      request.log.debug(
+        { leadId: outcome.answer.leadId, eventId: outcome.answer.eventId, status: outcome.answer.status },
+        'event stored',
+      );
       return reply
         .code(outcome.kind === 'accepted' ? 202 : 200)
         .header('location', `/v1/leads/${outcome.answer.leadId}`)

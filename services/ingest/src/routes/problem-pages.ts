@@ -1,17 +1,22 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { PROBLEM_TYPES, type ProblemSlug } from '../problems.ts';
 
-const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' })[c]};`);
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
 
 /** Each problem `type` is a URL that explains itself (RFC 9457 §3.1.1). */
 export const problemPagesRoute: FastifyPluginAsync = async (app) => {
-  app.get<{ Params: { slug: string } }>('/problems/:slug', { schema: { hide: true } }, async (request, reply) => {
-    const kind = PROBLEM_TYPES[request.params.slug as ProblemSlug];
-    if (!kind) return reply.code(404).type('text/plain').send('unknown problem type');
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(
-        `<!doctype html><meta charset="utf-8"><title>${escape(kind.title)}</title><h1>${kind.status} ${escape(kind.title)}</h1><p>${escape(kind.help)}</p><p><a href="/docs">API documentation</a></p>`,
-      );
-  });
+  app.get<{ Params: { slug: string } }>(
+    '/problems/:slug',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const kind = PROBLEM_TYPES[request.params.slug as ProblemSlug];
+      if (!kind) return reply.code(404).type('text/plain').send('unknown problem type');
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(
+          `<!doctype html><meta charset="utf-8"><title>${escapeHtml(kind.title)}</title><h1>${kind.status} ${escapeHtml(kind.title)}</h1><p>${escapeHtml(kind.help)}</p><p><a href="/docs">API documentation</a></p>`,
+        );
+    },
+  );
 };

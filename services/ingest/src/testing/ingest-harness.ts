@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@pronto/db';
 import { signatureHeaders } from '@pronto/signature';
-import { createCampaign, createSecretBox, createTenant, issueApiKey, type SecretBox } from '@pronto/tenancy';
 import { createLogger } from '@pronto/telemetry';
+import { createCampaign, createSecretBox, createTenant, issueApiKey, type SecretBox } from '@pronto/tenancy';
 import { openTestDatabase } from '@pronto/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type IngestDeps } from '../app.ts';
@@ -20,7 +20,14 @@ export interface Harness {
     method: 'GET' | 'POST',
     path: string,
     body?: unknown,
-    options?: { secret?: string; keyId?: string; timestampSkew?: number; headers?: Record<string, string>; signPath?: string; rawBody?: string },
+    options?: {
+      secret?: string;
+      keyId?: string;
+      timestampSkew?: number;
+      headers?: Record<string, string>;
+      signPath?: string;
+      rawBody?: string;
+    },
   ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
@@ -28,7 +35,9 @@ export interface Harness {
 export const START = Date.UTC(2026, 2, 29, 0, 30, 0); // the night Warsaw springs forward
 
 /** A real intake app on a fresh database with one tenant (slug acme), campaign cash-loan and key acme-key. */
-export async function startHarness(options: { db?: Database; deps?: Partial<IngestDeps>; rateLimitPerSecond?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { db?: Database; deps?: Partial<IngestDeps>; rateLimitPerSecond?: number } = {},
+): Promise<Harness> {
   const db = options.db ?? (await openTestDatabase());
   const box = createSecretBox(randomBytes(32));
   const clock = { ms: START };
@@ -38,7 +47,12 @@ export async function startHarness(options: { db?: Database; deps?: Partial<Inge
     rateLimitPerSecond: options.rateLimitPerSecond ?? 10_000,
     rateLimitBurst: options.rateLimitPerSecond ?? 10_000,
   });
-  await createCampaign(db.prisma, { tenantId: tenant.id, slug: 'cash-loan', name: 'Cash loan', timeZone: 'Europe/Warsaw' });
+  await createCampaign(db.prisma, {
+    tenantId: tenant.id,
+    slug: 'cash-loan',
+    name: 'Cash loan',
+    timeZone: 'Europe/Warsaw',
+  });
   const { keyId, secret } = await issueApiKey(db.prisma, box, { tenantId: tenant.id, keyId: 'acme-key' });
   const app = await buildApp({
     db,
@@ -89,9 +103,25 @@ export function exampleEvent(overrides: Record<string, unknown> = {}) {
     type: 'offer_check',
     occurredAt: new Date(START - 5_000).toISOString(),
     campaign: 'cash-loan',
-    person: { phone: '+48 601 234 567', name: 'Jan Kowalski', locale: 'pl-PL', timeZone: 'Europe/Warsaw', customerId: 'C-991' },
-    consent: { phoneContact: true, capturedAt: new Date(START - 9_000).toISOString(), source: 'offer-form-v3' },
-    offer: { product: 'cash_loan', amount: 20000, currency: 'PLN', termMonths: 36, eligibility: 'pre_approved' },
+    person: {
+      phone: '+48 601 234 567',
+      name: 'Jan Kowalski',
+      locale: 'pl-PL',
+      timeZone: 'Europe/Warsaw',
+      customerId: 'C-991',
+    },
+    consent: {
+      phoneContact: true,
+      capturedAt: new Date(START - 9_000).toISOString(),
+      source: 'offer-form-v3',
+    },
+    offer: {
+      product: 'cash_loan',
+      amount: 20000,
+      currency: 'PLN',
+      termMonths: 36,
+      eligibility: 'pre_approved',
+    },
     context: { pageUrl: 'https://bank.example/kredyt', visits: 3, secondsOnPage: 140, utmSource: 'google' },
     ...overrides,
   };

@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, startPronto } from '../support/pronto-process.ts';
+import { signedFetch } from '../support/signed-fetch.ts';
+
+const run = promisify(execFile);
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'pronto-embedded-'));
+});
+afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+/** The README's "Signing a request by hand" commands, pointed at this test's server and data folder. */
+async function readmeExample(url: string): Promise<string> {
+  const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Signing a request by hand'));
+  const script = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!script) throw new Error('README has no signing example');
+  return script.replaceAll('.pronto/demo-secret', join(dataDir, 'demo-secret')).replaceAll('http://127.0.0.1:8080', url);
+}
+
+describe('npm start (embedded)', () => {
+  let leadId: string;
+
+  it('starts with the demo seeded, and the README example gets a 202', async () => {
+    const pronto = await startPronto({ PRONTO_DATA_DIR: dataDir });
+    try {
+      const health = await fetch(`${pronto.url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(pronto.output()).toContain('Demo secret');
+      const { stdout } = await run('bash', ['-c', await readmeExample(pronto.url)]);
+      const answer = JSON.parse(stdout);
+      expect(answer).toMatchObject({ status: 'accepted', leadId: expect.any(String) });
+      leadId = answer.leadId;
+
+      const second = await startPronto({ PRONTO_DATA_DIR: dataDir }).catch((error: Error) => error);
+      expect(second).toBeInstanceOf(Error);
+      expect((second as Error).message).toMatch(/another Pronto \(pid \d+\) is using the data folder/);
+    } finally {
+      expect(await pronto.stop()).toBe(0);
+    }
+  });
+
+  it('keeps the lead and the generated secret across a restart', async () => {
+    const secret = (await readFile(join(dataDir, 'demo-secret'), 'utf8')).trim();
+    const pronto = await startPronto({ PRONTO_DATA_DIR: dataDir });
+    try {
+      expect(pronto.output()).toContain(secret);
+      const lead = await signedFetch(pronto.url, { keyId: 'demo-key', secret }, 'GET', `/v1/leads/${leadId}`);
+      expect(lead).toMatchObject({ status: 200, json: { id: leadId, campaign: 'cash-loan', history: [{ type: 'received' }] } });
+    } finally {
+      await pronto.stop();
+    }
+  });
+
+  it('refuses a wrong configuration at start, naming the variable', async () => {
+    const error = await startPronto({ PRONTO_DATA_DIR: dataDir, PORT: 'eighty' }).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/exited with 1[\s\S]*PORT must be integer/);
+  });
+});
