@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Database, openDatabase } from '@pronto/db';
 import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
 import { describe, expect, it } from 'vitest';
-import { startPronto } from '../support/pronto-process.ts';
+import { type ProntoProcess, startPronto } from '../support/pronto-process.ts';
 import { signedFetch } from '../support/signed-fetch.ts';
 
 const EVENTS = 2_000;
@@ -84,8 +84,10 @@ describe(`kill -9 during intake (${onPostgres ? 'PostgreSQL' : 'embedded PGlite'
           PRONTO_DEMO_SECRET: key.secret,
           ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
         };
+        const started: ProntoProcess[] = [];
         try {
           const first = await startPronto(env);
+          started.push(first);
           const answers = new Map<number, Answer>();
           const killAfter = 300 + Math.floor(Math.random() * 1_200);
           let killing: Promise<void> | undefined;
@@ -100,6 +102,7 @@ describe(`kill -9 during intake (${onPostgres ? 'PostgreSQL' : 'embedded PGlite'
           // A client resends whatever it has no answer for; the restarted process answers 200 for
           // what it had stored before dying and 202 for what it had not.
           const second = await startPronto(env);
+          started.push(second);
           const unanswered = [...Array(EVENTS).keys()].filter((i) => !answers.has(i));
           const resent = new Map<number, Answer>();
           await sendAll(second.url, round, unanswered, resent);
@@ -137,6 +140,9 @@ describe(`kill -9 during intake (${onPostgres ? 'PostgreSQL' : 'embedded PGlite'
             `round ${round}: killed after ${killAfter} answers; ${acceptedBeforeCrash.length} had 202 before the crash, ${unanswered.length} resent, ${[...resent.values()].filter((a) => a.status === 200).length} of them already stored\n`,
           );
         } finally {
+          // A failed assertion must not leave a server running on the data folder.
+          for (const pronto of started)
+            if (pronto.child.exitCode === null && pronto.child.signalCode === null) await pronto.kill9();
           await rm(dataDir, { recursive: true, force: true });
           if (databaseUrl) await dropScratchDatabase(databaseUrl);
         }

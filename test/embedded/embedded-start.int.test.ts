@@ -21,7 +21,9 @@ async function readmeExample(url: string): Promise<string> {
   const section = readme.slice(readme.indexOf('### Signing a request by hand'));
   const script = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
   if (!script) throw new Error('README has no signing example');
-  return script.replaceAll('.pronto/demo-secret', join(dataDir, 'demo-secret')).replaceAll('http://127.0.0.1:8080', url);
+  return script
+    .replaceAll('.pronto/demo-secret', join(dataDir, 'demo-secret'))
+    .replaceAll('http://127.0.0.1:8080', url);
 }
 
 describe('npm start (embedded)', () => {
@@ -52,7 +54,10 @@ describe('npm start (embedded)', () => {
     try {
       expect(pronto.output()).toContain(secret);
       const lead = await signedFetch(pronto.url, { keyId: 'demo-key', secret }, 'GET', `/v1/leads/${leadId}`);
-      expect(lead).toMatchObject({ status: 200, json: { id: leadId, campaign: 'cash-loan', history: [{ type: 'received' }] } });
+      expect(lead).toMatchObject({
+        status: 200,
+        json: { id: leadId, campaign: 'cash-loan', history: [{ type: 'received' }] },
+      });
     } finally {
       await pronto.stop();
     }
