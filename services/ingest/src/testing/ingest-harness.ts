@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { IntentEvent } from '@pronto/contracts';
 import type { Database } from '@pronto/db';
 import { signatureHeaders } from '@pronto/signature';
 import { createLogger } from '@pronto/telemetry';
@@ -96,9 +97,9 @@ export async function startHarness(
 let counter = 0;
 
 /** The design's example event, with a fresh eventId and the given changes. */
-export function exampleEvent(overrides: Record<string, unknown> = {}) {
+export function exampleEvent(overrides: Record<string, unknown> = {}): IntentEvent {
   counter += 1;
-  return {
+  const base: IntentEvent = {
     eventId: `evt_${Date.now().toString(36)}_${counter}`,
     type: 'offer_check',
     occurredAt: new Date(START - 5_000).toISOString(),
@@ -123,8 +124,9 @@ export function exampleEvent(overrides: Record<string, unknown> = {}) {
       eligibility: 'pre_approved',
     },
     context: { pageUrl: 'https://bank.example/kredyt', visits: 3, secondsOnPage: 140, utmSource: 'google' },
-    ...overrides,
   };
+  // Overrides may be invalid on purpose (tests of 400 answers); the result is typed as the valid shape.
+  return { ...base, ...overrides } as IntentEvent;
 }
 
 /** A Polish mobile number unique to `n`. */

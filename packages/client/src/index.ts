@@ -1,0 +1,7 @@
+export { ProntoApiError, ProntoNetworkError } from './pronto-api-error.ts';
+export {
+  createProntoClient,
+  type ProntoClient,
+  type ProntoClientOptions,
+  type SentEvent,
+} from './pronto-client.ts';
