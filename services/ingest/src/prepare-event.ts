@@ -7,13 +7,21 @@ import { fieldError } from './problems.ts';
 
 const validator = compileValidator(IntentEvent);
 
+const knownZones = new Map<string, boolean>();
+
+/** Whether `zone` is an IANA zone. Building a DateTimeFormat is costly, and events repeat few zones. */
 export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let known = knownZones.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (knownZones.size < 1_000) knownZones.set(zone, known);
   }
+  return known;
 }
 
 /**
