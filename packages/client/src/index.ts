@@ -5,3 +5,4 @@ export {
   type ProntoClientOptions,
   type SentEvent,
 } from './pronto-client.ts';
+export { BASE_DELAY_MS, MAX_DELAY_MS } from './retry-delay.ts';

@@ -9,44 +9,49 @@ import {
 } from '@pronto/contracts';
 import { signatureHeaders } from '@pronto/signature';
 import { ProntoApiError, ProntoNetworkError } from './pronto-api-error.ts';
+import { retryDelay } from './retry-delay.ts';
 
 export interface ProntoClientOptions {
-  /** e.g. https://pronto.example.com */
+  /** Where Pronto's /v1 paths live, e.g. https://pronto.example.com. */
   baseUrl: string;
   keyId: string;
   secret: string;
   fetch?: typeof globalThis.fetch;
-  /** Now, in ms since the epoch; signatures carry it. */
+  /** Now, in ms since the epoch: signatures carry it and HTTP-date Retry-After is measured from it. */
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  /** Retries after the first attempt for 429, 502, 503, 504 and network errors. */
+  /** Retries after the first request, for 429, 502, 503, 504 and no answer at all. Default 5. */
   maxRetries?: number;
+  /** Per request, answer body included. Default 10 s. */
   timeoutMs?: number;
-  /** Random number in [0, 1) for backoff jitter. */
+  /** A number in [0, 1) for the backoff jitter. */
   random?: () => number;
 }
 
 export interface SentEvent {
   httpStatus: 202 | 200;
   answer: EventAnswer;
-  /** true when Pronto had already stored this eventId (a retry of an earlier try that got through). */
+  /** Pronto already had this eventId (an earlier try got through, only its answer was lost). */
   replayed: boolean;
 }
 
 export interface ProntoClient {
   sendEvent(event: IntentEvent): Promise<SentEvent>;
-  /** Any number of events; sent in requests of up to 500, results indexed as given. */
+  /** Any number of events: sent 500 at a time, `results[i]` answers `events[i]`. */
   sendBatch(events: readonly IntentEvent[]): Promise<EventBatchResponse>;
   getLead(leadId: string): Promise<LeadView>;
 }
 
 const RETRYABLE = new Set([429, 502, 503, 504]);
-const BASE_DELAY_MS = 250;
-const MAX_DELAY_MS = 30_000;
+
+type Outcome =
+  | { answered: true; status: number; json: unknown; retryAfter: string | null }
+  | { answered: false; error: unknown };
 
 /**
- * Signs and sends. A retry re-signs with a fresh timestamp but sends the very same body, so the same
- * eventId: Pronto answers 200 with the first answer if an earlier try was stored, never a second lead.
+ * Signs and sends. A retry is signed again with a fresh timestamp (the old one may be minutes stale) but
+ * carries the very same body, so the same eventId: if an earlier try was in fact stored, Pronto answers
+ * 200 with the first answer and no second lead can come of it.
  */
 export function createProntoClient(options: ProntoClientOptions): ProntoClient {
   const doFetch = options.fetch ?? globalThis.fetch;
@@ -55,77 +60,118 @@ export function createProntoClient(options: ProntoClientOptions): ProntoClient {
   const random = options.random ?? Math.random;
   const maxRetries = options.maxRetries ?? 5;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const base = options.baseUrl.replace(/\/+$/, '');
+  // Checked here so that a typo fails at once instead of being retried as a network error.
+  const origin = new URL(options.baseUrl).href.replace(/\/+$/, '');
 
-  async function request(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: unknown }> {
+  async function request(method: 'GET' | 'POST', path: string, body?: unknown) {
     const text = body === undefined ? '' : JSON.stringify(body);
     for (let attempt = 1; ; attempt += 1) {
-      let response: Response;
-      try {
-        const timestamp = Math.floor(clock() / 1000);
-        response = await doFetch(`${base}${path}`, {
-          method,
-          headers: {
-            ...signatureHeaders(options.keyId, options.secret, {
-              timestamp,
-              method,
-              pathWithQuery: path,
-              body: text,
-            }),
-            ...(text ? { 'content-type': 'application/json' } : {}),
-            accept: 'application/json',
-          },
-          ...(text ? { body: text } : {}),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        if (attempt > maxRetries) throw new ProntoNetworkError(attempt, error);
-        await sleep(backoff(attempt));
-        continue;
+      const outcome = await send(method, path, text);
+      if (outcome.answered && outcome.status < 300) return { status: outcome.status, json: outcome.json };
+      const retryable = !outcome.answered || RETRYABLE.has(outcome.status);
+      if (!retryable || attempt > maxRetries) {
+        throw outcome.answered
+          ? new ProntoApiError(outcome.status, asProblem(outcome.json), attempt)
+          : new ProntoNetworkError(attempt, outcome.error);
       }
-      const json = await response.json().catch(() => undefined);
-      if (response.ok) return { status: response.status, json };
-      if (!RETRYABLE.has(response.status) || attempt > maxRetries) {
-        throw new ProntoApiError(response.status, json as Problem | undefined, attempt);
-      }
-      await sleep(retryAfterMs(response.headers.get('retry-after')) ?? backoff(attempt));
+      const retryAfter = outcome.answered ? outcome.retryAfter : null;
+      await sleep(retryDelay({ retry: attempt, retryAfter, nowMs: clock(), random }));
     }
   }
 
-  /** Exponential backoff with full jitter: spreads out many clients that failed at once. */
-  function backoff(attempt: number): number {
-    return Math.floor(random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)));
+  async function send(method: 'GET' | 'POST', path: string, text: string): Promise<Outcome> {
+    const headers: Record<string, string> = {
+      ...signatureHeaders(options.keyId, options.secret, {
+        timestamp: Math.floor(clock() / 1000),
+        method,
+        pathWithQuery: path,
+        body: text,
+      }),
+      accept: 'application/json',
+    };
+    if (text) headers['content-type'] = 'application/json';
+    try {
+      const response = await doFetch(`${origin}${path}`, {
+        method,
+        headers,
+        ...(text ? { body: text } : {}),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      // Read the whole body under the same timeout: an answer cut off halfway is no answer.
+      const raw = await response.text();
+      return {
+        answered: true,
+        status: response.status,
+        // A success Pronto cannot have meant (cut short, not JSON) throws here and is retried as no answer.
+        json: response.ok ? JSON.parse(raw) : safeParse(raw),
+        retryAfter: response.headers.get('retry-after'),
+      };
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      return {
+        answered: false,
+        error: timedOut ? new Error(`no answer within ${timeoutMs} ms`, { cause: error }) : error,
+      };
+    }
   }
 
-  function retryAfterMs(header: string | null): number | undefined {
-    if (!header) return undefined;
-    if (/^\d+$/.test(header.trim())) return Number(header) * 1000;
-    const date = Date.parse(header);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - clock());
+  async function sendChunk(events: readonly IntentEvent[], offset: number): Promise<EventBatchResponse> {
+    try {
+      const { json } = await request('POST', '/v1/events:batch', { events });
+      const answer = json as EventBatchResponse;
+      return { ...answer, results: answer.results.map((item) => ({ ...item, index: item.index + offset })) };
+    } catch (error) {
+      // Many large events can pass Pronto's body limit though each one is fine: halve and send again.
+      if (!(error instanceof ProntoApiError && error.status === 413 && events.length > 1)) throw error;
+      const half = Math.ceil(events.length / 2);
+      const first = await sendChunk(events.slice(0, half), offset);
+      return merge([first, await sendChunk(events.slice(half), offset + half)]);
+    }
   }
 
   return {
     async sendEvent(event) {
       const { status, json } = await request('POST', '/v1/events', event);
-      return { httpStatus: status as 202 | 200, answer: json as EventAnswer, replayed: status === 200 };
+      return {
+        httpStatus: status === 200 ? 200 : 202,
+        answer: json as EventAnswer,
+        replayed: status === 200,
+      };
     },
     async sendBatch(events) {
-      const results: EventBatchItemResult[] = [];
+      const parts: EventBatchResponse[] = [];
       for (let offset = 0; offset < events.length; offset += MAX_BATCH_EVENTS) {
-        const chunk = events.slice(offset, offset + MAX_BATCH_EVENTS);
-        const { json } = await request('POST', '/v1/events:batch', { events: chunk });
-        for (const result of (json as EventBatchResponse).results)
-          results.push({ ...result, index: result.index + offset });
+        parts.push(await sendChunk(events.slice(offset, offset + MAX_BATCH_EVENTS), offset));
       }
-      const accepted = results.filter((result) => result.status < 300).length;
-      return { accepted, rejected: results.length - accepted, results };
+      return merge(parts);
     },
     async getLead(leadId) {
-      return (await request('GET', `/v1/leads/${encodeURIComponent(leadId)}`)).json as LeadView;
+      const { json } = await request('GET', `/v1/leads/${encodeURIComponent(leadId)}`);
+      return json as LeadView;
     },
   };
+}
+
+function merge(parts: readonly EventBatchResponse[]): EventBatchResponse {
+  return {
+    accepted: parts.reduce((sum, part) => sum + part.accepted, 0),
+    rejected: parts.reduce((sum, part) => sum + part.rejected, 0),
+    results: parts.flatMap((part): EventBatchItemResult[] => part.results),
+  };
+}
+
+function safeParse(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A proxy in front of Pronto may answer 502 with HTML or its own JSON; only Pronto's problems count. */
+function asProblem(json: unknown): Problem | undefined {
+  const candidate = json as Partial<Problem> | undefined;
+  return typeof candidate?.title === 'string' && typeof candidate.status === 'number'
+    ? (candidate as Problem)
+    : undefined;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,27 +7,44 @@ import type { IntentEvent } from '@pronto/contracts';
 import { ProntoApiError, ProntoNetworkError } from './pronto-api-error.ts';
 import { createProntoClient } from './pronto-client.ts';
 
-const USAGE = `Usage: npm run send-event -- --phone "+48 601 234 567" [options]
+export const USAGE = `Usage: npm run send-event -- --phone "+48 601 234 567" [options]
 
-  --phone <number>      the person's phone (required)
-  --name <text>         the person's name
-  --campaign <slug>     default cash-loan
-  --amount <number>     offer amount in PLN, default 20000
-  --event-id <id>       default a new one; send the same id again to see a replay
-  --no-consent          the person did not agree to be called (the lead is suppressed)
-  --count <n>           send n events (phones counted up from --phone)
-  --url <url>           default $PRONTO_URL or http://127.0.0.1:8080
-  --key-id <id>         default $PRONTO_KEY_ID or demo-key
-  --secret <secret>     default $PRONTO_SECRET, $PRONTO_DEMO_SECRET, or <data folder>/demo-secret`;
+  --phone <number>    the person's phone (required)
+  --name <text>       the person's name
+  --campaign <slug>   default cash-loan
+  --amount <number>   offer amount in PLN, default 20000
+  --event-id <id>     default a new one (each run's event is new: occurredAt is now,
+                      so the same id again is a 409, not a replay)
+  --no-consent        the person did not agree to be called (the lead is suppressed)
+  --count <n>         send n events, phones counted up from --phone
+  --url <url>         default $PRONTO_URL or http://127.0.0.1:8080
+  --key-id <id>       default $PRONTO_KEY_ID or demo-key
+  --secret <secret>   default $PRONTO_DEMO_SECRET, $PRONTO_SECRET, or the file
+                      $PRONTO_DATA_DIR/demo-secret (.pronto/demo-secret) that npm start writes
+  --help              this text`;
+
+const OPTIONS = {
+  phone: { type: 'string' },
+  name: { type: 'string' },
+  campaign: { type: 'string', default: 'cash-loan' },
+  amount: { type: 'string', default: '20000' },
+  'event-id': { type: 'string' },
+  'no-consent': { type: 'boolean', default: false },
+  count: { type: 'string', default: '1' },
+  url: { type: 'string' },
+  'key-id': { type: 'string' },
+  secret: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
 
 export interface CliIo {
-  argv: string[];
-  env: NodeJS.ProcessEnv;
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
   out: (line: string) => void;
   err: (line: string) => void;
 }
 
-/** Sends signed test events the way a client's server would; returns the exit code. */
+/** Sends signed test events the way a client's server would. Returns the exit code: 0, 1 refused, 2 usage. */
 export async function sendEventCli(io: CliIo): Promise<number> {
   let values: ReturnType<typeof parse>;
   try {
@@ -35,96 +53,75 @@ export async function sendEventCli(io: CliIo): Promise<number> {
     io.err(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (!values.phone) {
-    io.err(`--phone is required\n\n${USAGE}`);
-    return 2;
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
   }
-  const count = Number(values.count ?? '1');
-  const amount = Number(values.amount ?? '20000');
-  if (!Number.isInteger(count) || count < 1 || !Number.isFinite(amount)) {
-    io.err(`--count must be a whole number >= 1 and --amount a number\n\n${USAGE}`);
+  const count = Number(values.count);
+  const amount = Number(values.amount);
+  const url = values.url ?? io.env.PRONTO_URL ?? 'http://127.0.0.1:8080';
+  const problem = !values.phone
+    ? '--phone is required'
+    : !Number.isInteger(count) || count < 1
+      ? `--count must be a whole number of 1 or more, not ${values.count}`
+      : !Number.isFinite(amount) || values.amount.trim() === ''
+        ? `--amount must be a number, not ${values.amount}`
+        : !URL.canParse(url)
+          ? `--url (or PRONTO_URL) is not a URL: ${url}`
+          : undefined;
+  if (problem || !values.phone) {
+    io.err(`${problem}\n\n${USAGE}`);
     return 2;
   }
   const secret =
-    values.secret ?? io.env.PRONTO_SECRET ?? io.env.PRONTO_DEMO_SECRET ?? (await readDemoSecret(io.env));
-  if (!secret) {
-    io.err(
-      `No secret: pass --secret, set PRONTO_SECRET, or start the embedded server first (it writes ${join(io.env.PRONTO_DATA_DIR ?? '.pronto', 'demo-secret')}).`,
-    );
-    return 2;
-  }
-  const url = values.url ?? io.env.PRONTO_URL ?? 'http://127.0.0.1:8080';
+    values.secret ?? io.env.PRONTO_DEMO_SECRET ?? io.env.PRONTO_SECRET ?? (await readDemoSecret(io));
+  if (!secret) return 2;
+
   const client = createProntoClient({
     baseUrl: url,
     keyId: values['key-id'] ?? io.env.PRONTO_KEY_ID ?? 'demo-key',
     secret,
     maxRetries: 3,
   });
-  const digits = values.phone.replace(/\D/g, '');
+  const firstPhone = values.phone;
   for (let n = 0; n < count; n += 1) {
-    const phone = n === 0 ? values.phone : `+${(BigInt(digits) + BigInt(n)).toString()}`;
-    const event = buildEvent({
-      phone,
-      campaign: values.campaign ?? 'cash-loan',
+    const eventId = values['event-id'] ?? `evt_${randomUUID()}`;
+    const event = buildTestEvent({
+      eventId: count > 1 && values['event-id'] ? `${eventId}-${n + 1}` : eventId,
+      phone: n === 0 ? firstPhone : nthPhone(firstPhone, n),
+      campaign: values.campaign,
       amount,
       consent: !values['no-consent'],
       ...(values.name ? { name: values.name } : {}),
-      eventId: values['event-id']
-        ? count > 1
-          ? `${values['event-id']}-${n}`
-          : values['event-id']
-        : `evt_${Date.now().toString(36)}_${n}`,
     });
     try {
       const sent = await client.sendEvent(event);
-      io.out(`${sent.httpStatus} ${JSON.stringify(sent.answer)}`);
-      io.out(`  read it back: GET ${url}/v1/leads/${sent.answer.leadId}`);
+      io.out(
+        `${sent.httpStatus} ${JSON.stringify(sent.answer)}${sent.replayed ? '  (a replay: first answer)' : ''}`,
+      );
+      io.out(`  read the lead back (signed): GET /v1/leads/${sent.answer.leadId}`);
     } catch (error) {
-      if (error instanceof ProntoApiError || error instanceof ProntoNetworkError) {
-        io.err(error.message);
-        return 1;
-      }
-      throw error;
+      if (error instanceof ProntoApiError) io.err(describeRefusal(error, url));
+      else if (error instanceof ProntoNetworkError) {
+        io.err(`${error.message}\nIs Pronto running at ${url}? Start it with npm start, or pass --url.`);
+      } else throw error;
+      return 1;
     }
   }
   return 0;
 }
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      phone: { type: 'string' },
-      name: { type: 'string' },
-      campaign: { type: 'string' },
-      amount: { type: 'string' },
-      'event-id': { type: 'string' },
-      'no-consent': { type: 'boolean' },
-      count: { type: 'string' },
-      url: { type: 'string' },
-      'key-id': { type: 'string' },
-      secret: { type: 'string' },
-    },
-  }).values;
+function parse(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
 }
 
-async function readDemoSecret(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  try {
-    return (
-      (await readFile(join(env.PRONTO_DATA_DIR ?? '.pronto', 'demo-secret'), 'utf8')).trim() || undefined
-    );
-  } catch {
-    return undefined;
-  }
-}
-
-export function buildEvent(input: {
+/** The design's example event (an offer check for a cash loan), built for now. */
+export function buildTestEvent(input: {
+  eventId: string;
   phone: string;
   campaign: string;
   amount: number;
   consent: boolean;
-  eventId: string;
   name?: string;
 }): IntentEvent {
   const now = new Date();
@@ -135,11 +132,15 @@ export function buildEvent(input: {
     campaign: input.campaign,
     person: {
       phone: input.phone,
+      ...(input.name ? { name: input.name } : {}),
       locale: 'pl-PL',
       timeZone: 'Europe/Warsaw',
-      ...(input.name ? { name: input.name } : {}),
     },
-    consent: { phoneContact: input.consent, capturedAt: now.toISOString(), source: 'send-event' },
+    consent: {
+      phoneContact: input.consent,
+      capturedAt: new Date(now.getTime() - 5_000).toISOString(),
+      source: 'send-event-cli',
+    },
     offer: {
       product: 'cash_loan',
       amount: input.amount,
@@ -148,12 +149,46 @@ export function buildEvent(input: {
       eligibility: 'pre_approved',
     },
     context: {
-      pageUrl: 'https://bank.example/cash-loan',
-      visits: 2,
-      secondsOnPage: 95,
+      pageUrl: 'https://bank.example/kredyt',
+      visits: 3,
+      secondsOnPage: 140,
       utmSource: 'send-event',
     },
   };
+}
+
+/** +48 601 234 567, n = 2 -> +48601234569: distinct people, so that the leads do not merge. */
+function nthPhone(phone: string, n: number): string {
+  const digits = phone.replace(/\D/g, '');
+  return `${phone.trim().startsWith('+') ? '+' : ''}${(BigInt(digits || '0') + BigInt(n)).toString()}`;
+}
+
+async function readDemoSecret(io: CliIo): Promise<string | undefined> {
+  const file = join(io.env.PRONTO_DATA_DIR ?? '.pronto', 'demo-secret');
+  try {
+    const secret = (await readFile(file, 'utf8')).trim();
+    if (secret) return secret;
+    io.err(`${file} is empty.`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.err(code === 'ENOENT' ? `No secret: ${file} does not exist.` : `Cannot read ${file}: ${code}`);
+  }
+  io.err(
+    'Start the embedded server (npm start writes it there), or pass the secret with --secret <secret> or PRONTO_DEMO_SECRET=<secret>.',
+  );
+  return undefined;
+}
+
+function describeRefusal(error: ProntoApiError, url: string): string {
+  const { problem } = error;
+  const lines = [`Pronto answered ${error.status}${problem ? `: ${problem.title}` : ''}`];
+  if (problem?.detail) lines.push(`  ${problem.detail}`);
+  for (const field of problem?.errors ?? []) lines.push(`  ${field.field || '(body)'}: ${field.detail}`);
+  if (error.attempts > 1) lines.push(`  (after ${error.attempts} attempts)`);
+  // Pronto's problem types are pages that explain them (/problems/<slug>).
+  if (problem?.type)
+    lines.push(`  see ${problem.type.startsWith('/') ? new URL(problem.type, url).href : problem.type}`);
+  return lines.join('\n');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
