@@ -29,6 +29,19 @@ export const EmbeddedConfig = Type.Object({
   }),
   PRONTO_DEMO_SECRET: Type.Optional(Type.String({ minLength: 16, description: "the demo key's secret" })),
   PRONTO_DEMO_BOTS: Type.Integer({ minimum: 0, maximum: 500, default: 5, description: 'simulated agents' }),
+  PRONTO_WRITER_CONCURRENCY: Type.Integer({
+    minimum: 1,
+    maximum: 64,
+    default: 2,
+    description:
+      'intake transactions in flight at once (PostgreSQL); events arriving meanwhile share the next one',
+  }),
+  PRONTO_DB_POOL_SIZE: Type.Integer({
+    minimum: 2,
+    maximum: 200,
+    default: 10,
+    description: 'PostgreSQL connections',
+  }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 export type EmbeddedConfig = Static<typeof EmbeddedConfig>;

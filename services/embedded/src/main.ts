@@ -41,7 +41,12 @@ const demo =
       })
     : undefined;
 
-const app = await buildApp({ db, secretBox, logger });
+const app = await buildApp({
+  db,
+  secretBox,
+  logger,
+  writer: { maxConcurrency: config.PRONTO_WRITER_CONCURRENCY },
+});
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 const url = address.replace('[::1]', 'localhost');
 logger.info({ url, database: db.kind, dataDir }, 'listening');

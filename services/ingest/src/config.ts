@@ -20,6 +20,13 @@ export const IngestConfig = Type.Object({
     default: 10,
     description: 'database connections',
   }),
+  PRONTO_WRITER_CONCURRENCY: Type.Integer({
+    minimum: 1,
+    maximum: 64,
+    default: 2,
+    description:
+      'intake transactions in flight at once (PostgreSQL); events arriving meanwhile share the next one',
+  }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 export type IngestConfig = Static<typeof IngestConfig>;
