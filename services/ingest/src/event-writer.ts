@@ -42,7 +42,10 @@ const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failur
 export function createEventWriter(options: EventWriterOptions): EventWriter {
   const maxBatch = options.maxBatch ?? 500;
   const maxConcurrency = options.maxConcurrency ?? Math.min(2, options.db.maxConcurrency);
-  const queue: Pending[] = [];
+  // One entry per write() call: the events of one request always share a transaction, so a batch
+  // request's answers (which item opened a lead, which merged) follow the order it was sent in.
+  const queue: Pending[][] = [];
+  let queuedEvents = 0;
   let inFlight = 0;
   let closing = false;
   let drained: (() => void) | undefined;
@@ -66,8 +69,12 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   function pump() {
     while (inFlight < maxConcurrency && queue.length > 0) {
       // Share a long queue between the free slots rather than handing all of it to the first one.
-      const size = Math.min(maxBatch, Math.ceil(queue.length / (maxConcurrency - inFlight)));
-      const group = queue.splice(0, size);
+      const target = Math.min(maxBatch, Math.ceil(queuedEvents / (maxConcurrency - inFlight)));
+      const group: Pending[] = [];
+      while (queue.length > 0 && (group.length === 0 || group.length + (queue[0]?.length ?? 0) <= target)) {
+        group.push(...(queue.shift() as Pending[]));
+      }
+      queuedEvents -= group.length;
       inFlight += 1;
       void commit(group).finally(() => {
         inFlight -= 1;
@@ -119,9 +126,13 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
             'retry-after': '5',
           }),
         );
+      if (events.length === 0) return Promise.resolve([]);
+      const request: Pending[] = [];
       const promises = events.map(
-        (event) => new Promise<WriteOutcome>((resolve, reject) => queue.push({ event, resolve, reject })),
+        (event) => new Promise<WriteOutcome>((resolve, reject) => request.push({ event, resolve, reject })),
       );
+      queue.push(request);
+      queuedEvents += request.length;
       schedule();
       return Promise.all(promises);
     },

@@ -92,56 +92,32 @@ export async function writeEventBatch(
   });
 
   if (fresh.length > 0) {
+    // One round trip for three writes: data-modifying CTEs all run, referenced or not.
     await tx.query(
-      `UPDATE intent_event e SET lead_id = u.lead_id, result_status = u.status
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS u(id, lead_id, status)
-        WHERE e.id = u.id`,
-      [fresh.map((f) => f.rowId), answers.map((a) => a.leadId), answers.map((a) => a.status)],
-    );
-    await tx.query(
-      `INSERT INTO lead_history (lead_id, at, type, detail)
-       SELECT h.lead_id, $1, h.type, h.detail::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[]) AS h(lead_id, type, detail)`,
+      `WITH answered AS (
+         UPDATE intent_event e SET lead_id = u.lead_id, result_status = u.status
+           FROM unnest($2::uuid[], $3::uuid[], $4::text[]) AS u(id, lead_id, status)
+          WHERE e.id = u.id
+       ), history AS (
+         INSERT INTO lead_history (lead_id, at, type, detail)
+         SELECT h.lead_id, $1, h.type, h.detail::jsonb FROM unnest($3::uuid[], $5::text[], $6::text[]) AS h(lead_id, type, detail)
+       )
+       INSERT INTO outbox (topic, key, message, created_at)
+       SELECT 'intents', m.key, m.message::jsonb, $1 FROM unnest($7::text[], $8::text[]) AS m(key, message)`,
       [
         now.toISOString(),
+        fresh.map((f) => f.rowId),
         answers.map((a) => a.leadId),
+        answers.map((a) => a.status),
         answers.map((a) => (a.status === 'accepted' ? 'received' : a.status)),
-        fresh.map(({ index, rowId }) => {
-          const event = events[index] as PreparedEvent;
-          return JSON.stringify({
-            eventId: event.eventId,
-            intentEventId: rowId,
-            type: event.type,
-            ...(event.suppression ? { reason: event.suppression } : {}),
-          });
-        }),
+        fresh.map(({ index, rowId }) => historyDetail(events[index] as PreparedEvent, rowId)),
+        fresh.map(({ index }) => `${events[index]?.tenantId}:${events[index]?.campaignId}`),
+        fresh.map(({ index, rowId }, position) =>
+          JSON.stringify(
+            intentReceived(events[index] as PreparedEvent, rowId, answers[position] as EventAnswer, now),
+          ),
+        ),
       ],
-    );
-    const messages = fresh.map(({ index, rowId }, position) => {
-      const event = events[index] as PreparedEvent;
-      const answer = answers[position] as EventAnswer;
-      const message: IntentReceivedV1 = {
-        type: 'intent.received',
-        version: 1,
-        id: randomUUID(),
-        occurredAt: now.toISOString(),
-        key: `${event.tenantId}:${event.campaignId}`,
-        payload: {
-          tenantId: event.tenantId,
-          campaignId: event.campaignId,
-          leadId: answer.leadId,
-          intentEventId: rowId,
-          status: answer.status,
-          phoneE164: event.phoneE164,
-          receivedAt: now.toISOString(),
-          event: event.event,
-        },
-      };
-      return message;
-    });
-    await tx.query(
-      `INSERT INTO outbox (topic, key, message, created_at)
-       SELECT 'intents', m.key, m.message::jsonb, $1 FROM unnest($2::text[], $3::text[]) AS m(key, message)`,
-      [now.toISOString(), messages.map((m) => m.key), messages.map((m) => JSON.stringify(m))],
     );
   }
 
@@ -255,4 +231,39 @@ async function createOrMergeLeads(
     });
   }
   return answers;
+}
+
+function historyDetail(event: PreparedEvent, intentEventId: string): string {
+  return JSON.stringify({
+    eventId: event.eventId,
+    intentEventId,
+    type: event.type,
+    ...(event.suppression ? { reason: event.suppression } : {}),
+  });
+}
+
+/** The `intents` message announcing a stored event; key tenant:campaign keeps one campaign in order. */
+function intentReceived(
+  event: PreparedEvent,
+  intentEventId: string,
+  answer: EventAnswer,
+  now: Date,
+): IntentReceivedV1 {
+  return {
+    type: 'intent.received',
+    version: 1,
+    id: randomUUID(),
+    occurredAt: now.toISOString(),
+    key: `${event.tenantId}:${event.campaignId}`,
+    payload: {
+      tenantId: event.tenantId,
+      campaignId: event.campaignId,
+      leadId: answer.leadId,
+      intentEventId,
+      status: answer.status,
+      phoneE164: event.phoneE164,
+      receivedAt: now.toISOString(),
+      event: event.event,
+    },
+  };
 }
