@@ -31,7 +31,8 @@ export interface EventWriter {
   close(): Promise<void>;
 }
 
-const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failure
+// Deadlock, serialization failure, and a race with a concurrent request carrying the same eventId.
+const RETRYABLE = new Set(['40P01', '40001', 'PRONTO_CONCURRENT_EVENT_ID']);
 
 /**
  * Group commit: events that arrive while a transaction is in flight wait and go together in the
@@ -113,7 +114,7 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
         return await options.db.sql.transaction((tx) => writeEventBatch(tx, events, options.now()));
       } catch (error) {
         const code = (error as { code?: string }).code;
-        if (attempt >= 3 || !code || !RETRYABLE.has(code)) throw error;
+        if (attempt >= 5 || !code || !RETRYABLE.has(code)) throw error;
       }
     }
   }

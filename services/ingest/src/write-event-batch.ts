@@ -7,6 +7,14 @@ const eventKey = (event: PreparedEvent) => `${event.tenantId}\u0000${event.event
 const personKey = (event: PreparedEvent) =>
   `${event.tenantId}\u0000${event.campaignId}\u0000${event.phoneE164}`;
 
+/** Thrown to roll back and retry a batch that raced another request carrying the same eventId. */
+export class ConcurrentEventIdError extends Error {
+  readonly code = 'PRONTO_CONCURRENT_EVENT_ID';
+  constructor() {
+    super('an eventId of this batch was stored by a concurrent request');
+  }
+}
+
 /**
  * Stores a group of events in one transaction with a fixed number of set-based statements, however
  * many events there are: the events (idempotent on tenant + eventId), their leads (a repeat intent
@@ -28,62 +36,33 @@ export async function writeEventBatch(
     }
   });
 
-  const rowIds = firsts.map(() => randomUUID());
-  const inserted = await tx.query<{ id: string }>(
-    `INSERT INTO intent_event (id, tenant_id, event_id, campaign_id, type, body_sha256, raw_body, occurred_at, received_at)
-     SELECT e.id, e.tenant_id, e.event_id, e.campaign_id, e.type, e.body_sha256, e.raw_body, e.occurred_at, $9
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-         AS e(id, tenant_id, event_id, campaign_id, type, body_sha256, raw_body, occurred_at)
-      ORDER BY e.tenant_id, e.event_id
-     ON CONFLICT (tenant_id, event_id) DO NOTHING
-     RETURNING id`,
-    [
-      rowIds,
-      firsts.map((i) => events[i]?.tenantId),
-      firsts.map((i) => events[i]?.eventId),
-      firsts.map((i) => events[i]?.campaignId),
-      firsts.map((i) => events[i]?.type),
-      firsts.map((i) => events[i]?.bodyHash),
-      firsts.map((i) => events[i]?.rawBody),
-      firsts.map((i) => events[i]?.occurredAt),
-      now.toISOString(),
-    ],
+  // Events stored before (or by a concurrent batch that committed first): answer as the first time.
+  const storedRows = await tx.query<{
+    tenant_id: string;
+    event_id: string;
+    body_sha256: string;
+    lead_id: string;
+    result_status: EventStatus;
+  }>(
+    `SELECT e.tenant_id, e.event_id, e.body_sha256, e.lead_id, e.result_status
+       FROM intent_event e
+       JOIN unnest($1::uuid[], $2::text[]) AS k(tenant_id, event_id) USING (tenant_id, event_id)`,
+    [firsts.map((i) => events[i]?.tenantId), firsts.map((i) => events[i]?.eventId)],
   );
-  const insertedIds = new Set(inserted.map((row) => row.id));
+  const storedByKey = new Map(storedRows.map((row) => [`${row.tenant_id}\u0000${row.event_id}`, row]));
   const fresh: { index: number; rowId: string }[] = [];
-  const stored: number[] = [];
-  firsts.forEach((index, position) => {
-    const rowId = rowIds[position] as string;
-    if (insertedIds.has(rowId)) fresh.push({ index, rowId });
-    else stored.push(index);
-  });
-
-  // Events stored earlier (or by a concurrent batch that committed first): answer as the first time.
-  if (stored.length > 0) {
-    const rows = await tx.query<{
-      tenant_id: string;
-      event_id: string;
-      body_sha256: string;
-      lead_id: string;
-      result_status: EventStatus;
-    }>(
-      `SELECT e.tenant_id, e.event_id, e.body_sha256, e.lead_id, e.result_status
-         FROM intent_event e
-         JOIN unnest($1::uuid[], $2::text[]) AS k(tenant_id, event_id) USING (tenant_id, event_id)`,
-      [stored.map((i) => events[i]?.tenantId), stored.map((i) => events[i]?.eventId)],
-    );
-    const byKey = new Map(rows.map((row) => [`${row.tenant_id}\u0000${row.event_id}`, row]));
-    for (const index of stored) {
-      const event = events[index] as PreparedEvent;
-      const row = byKey.get(eventKey(event));
+  for (const index of firsts) {
+    const event = events[index] as PreparedEvent;
+    const row = storedByKey.get(eventKey(event));
+    if (!row) fresh.push({ index, rowId: randomUUID() });
+    else
       outcomes[index] =
-        row && row.body_sha256 === event.bodyHash
+        row.body_sha256 === event.bodyHash
           ? {
               kind: 'replayed',
               answer: { eventId: event.eventId, leadId: row.lead_id, status: row.result_status },
             }
           : { kind: 'conflict', eventId: event.eventId };
-    }
   }
 
   const answers = await createOrMergeLeads(tx, events, fresh, now);
@@ -92,21 +71,38 @@ export async function writeEventBatch(
   });
 
   if (fresh.length > 0) {
-    // One round trip for three writes: data-modifying CTEs all run, referenced or not.
-    await tx.query(
-      `WITH answered AS (
-         UPDATE intent_event e SET lead_id = u.lead_id, result_status = u.status
-           FROM unnest($2::uuid[], $3::uuid[], $4::text[]) AS u(id, lead_id, status)
-          WHERE e.id = u.id
+    // The events are written with their answer, never updated after: no second row version, no
+    // dead tuples to vacuum. One round trip for three tables: data-modifying CTEs all run.
+    const [written] = await tx.query<{ events: number }>(
+      `WITH stored AS (
+         INSERT INTO intent_event (id, tenant_id, event_id, campaign_id, type, body_sha256, raw_body, occurred_at,
+                                   received_at, lead_id, result_status)
+         SELECT e.id, e.tenant_id, e.event_id, e.campaign_id, e.type, e.body_sha256, e.raw_body, e.occurred_at,
+                $1, e.lead_id, e.status
+           FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[],
+                       $9::timestamptz[], $10::uuid[], $11::text[])
+             AS e(id, tenant_id, event_id, campaign_id, type, body_sha256, raw_body, occurred_at, lead_id, status)
+          ORDER BY e.tenant_id, e.event_id
+         ON CONFLICT (tenant_id, event_id) DO NOTHING
+         RETURNING 1
        ), history AS (
          INSERT INTO lead_history (lead_id, at, type, detail)
-         SELECT h.lead_id, $1, h.type, h.detail::jsonb FROM unnest($3::uuid[], $5::text[], $6::text[]) AS h(lead_id, type, detail)
+         SELECT h.lead_id, $1, h.type, h.detail::jsonb FROM unnest($10::uuid[], $12::text[], $13::text[]) AS h(lead_id, type, detail)
+       ), announced AS (
+         INSERT INTO outbox (topic, key, message, created_at)
+         SELECT 'intents', m.key, m.message::jsonb, $1 FROM unnest($14::text[], $15::text[]) AS m(key, message)
        )
-       INSERT INTO outbox (topic, key, message, created_at)
-       SELECT 'intents', m.key, m.message::jsonb, $1 FROM unnest($7::text[], $8::text[]) AS m(key, message)`,
+       SELECT count(*)::int AS events FROM stored`,
       [
         now.toISOString(),
         fresh.map((f) => f.rowId),
+        fresh.map(({ index }) => events[index]?.tenantId),
+        fresh.map(({ index }) => events[index]?.eventId),
+        fresh.map(({ index }) => events[index]?.campaignId),
+        fresh.map(({ index }) => events[index]?.type),
+        fresh.map(({ index }) => events[index]?.bodyHash),
+        fresh.map(({ index }) => events[index]?.rawBody),
+        fresh.map(({ index }) => events[index]?.occurredAt),
         answers.map((a) => a.leadId),
         answers.map((a) => a.status),
         answers.map((a) => (a.status === 'accepted' ? 'received' : a.status)),
@@ -119,6 +115,9 @@ export async function writeEventBatch(
         ),
       ],
     );
+    // A concurrent request stored one of these eventIds after our check: this transaction has
+    // already merged it into a lead, so it must not commit. Retried, the check sees the stored event.
+    if (written?.events !== fresh.length) throw new ConcurrentEventIdError();
   }
 
   // Repeats of an eventId inside this very group get the answer of its first occurrence.
