@@ -13,9 +13,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@pronto/db';
 import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
+import { type ProntoProcess, startPronto } from '../support/pronto-process.ts';
 import { BENCH_KEY, closedLoop, type LoadResult, openLoop, signingCostMicros } from './load.ts';
 import { type PgbenchResult, runPgbench } from './pgbench.ts';
-import { type CpuReport, cpuMeter, type Server, startServer } from './system.ts';
+import { type CpuReport, cpuMeter } from './system.ts';
 
 const TARGETS = ['pglite', 'postgres', 'half', 'pgbench'] as const;
 type Target = (typeof TARGETS)[number];
@@ -71,17 +72,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     void cleanUp().finally(() => process.exit(130));
   });
 
-async function startProntoFor(database: 'pglite' | { url: string }): Promise<Server> {
+async function startProntoFor(database: 'pglite' | { url: string }): Promise<ProntoProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pronto-bench-'));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  const server = await startServer({
+  const server = await startPronto({
     PRONTO_DATA_DIR: dataDir,
     PRONTO_DEMO_SECRET: BENCH_KEY.secret,
     // Empty counts as unset: PGlite even when the caller's shell has DATABASE_URL.
     DATABASE_URL: database === 'pglite' ? '' : database.url,
     LOG_LEVEL: 'warn',
   });
-  cleanups.push(() => server.stop());
+  cleanups.push(async () => {
+    await server.stop();
+  });
   const expected = database === 'pglite' ? 'embedded, in' : 'PostgreSQL (DATABASE_URL)';
   if (!server.output().includes(expected))
     throw new Error(`Pronto did not start on ${expected}:\n${server.output()}`);

@@ -1,7 +1,6 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { repoRoot } from '../support/pronto-process.ts';
 
 /** Clock ticks per second for /proc CPU times (100 on Linux unless configured otherwise). */
 const CLK_TCK = (() => {
@@ -126,65 +125,4 @@ export function cpuMeter(pids: { pronto?: number | undefined; extra?: () => numb
     }
     return report;
   };
-}
-
-export interface Server {
-  url: string;
-  child: ChildProcess;
-  /** SIGTERM and wait for the exit (SIGKILL after 20 s); safe to call twice. */
-  stop(): Promise<void>;
-  output(): string;
-}
-
-/**
- * Starts the embedded process (what `npm start` runs). Unlike test/support's startPronto it reads the
- * URL from the banner, which is printed at any LOG_LEVEL (the bench runs at warn), and it kills the
- * child if it does not come up, so a failed start never leaves a server behind.
- */
-export async function startServer(env: Record<string, string>, timeoutMs = 90_000): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/embedded/src/main.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', PRONTO_DEMO_BOTS: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const running = () => child.exitCode === null && child.signalCode === null;
-  const stop = async () => {
-    if (!running()) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => {
-      if (running()) child.kill('SIGKILL');
-    }, 20_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`Pronto did not start within ${timeoutMs} ms:\n${output}`)),
-        timeoutMs,
-      );
-      const onData = (chunk: Buffer) => {
-        output = (output + chunk.toString()).slice(-20_000);
-        const match = /Health\s+(http:\/\/\S+)\/healthz/.exec(output);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(
-          new Error(`Pronto exited (${child.exitCode ?? child.signalCode}) before listening:\n${output}`),
-        );
-      });
-    });
-    return { url, child, stop, output: () => output };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
 }

@@ -1,23 +1,16 @@
 // `npm start`: every service in one process, on the embedded database unless DATABASE_URL is set.
 import { join, resolve } from 'node:path';
-import { ConfigError } from '@pronto/config';
+import { loadConfigOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { buildApp } from '@pronto/ingest';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
 import { banner } from './banner.ts';
-import { loadEmbeddedConfig } from './config.ts';
+import { EmbeddedConfig } from './config.ts';
 import { loadOrCreateMasterKey, lockDataFolder } from './data-folder.ts';
 import { seedDemo } from './seed-demo.ts';
 
-let config: ReturnType<typeof loadEmbeddedConfig>;
-try {
-  config = loadEmbeddedConfig(process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`pronto: ${error.message}\n`);
-  process.exit(1);
-}
+const config = loadConfigOrExit('pronto', EmbeddedConfig, process.env);
 
 const logger = createLogger({ name: 'pronto', level: config.LOG_LEVEL });
 const dataDir = resolve(config.PRONTO_DATA_DIR);

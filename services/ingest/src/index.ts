@@ -1,2 +1,2 @@
 export { buildApp, EVENT_BODY_LIMIT, type IngestDeps } from './app.ts';
-export { IngestConfig, loadIngestConfig } from './config.ts';
+export { IngestConfig, IntakeSettings } from './config.ts';

@@ -1,19 +1,12 @@
 // The intake service on its own (distributed mode): PostgreSQL, no demo data.
-import { ConfigError } from '@pronto/config';
+import { loadConfigOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
 import { buildApp } from './app.ts';
-import { loadIngestConfig } from './config.ts';
+import { IngestConfig } from './config.ts';
 
-let config: ReturnType<typeof loadIngestConfig>;
-try {
-  config = loadIngestConfig(process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`ingest: ${error.message}\n`);
-  process.exit(1);
-}
+const config = loadConfigOrExit('ingest', IngestConfig, process.env);
 
 const logger = createLogger({ name: 'ingest', level: config.LOG_LEVEL });
 const db = await openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE });

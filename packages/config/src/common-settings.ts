@@ -1,0 +1,25 @@
+import Type from 'typebox';
+
+/** Settings that several services read the same way; each service's schema spreads what it uses. */
+export const CommonSettings = {
+  PORT: Type.Integer({
+    minimum: 0,
+    maximum: 65535,
+    default: 8080,
+    description: 'HTTP port (0 picks a free one)',
+  }),
+  HOST: Type.String({ default: '127.0.0.1', description: 'interface to listen on; 0.0.0.0 in a container' }),
+  PRONTO_DB_POOL_SIZE: Type.Integer({
+    minimum: 2,
+    maximum: 200,
+    default: 10,
+    description: 'PostgreSQL connections',
+  }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+};
+
+export const MasterKey = (description: string) =>
+  Type.String({
+    pattern: '^[A-Za-z0-9+/]{43}=$',
+    description: `32 bytes, base64 (openssl rand -base64 32): ${description}`,
+  });
