@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { IntentEvent } from '@pronto/contracts';
+import { INTENT_EVENT_EXAMPLE, type IntentEvent } from '@pronto/contracts';
 import { ProntoApiError, ProntoNetworkError } from './pronto-api-error.ts';
 import { createProntoClient } from './pronto-client.ts';
 
@@ -125,35 +125,20 @@ export function buildTestEvent(input: {
   name?: string;
 }): IntentEvent {
   const now = new Date();
+  const { name: _exampleName, customerId: _exampleCustomer, ...person } = INTENT_EVENT_EXAMPLE.person;
   return {
+    ...INTENT_EVENT_EXAMPLE,
     eventId: input.eventId,
-    type: 'offer_check',
     occurredAt: now.toISOString(),
     campaign: input.campaign,
-    person: {
-      phone: input.phone,
-      ...(input.name ? { name: input.name } : {}),
-      locale: 'pl-PL',
-      timeZone: 'Europe/Warsaw',
-    },
+    person: { ...person, phone: input.phone, ...(input.name ? { name: input.name } : {}) },
     consent: {
       phoneContact: input.consent,
       capturedAt: new Date(now.getTime() - 5_000).toISOString(),
       source: 'send-event-cli',
     },
-    offer: {
-      product: 'cash_loan',
-      amount: input.amount,
-      currency: 'PLN',
-      termMonths: 36,
-      eligibility: 'pre_approved',
-    },
-    context: {
-      pageUrl: 'https://bank.example/kredyt',
-      visits: 3,
-      secondsOnPage: 140,
-      utmSource: 'send-event',
-    },
+    offer: { ...INTENT_EVENT_EXAMPLE.offer, amount: input.amount },
+    context: { ...INTENT_EVENT_EXAMPLE.context, utmSource: 'send-event' },
   };
 }
 

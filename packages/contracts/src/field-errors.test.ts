@@ -1,34 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { compileValidator } from './compile-validator.ts';
 import { IntentEvent } from './intent-event.ts';
+import { INTENT_EVENT_EXAMPLE } from './intent-event-example.ts';
 
 const validator = compileValidator(IntentEvent);
 
-const good = {
-  eventId: 'evt_01JD3W5Q8E',
-  type: 'offer_check',
-  occurredAt: '2026-11-22T10:15:03.120Z',
-  campaign: 'cash-loan',
-  person: { phone: '+48 601 234 567', name: 'Jan Kowalski', locale: 'pl-PL', timeZone: 'Europe/Warsaw' },
-  consent: { phoneContact: true, capturedAt: '2026-11-22T10:14:58Z', source: 'offer-form-v3' },
-  offer: {
-    product: 'cash_loan',
-    amount: 20000,
-    currency: 'PLN',
-    termMonths: 36,
-    eligibility: 'pre_approved',
-  },
-  context: {
-    pageUrl: 'https://bank.example/kredyt',
-    visits: 3,
-    secondsOnPage: 140,
-    utmSource: 'google',
-    abTest: 'b',
-  },
-};
+const good = { ...INTENT_EVENT_EXAMPLE, context: { ...INTENT_EVENT_EXAMPLE.context, abTest: 'b' } };
 
 describe('intake event validation', () => {
-  it('accepts the example event from the design', () => {
+  it('accepts the example event from the design, as published in the API docs', () => {
+    expect(validator.validate(INTENT_EVENT_EXAMPLE).ok).toBe(true);
     expect(validator.validate(good).ok).toBe(true);
   });
 

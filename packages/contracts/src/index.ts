@@ -8,6 +8,7 @@ export {
 } from './event-batch.ts';
 export { toFieldErrors } from './field-errors.ts';
 export { Consent, IntentContext, IntentEvent, Offer, Person } from './intent-event.ts';
+export { INTENT_EVENT_EXAMPLE } from './intent-event-example.ts';
 export { IntentReceivedV1 } from './intent-received-message.ts';
 export { LeadView } from './lead-view.ts';
 export {

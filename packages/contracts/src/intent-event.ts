@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { INTENT_EVENT_EXAMPLE } from './intent-event-example.ts';
 
 const IsoDateTime = (description: string) => Type.String({ format: 'date-time', description });
 
@@ -86,6 +87,6 @@ export const IntentEvent = Type.Object(
     offer: Type.Optional(Offer),
     context: Type.Optional(IntentContext),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [INTENT_EVENT_EXAMPLE] },
 );
 export type IntentEvent = Static<typeof IntentEvent>;

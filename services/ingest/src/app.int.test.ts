@@ -321,9 +321,9 @@ describe('operations', () => {
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining(['/v1/events', '/v1/events:batch', '/v1/leads/{leadId}']),
     );
-    expect(
-      openapi.paths['/v1/events'].post.requestBody.content['application/json'].schema.properties.person,
-    ).toBeDefined();
+    const eventBody = openapi.paths['/v1/events'].post.requestBody.content['application/json'];
+    expect(eventBody.schema.properties.person).toBeDefined();
+    expect(eventBody.example.eventId).toBe('evt_01JD3W5Q8E');
     expect((await h.app.inject('/docs/')).statusCode).toBe(200);
     expect((await h.app.inject('/problems/event-id-conflict')).body).toContain('409');
   });

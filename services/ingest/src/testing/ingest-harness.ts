@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IntentEvent } from '@pronto/contracts';
+import { INTENT_EVENT_EXAMPLE, type IntentEvent } from '@pronto/contracts';
 import type { Database } from '@pronto/db';
 import { signatureHeaders } from '@pronto/signature';
 import { createLogger } from '@pronto/telemetry';
@@ -100,30 +100,10 @@ let counter = 0;
 export function exampleEvent(overrides: Record<string, unknown> = {}): IntentEvent {
   counter += 1;
   const base: IntentEvent = {
+    ...INTENT_EVENT_EXAMPLE,
     eventId: `evt_${Date.now().toString(36)}_${counter}`,
-    type: 'offer_check',
     occurredAt: new Date(START - 5_000).toISOString(),
-    campaign: 'cash-loan',
-    person: {
-      phone: '+48 601 234 567',
-      name: 'Jan Kowalski',
-      locale: 'pl-PL',
-      timeZone: 'Europe/Warsaw',
-      customerId: 'C-991',
-    },
-    consent: {
-      phoneContact: true,
-      capturedAt: new Date(START - 9_000).toISOString(),
-      source: 'offer-form-v3',
-    },
-    offer: {
-      product: 'cash_loan',
-      amount: 20000,
-      currency: 'PLN',
-      termMonths: 36,
-      eligibility: 'pre_approved',
-    },
-    context: { pageUrl: 'https://bank.example/kredyt', visits: 3, secondsOnPage: 140, utmSource: 'google' },
+    consent: { ...INTENT_EVENT_EXAMPLE.consent, capturedAt: new Date(START - 9_000).toISOString() },
   };
   // Overrides may be invalid on purpose (tests of 400 answers); the result is typed as the valid shape.
   return { ...base, ...overrides } as IntentEvent;
