@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@pronto/db';
 import { type ActiveApiKey, findApiKey, type SecretBox } from '@pronto/tenancy';
+import { createCachedLookup } from './cached-lookup.ts';
 
 export interface ApiKeyDirectory {
   find(keyId: string): Promise<ActiveApiKey | null>;
@@ -16,16 +17,11 @@ export function createApiKeyDirectory(
   now: () => Date,
   ttlMs = 30_000,
 ): ApiKeyDirectory {
-  const cache = new Map<string, { key: ActiveApiKey | null; until: number }>();
-  return {
-    async find(keyId) {
-      const at = now().getTime();
-      const hit = cache.get(keyId);
-      if (hit && hit.until > at) return hit.key;
-      const key = await findApiKey(prisma, box, keyId, now());
-      if (cache.size > 10_000) cache.clear();
-      cache.set(keyId, { key, until: at + (key ? ttlMs : 5_000) });
-      return key;
-    },
-  };
+  const find = createCachedLookup({
+    load: (keyId) => findApiKey(prisma, box, keyId, now()),
+    now: () => now().getTime(),
+    ttlMs,
+    missTtlMs: 5_000,
+  });
+  return { find };
 }

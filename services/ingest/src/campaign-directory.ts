@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@pronto/db';
+import { createCachedLookup } from './cached-lookup.ts';
 
 export interface CampaignDirectory {
   /** The campaign's id for a tenant's slug, or null when the tenant has no such campaign. */
@@ -14,19 +15,18 @@ export function createCampaignDirectory(
   now: () => number,
   ttlMs = 30_000,
 ): CampaignDirectory {
-  const cache = new Map<string, { id: string | null; until: number }>();
-  return {
-    async find(tenantId, slug) {
-      const key = `${tenantId}/${slug}`;
-      const hit = cache.get(key);
-      if (hit && hit.until > now()) return hit.id;
+  const lookup = createCachedLookup({
+    load: async (key) => {
+      const [tenantId = '', slug = ''] = key.split('\u0000');
       const campaign = await prisma.campaign.findUnique({
         where: { tenantId_slug: { tenantId, slug } },
         select: { id: true },
       });
-      const id = campaign?.id ?? null;
-      cache.set(key, { id, until: now() + (id ? ttlMs : Math.min(ttlMs, 5_000)) });
-      return id;
+      return campaign?.id ?? null;
     },
-  };
+    now,
+    ttlMs,
+    missTtlMs: Math.min(ttlMs, 5_000),
+  });
+  return { find: (tenantId, slug) => lookup(`${tenantId}\u0000${slug}`) };
 }
