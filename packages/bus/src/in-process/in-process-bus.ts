@@ -1,0 +1,128 @@
+import { EventEmitter } from 'node:events';
+import type { Sql } from '@pronto/db';
+import type { Logger } from '@pronto/telemetry';
+import type { Bus, BusMessage, SubscribeOptions, Subscription } from '../bus.ts';
+import { GroupMember, type LogReader } from './group-member.ts';
+import { partitionFor } from './partition-for.ts';
+
+export interface InProcessBusOptions {
+  readonly sql: Sql;
+  readonly logger: Logger;
+  /** Partitions per topic: how many consumers of one group can work in parallel. Default 8. */
+  readonly partitions?: number;
+  /** A consumer with nothing to do looks again this often even without a wake-up. Default 1 s. */
+  readonly idlePollMs?: number;
+}
+
+/** Any 32-bit number, paired with the topic's hash: publishers of one topic take turns, so ids grow in commit order. */
+const PUBLISH_LOCK = 726_164_073;
+
+/**
+ * The embedded bus: messages are rows in the database (bus_message), each consumer group's
+ * position is a row per partition (bus_offset), so a crash loses nothing and a restarted process
+ * goes on where its groups acknowledged. Consumers in this process are woken the moment a publish
+ * commits; the idle poll only covers publishes from elsewhere.
+ */
+export function createInProcessBus(options: InProcessBusOptions): Bus {
+  const { sql, logger } = options;
+  const partitions = options.partitions ?? 8;
+  const idlePollMs = options.idlePollMs ?? 1_000;
+  const published = new EventEmitter();
+  published.setMaxListeners(0);
+  const groups = new Map<string, Set<GroupMember>>();
+  // Per group, topic and partition: the loop that works on it now. A new owner starts after it ends.
+  const lanes = new Map<string, Promise<void>>();
+  let closed = false;
+
+  const reader: LogReader = {
+    partitions,
+    idlePollMs,
+    published,
+    async read(topic, partition, after, limit) {
+      const rows = await sql.query<{ id: string; message: BusMessage }>(
+        `SELECT id::text, message FROM bus_message
+          WHERE topic = $1 AND partition = $2 AND id > $3::bigint ORDER BY bus_message.id LIMIT $4`,
+        [topic, partition, after, limit],
+      );
+      return rows.map((row) => ({ position: row.id, message: row.message }));
+    },
+    async position(group, topic, partition) {
+      const [row] = await sql.query<{ position: string }>(
+        'SELECT position::text FROM bus_offset WHERE consumer_group = $1 AND topic = $2 AND partition = $3',
+        [group, topic, partition],
+      );
+      return row?.position ?? '0';
+    },
+    async commit(group, topic, partition, position) {
+      await sql.query(
+        `INSERT INTO bus_offset (consumer_group, topic, partition, position, updated_at)
+         VALUES ($1, $2, $3, $4::bigint, now())
+         ON CONFLICT (consumer_group, topic, partition)
+         DO UPDATE SET position = GREATEST(bus_offset.position, EXCLUDED.position), updated_at = now()`,
+        [group, topic, partition, position],
+      );
+    },
+    publish: (topic, messages) => publish(topic, messages),
+  };
+
+  async function publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
+    if (closed) throw new Error('the bus is closed');
+    if (messages.length === 0) return;
+    await sql.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [PUBLISH_LOCK, topic]);
+      await tx.query(
+        `INSERT INTO bus_message (topic, partition, key, message)
+         SELECT $1, m.partition, m.key, m.message::jsonb
+           FROM unnest($2::int[], $3::text[], $4::text[]) WITH ORDINALITY AS m(partition, key, message, n)
+          ORDER BY m.n`,
+        [
+          topic,
+          messages.map((m) => partitionFor(m.key, partitions)),
+          messages.map((m) => m.key),
+          messages.map((m) => JSON.stringify(m)),
+        ],
+      );
+    });
+    published.emit(topic);
+  }
+
+  function rebalance(groupKey: string) {
+    const members = [...(groups.get(groupKey) ?? [])];
+    members.forEach((member, index) => {
+      member.assign(
+        Array.from({ length: partitions }, (_, p) => p).filter((p) => p % members.length === index),
+      );
+    });
+  }
+
+  return {
+    kind: 'in-process',
+    publish,
+    async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
+      if (closed) throw new Error('the bus is closed');
+      const groupKey = `${subscribeOptions.group}\u0000${subscribeOptions.topic}`;
+      let members = groups.get(groupKey);
+      if (!members) {
+        members = new Set();
+        groups.set(groupKey, members);
+      }
+      const member = new GroupMember(reader, subscribeOptions, logger, lanes);
+      members.add(member);
+      rebalance(groupKey);
+      return {
+        async close(closeOptions) {
+          if (!members.has(member)) return;
+          members.delete(member);
+          await member.stop(closeOptions?.drain ?? true);
+          rebalance(groupKey);
+        },
+      };
+    },
+    async close() {
+      const all = [...groups.entries()];
+      groups.clear();
+      await Promise.all(all.flatMap(([, members]) => [...members].map((member) => member.stop(true))));
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bus, BusMessage, Delivery, Subscription } from '../bus.ts';
+import { deadLetterTopic } from '../bus.ts';
+import type { DeadLetterPayload } from '../dead-letter.ts';
+
+export interface BusUnderTest {
+  readonly bus: Bus;
+  /** How long a message held by a consumer that died stays invisible to the rest of its group. */
+  readonly redeliveryWithinMs: number;
+  close(): Promise<void>;
+}
+
+interface Seq {
+  readonly seq: number;
+  readonly poison?: boolean;
+}
+
+const message = (key: string, seq: number, extra: Partial<Seq> = {}): BusMessage => ({
+  id: randomUUID(),
+  type: 'contract.test',
+  version: 1,
+  occurredAt: new Date().toISOString(),
+  key,
+  payload: { seq, ...extra },
+});
+
+const seqOf = (delivery: Delivery) => (delivery.message.payload as Seq).seq;
+
+/** Resolves when `predicate` holds, checking every 20 ms; fails with `what` after `ms`. */
+async function eventually(what: string, predicate: () => boolean, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** For each key, the sequence numbers in the order first seen (a redelivered repeat is ignored). */
+function orderPerKey(deliveries: readonly Delivery[]): Map<string, number[]> {
+  const seen = new Set<string>();
+  const byKey = new Map<string, number[]>();
+  for (const delivery of deliveries) {
+    if (seen.has(delivery.message.id)) continue;
+    seen.add(delivery.message.id);
+    const list = byKey.get(delivery.message.key) ?? [];
+    list.push(seqOf(delivery));
+    byKey.set(delivery.message.key, list);
+  }
+  return byKey;
+}
+
+/**
+ * What every bus adapter promises, run against each of them: order per key, fan-out to groups,
+ * partitions shared inside a group, redelivery of what a dead consumer never acknowledged, and
+ * the dead-letter topic for a message that keeps failing.
+ */
+export function describeBusContract(name: string, open: () => Promise<BusUnderTest>): void {
+  describe(`bus contract: ${name}`, () => {
+    let under: BusUnderTest;
+    const run = randomUUID().slice(0, 8);
+    const topicOf = (what: string) => `contract-${run}-${what}`;
+    const subscriptions: Subscription[] = [];
+    const subscribe = async (...args: Parameters<Bus['subscribe']>) => {
+      const subscription = await under.bus.subscribe(...args);
+      subscriptions.push(subscription);
+      return subscription;
+    };
+
+    beforeAll(async () => {
+      under = await open();
+    });
+    afterAll(async () => {
+      await Promise.all(subscriptions.map((s) => s.close({ drain: false }).catch(() => {})));
+      await under?.close();
+    });
+
+    it('delivers every message of one key in the order published, and every group gets them all', async () => {
+      const topic = topicOf('order');
+      const first: Delivery[] = [];
+      const second: Delivery[] = [];
+      await subscribe({ topic, group: 'first', handler: async (d) => void first.push(d) });
+      await subscribe({ topic, group: 'second', handler: async (d) => void second.push(d) });
+      const keys = Array.from({ length: 10 }, (_, i) => `key-${i}`);
+      for (let round = 0; round < 20; round += 5) {
+        await under.bus.publish(
+          topic,
+          Array.from({ length: 5 }, (_, r) => keys.map((key) => message(key, round + r))).flat(),
+        );
+      }
+      await eventually('both groups got 200 messages', () => {
+        return (
+          new Set(first.map((d) => d.message.id)).size === 200 &&
+          new Set(second.map((d) => d.message.id)).size === 200
+        );
+      });
+      const expected = Array.from({ length: 20 }, (_, i) => i);
+      for (const deliveries of [first, second]) {
+        const order = orderPerKey(deliveries);
+        expect([...order.keys()].sort()).toEqual([...keys].sort());
+        for (const key of keys) expect(order.get(key), key).toEqual(expected);
+      }
+    });
+
+    it('shares the partitions of a topic among the consumers of one group, each key staying in order', async () => {
+      const topic = topicOf('share');
+      const byConsumer: Delivery[][] = [[], [], []];
+      for (const deliveries of byConsumer) {
+        await subscribe({
+          topic,
+          group: 'workers',
+          handler: async (d) => {
+            deliveries.push(d);
+            // Slow enough that one consumer cannot take everything before the others join in.
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          },
+        });
+      }
+      const keys = Array.from({ length: 30 }, (_, i) => `lead-${i}`);
+      await under.bus.publish(
+        topic,
+        Array.from({ length: 10 }, (_, seq) => keys.map((key) => message(key, seq))).flat(),
+      );
+      const all = () => byConsumer.flat();
+      await eventually(
+        'the group handled 300 messages',
+        () => new Set(all().map((d) => d.message.id)).size === 300,
+      );
+      const busy = byConsumer.filter((deliveries) => deliveries.length > 0).length;
+      expect(busy, 'consumers that got work').toBeGreaterThanOrEqual(2);
+      // Every consumer saw its keys in order, and so does the group as a whole.
+      for (const deliveries of byConsumer) {
+        for (const [key, seqs] of orderPerKey(deliveries)) {
+          expect(seqs, key).toEqual([...seqs].sort((a, b) => a - b));
+        }
+      }
+    });
+
+    it('gives a message that a dead consumer never acknowledged to another consumer of the group', async () => {
+      const topic = topicOf('redeliver');
+      let held = 0;
+      const dying = await subscribe({
+        topic,
+        group: 'survivors',
+        // Takes the message and never finishes with it, like a process killed mid-handler.
+        handler: () => {
+          held++;
+          return new Promise<void>(() => {});
+        },
+      });
+      await under.bus.publish(topic, [message('only-key', 1), message('only-key', 2)]);
+      await eventually('the first consumer holds the message', () => held === 1);
+      await dying.close({ drain: false });
+
+      const survivor: Delivery[] = [];
+      await subscribe({ topic, group: 'survivors', handler: async (d) => void survivor.push(d) });
+      await eventually(
+        'the second consumer got both messages',
+        () => new Set(survivor.map((d) => d.message.id)).size === 2,
+        under.redeliveryWithinMs + 30_000,
+      );
+      expect(orderPerKey(survivor).get('only-key')).toEqual([1, 2]);
+    });
+
+    it('moves a message that keeps failing to the dead-letter topic with the reason, and goes on', async () => {
+      const topic = topicOf('poison');
+      const dead: Delivery[] = [];
+      await subscribe({
+        topic: deadLetterTopic(topic),
+        group: 'inspect',
+        handler: async (d) => void dead.push(d),
+      });
+      const handled: number[] = [];
+      const tries = new Map<number, number>();
+      await subscribe({
+        topic,
+        group: 'strict',
+        maxAttempts: 3,
+        retryDelayMs: 10,
+        handler: async (d) => {
+          const { seq, poison } = d.message.payload as Seq;
+          tries.set(seq, (tries.get(seq) ?? 0) + 1);
+          if (poison) throw new Error(`cannot handle message ${seq}`);
+          handled.push(seq);
+        },
+      });
+      await under.bus.publish(topic, [message('k', 1), message('k', 2, { poison: true }), message('k', 3)]);
+      await eventually('the poison message is dead-lettered and the next one handled', () => {
+        return dead.length >= 1 && handled.includes(3);
+      });
+      const letter = dead[0]?.message.payload as DeadLetterPayload;
+      expect(letter.topic).toBe(topic);
+      expect(letter.group).toBe('strict');
+      expect(letter.attempts).toBe(3);
+      expect(letter.reason).toContain('cannot handle message 2');
+      expect((letter.message.payload as Seq).seq).toBe(2);
+      expect(tries.get(2)).toBeGreaterThanOrEqual(3);
+      expect([...new Set(handled)]).toEqual([1, 3]);
+    });
+  });
+}

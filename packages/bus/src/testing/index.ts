@@ -1,0 +1,1 @@
+export { type BusUnderTest, describeBusContract } from './bus-contract.ts';
