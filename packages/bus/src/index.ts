@@ -9,5 +9,9 @@ export {
   type SubscribeOptions,
   type Subscription,
 } from './bus.ts';
+export { type ConsumeResult, consumeOnce } from './consume-once.ts';
 export type { DeadLetterPayload } from './dead-letter.ts';
 export { createInProcessBus, type InProcessBusOptions } from './in-process/in-process-bus.ts';
+export { createKafkaBus, type KafkaBusOptions } from './kafka/kafka-bus.ts';
+export { appendToOutbox, type OutboxEntry } from './outbox.ts';
+export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './outbox-relay.ts';

@@ -1,1 +1,2 @@
 export { type BusUnderTest, describeBusContract } from './bus-contract.ts';
+export { ensureKafka } from './kafka-broker.ts';

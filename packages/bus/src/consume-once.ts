@@ -1,0 +1,25 @@
+import type { Sql, SqlQueryable } from '@pronto/db';
+
+export type ConsumeResult<T> = { readonly applied: true; readonly value: T } | { readonly applied: false };
+
+/**
+ * Applies a message's effect at most once per consumer: the message id is recorded in the same
+ * transaction as the effect, so a redelivered message (the bus is at-least-once) finds its id and
+ * is skipped, and a crash before commit leaves neither the effect nor the record.
+ */
+export function consumeOnce<T>(
+  sql: Sql,
+  consumer: string,
+  messageId: string,
+  effect: (tx: SqlQueryable) => Promise<T>,
+): Promise<ConsumeResult<T>> {
+  return sql.transaction(async (tx) => {
+    const recorded = await tx.query(
+      `INSERT INTO processed_message (consumer, message_id) VALUES ($1, $2)
+       ON CONFLICT (consumer, message_id) DO NOTHING RETURNING 1 AS recorded`,
+      [consumer, messageId],
+    );
+    if (recorded.length === 0) return { applied: false } as const;
+    return { applied: true, value: await effect(tx) } as const;
+  });
+}

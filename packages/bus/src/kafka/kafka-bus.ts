@@ -1,0 +1,198 @@
+import type { Logger } from '@pronto/telemetry';
+import { type Consumer, Kafka, logLevel as KafkaLogLevel, type logCreator, type Producer } from 'kafkajs';
+import {
+  type Bus,
+  type BusMessage,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_RETRY_DELAY_MS,
+  deadLetterTopic,
+  type SubscribeOptions,
+  type Subscription,
+} from '../bus.ts';
+import { deadLetter, errorReason } from '../dead-letter.ts';
+import { deliverWithRetries } from '../deliver-with-retries.ts';
+
+export interface KafkaBusOptions {
+  /** host:port list, e.g. ['127.0.0.1:9092']. */
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly logger: Logger;
+  /** Partitions of the topics this bus creates: the most consumers of a group that can work at once. Default 8. */
+  readonly partitions?: number;
+  readonly replicationFactor?: number;
+  /** Partitions one consumer works on at the same time (each still in order). Default 4. */
+  readonly partitionsConsumedConcurrently?: number;
+  /** How soon a group notices a consumer that died. Default 10 s. */
+  readonly sessionTimeoutMs?: number;
+}
+
+/** Thrown out of eachMessage so kafkajs does not mark the message as consumed. */
+class Abandoned extends Error {
+  constructor() {
+    super('consumer stopped without acknowledging');
+  }
+}
+
+/**
+ * The bus on Kafka: one topic per bus topic, partitioned by the ordering key (kafkajs hashes the
+ * message key), one consumer group per service, an idempotent producer (no duplicates from its own
+ * retries, order kept per partition), and offsets committed only after the handler has resolved.
+ */
+export function createKafkaBus(options: KafkaBusOptions): Bus {
+  const { logger } = options;
+  const partitions = options.partitions ?? 8;
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    logLevel: KafkaLogLevel.WARN,
+    logCreator: pinoLogCreator(logger),
+    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5_000 },
+  });
+  const admin = kafka.admin();
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
+  const known = new Set<string>();
+  const subscriptions = new Set<Subscription>();
+  let connected: Promise<void> | undefined;
+  let closed = false;
+
+  const connect = () => {
+    connected ??= Promise.all([admin.connect(), producer.connect()]).then(() => {});
+    return connected;
+  };
+
+  async function ensureTopics(topics: readonly string[]): Promise<void> {
+    const missing = topics.filter((topic) => !known.has(topic));
+    if (missing.length === 0) return;
+    await connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: partitions,
+        replicationFactor: options.replicationFactor ?? 1,
+      })),
+    });
+    for (const topic of missing) known.add(topic);
+  }
+
+  async function publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
+    if (closed) throw new Error('the bus is closed');
+    if (messages.length === 0) return;
+    await ensureTopics([topic]);
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: messages.map((message) => ({
+        key: message.key,
+        value: JSON.stringify(message),
+        headers: { type: message.type, id: message.id },
+      })),
+    });
+  }
+
+  async function subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
+    if (closed) throw new Error('the bus is closed');
+    const { topic, group, handler } = subscribeOptions;
+    await ensureTopics([topic, deadLetterTopic(topic)]);
+    const consumer: Consumer = kafka.consumer({
+      groupId: group,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: 1_000,
+      allowAutoTopicCreation: false,
+    });
+    const abandon = new AbortController();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const joined = new Promise<void>((resolve) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
+    await consumer.run({
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
+      eachMessage: async ({ message: record, partition }) => {
+        const message = parse(record.value);
+        if (!message) {
+          logger.warn(
+            { topic, group, partition, offset: record.offset },
+            'skipping a record that is not a bus message',
+          );
+          return;
+        }
+        const result = await deliverWithRetries(handler, topic, message, {
+          maxAttempts: subscribeOptions.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+          retryDelayMs: subscribeOptions.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+          signal: abandon.signal,
+        });
+        if (result.kind === 'abandoned') throw new Abandoned();
+        if (result.kind === 'failed') {
+          logger.warn(
+            { topic, group, messageId: message.id, reason: result.reason },
+            'message dead-lettered',
+          );
+          await publish(deadLetterTopic(topic), [
+            deadLetter(
+              { topic, group, reason: result.reason, attempts: result.attempts, message },
+              new Date(),
+            ),
+          ]);
+        }
+      },
+    });
+    await joined;
+
+    const subscription: Subscription = {
+      async close(closeOptions) {
+        if (!subscriptions.delete(subscription)) return;
+        if (closeOptions?.drain === false) abandon.abort();
+        // disconnect() waits for the message being handled; commits what was acknowledged.
+        await consumer.disconnect().catch((error: unknown) => {
+          logger.warn(
+            { topic, group, reason: errorReason(error) },
+            'kafka consumer did not disconnect cleanly',
+          );
+        });
+      },
+    };
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  return {
+    kind: 'kafka',
+    publish,
+    subscribe,
+    async close() {
+      await Promise.all([...subscriptions].map((subscription) => subscription.close()));
+      closed = true;
+      if (connected) await Promise.all([producer.disconnect(), admin.disconnect()]);
+    },
+  };
+}
+
+function parse(value: Buffer | null): BusMessage | undefined {
+  if (!value) return undefined;
+  try {
+    const message = JSON.parse(value.toString('utf8')) as BusMessage;
+    return typeof message?.id === 'string' && typeof message.key === 'string' ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** kafkajs logs through pino, at warn and above: its info lines are chatty. */
+function pinoLogCreator(logger: Logger): logCreator {
+  return () =>
+    ({ level, log }) => {
+      const { message, ...extra } = log;
+      if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.NOTHING)
+        logger.error({ kafka: extra }, message);
+      else if (level === KafkaLogLevel.WARN) logger.warn({ kafka: extra }, message);
+      else logger.debug({ kafka: extra }, message);
+    };
+}

@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** ../shared/kafka beside the repository: a real single-node Kafka for tests. */
+const sharedKafka = fileURLToPath(new URL('../../../../../shared/kafka/', import.meta.url));
+
+/**
+ * The brokers to test against: KAFKA_BROKERS when set (CI starts one), else a broker started
+ * here from ../shared/kafka on a free port and stopped when the tests end.
+ */
+export function ensureKafka(): string {
+  const given = process.env.KAFKA_BROKERS;
+  if (given) return given;
+  const start = join(sharedKafka, 'start');
+  if (!existsSync(start)) {
+    throw new Error(
+      `KAFKA_BROKERS is not set and ${start} does not exist: start a Kafka broker and set KAFKA_BROKERS=host:port`,
+    );
+  }
+  const port = 39_000 + Math.floor(Math.random() * 900);
+  const data = mkdtempSync(join(tmpdir(), 'pronto-kafka-'));
+  const out = execFileSync(start, ['--port', String(port), '--data', data], { encoding: 'utf8' });
+  const brokers = out.trim().split('=')[1];
+  if (!brokers) throw new Error(`unexpected output from ${start}: ${out}`);
+  process.env.KAFKA_BROKERS = brokers;
+  process.once('exit', () => {
+    execFileSync(join(sharedKafka, 'stop'), ['--data', data, '--purge'], { stdio: 'ignore' });
+  });
+  return brokers;
+}
