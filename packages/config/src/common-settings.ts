@@ -23,3 +23,28 @@ export const MasterKey = (description: string) =>
     pattern: '^[A-Za-z0-9+/]{43}=$',
     description: `32 bytes, base64 (openssl rand -base64 32): ${description}`,
   });
+
+/** Which message bus a service uses, and how to reach it. */
+export const BusSettings = {
+  BUS: Type.Enum(['in-process', 'kafka', 'pubsub'], {
+    default: 'in-process',
+    description:
+      'in-process: a log in the database (one process, or services sharing one PostgreSQL); kafka; pubsub (Google Pub/Sub)',
+  }),
+  KAFKA_BROKERS: Type.Optional(
+    Type.String({ pattern: '^[^,\\s]+(,[^,\\s]+)*$', description: 'host:port[,host:port...] (BUS=kafka)' }),
+  ),
+  KAFKA_PARTITIONS: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 8,
+    description:
+      'partitions of the topics Pronto creates: the most instances of one service that share the work',
+  }),
+  PUBSUB_PROJECT: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Google Cloud project (BUS=pubsub); with PUBSUB_EMULATOR_HOST any name',
+    }),
+  ),
+};

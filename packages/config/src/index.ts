@@ -1,3 +1,3 @@
-export { CommonSettings, MasterKey } from './common-settings.ts';
+export { BusSettings, CommonSettings, MasterKey } from './common-settings.ts';
 export { ConfigError, loadConfig } from './load-config.ts';
 export { loadConfigOrExit } from './load-config-or-exit.ts';

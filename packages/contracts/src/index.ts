@@ -1,4 +1,6 @@
 export { compileValidator, type Validator } from './compile-validator.ts';
+export * from './dnc-entry.ts';
+export * from './dnc-import.ts';
 export { EventAnswer, EventStatus } from './event-answer.ts';
 export {
   EventBatchItemResult,
@@ -10,6 +12,8 @@ export { toFieldErrors } from './field-errors.ts';
 export { Consent, IntentContext, IntentEvent, Offer, Person } from './intent-event.ts';
 export { INTENT_EVENT_EXAMPLE } from './intent-event-example.ts';
 export { IntentReceivedV1 } from './intent-received-message.ts';
+export { LeadEventV1 } from './lead-event-message.ts';
+export { LeadQueuedV1 } from './lead-queued-message.ts';
 export { LeadView } from './lead-view.ts';
 export {
   defineMessage,
@@ -18,3 +22,5 @@ export {
   type MessageOf,
 } from './message-envelope.ts';
 export { FieldError, PROBLEM_CONTENT_TYPE, Problem } from './problem.ts';
+export { ScoreFactor } from './score-factor.ts';
+export { TOPOLOGY } from './topology.ts';

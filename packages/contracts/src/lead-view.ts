@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { ScoreFactor } from './score-factor.ts';
 
 const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
@@ -6,7 +7,13 @@ export const LeadView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   status: Type.String(),
   campaign: Type.String({ description: "The campaign's slug." }),
-  score: Type.Union([Type.Integer(), Type.Null()]),
+  score: Type.Union([Type.Integer(), Type.Null()], { description: '0-100; null until scored.' }),
+  scoreFactors: Type.Array(ScoreFactor, {
+    description: 'Why the lead scored what it did, factor by factor.',
+  }),
+  timeZone: Type.Union([Type.String(), Type.Null()], {
+    description: "The zone whose calling windows apply (the event's, else the phone's, else the campaign's).",
+  }),
   receivedAt: Type.String({ format: 'date-time' }),
   intents: Type.Integer({ description: 'How many intent events this lead holds (repeats merge).' }),
   sla: Type.Object({

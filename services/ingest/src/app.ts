@@ -36,6 +36,8 @@ export interface IngestDeps {
   now?: () => Date;
   /** Events per transaction, and transactions in flight (defaults suit the database kind). */
   writer?: { maxBatch?: number; maxConcurrency?: number };
+  /** Told after each commit of events, so the outbox relay publishes them without waiting to poll. */
+  onEventsCommitted?: () => void;
 }
 
 const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
@@ -79,7 +81,13 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
   app.decorateRequest('tenantId', '');
   app.decorateRequest('rawBody', null as unknown as Buffer);
 
-  const writer = createEventWriter({ db: deps.db, now, logger: deps.logger, ...deps.writer });
+  const writer = createEventWriter({
+    db: deps.db,
+    now,
+    logger: deps.logger,
+    ...deps.writer,
+    ...(deps.onEventsCommitted ? { onCommitted: deps.onEventsCommitted } : {}),
+  });
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;

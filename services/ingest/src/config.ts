@@ -1,4 +1,4 @@
-import { CommonSettings, MasterKey } from '@pronto/config';
+import { BusSettings, CommonSettings, MasterKey } from '@pronto/config';
 import Type, { type Static } from 'typebox';
 
 /** How intake writes; the embedded runtime reads the same variables. */
@@ -19,6 +19,7 @@ export const IngestConfig = Type.Object({
   PRONTO_MASTER_KEY: MasterKey('encrypts API-key secrets at rest'),
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
   ...IntakeSettings,
+  ...BusSettings,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
 export type IngestConfig = Static<typeof IngestConfig>;

@@ -22,6 +22,8 @@ export interface EventWriterOptions {
    * docs/benchmarks.md). The embedded database runs one at a time.
    */
   maxConcurrency?: number;
+  /** Called after each commit that stored events: their outbox rows can be published now. */
+  onCommitted?: () => void;
 }
 
 export interface EventWriter {
@@ -88,6 +90,7 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   async function commit(group: Pending[]): Promise<void> {
     try {
       const outcomes = await transactWithRetry(group.map((p) => p.event));
+      options.onCommitted?.();
       group.forEach((pending, index) => {
         pending.resolve(outcomes[index] as WriteOutcome);
       });

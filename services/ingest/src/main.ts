@@ -1,5 +1,7 @@
-// The intake service on its own (distributed mode): PostgreSQL, no demo data.
-import { loadConfigOrExit } from '@pronto/config';
+// The intake service on its own (distributed mode): PostgreSQL, Kafka or Pub/Sub, no demo data.
+import { createBus, startOutboxRelay } from '@pronto/bus';
+import { ConfigError, loadConfigOrExit } from '@pronto/config';
+import { IntentReceivedV1 } from '@pronto/contracts';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
@@ -10,21 +12,45 @@ const config = loadConfigOrExit('ingest', IngestConfig, process.env);
 
 const logger = createLogger({ name: 'ingest', level: config.LOG_LEVEL });
 const db = await openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE });
+let bus: Awaited<ReturnType<typeof createBus>>;
+try {
+  bus = await createBus(config, { sql: db.sql, logger, clientId: 'pronto-ingest' });
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`ingest: ${error.message}\n`);
+  await db.close();
+  process.exit(1);
+}
+// Accepted events reach the bus through the outbox: committed first, published right after.
+const relay = startOutboxRelay({
+  sql: db.sql,
+  bus,
+  logger,
+  topics: [IntentReceivedV1.topic],
+  exclusive: true,
+});
 const app = await buildApp({
   db,
   secretBox: createSecretBox(Buffer.from(config.PRONTO_MASTER_KEY, 'base64')),
   logger,
+  writer: { maxConcurrency: config.PRONTO_WRITER_CONCURRENCY },
+  onEventsCommitted: () => relay.wake(),
 });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
-logger.info({ url: address }, 'listening');
+logger.info({ url: address, bus: bus.kind }, 'listening');
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
-  // Stop taking requests and let those in flight commit and answer first; then the database can go.
+  // 1. Stop taking requests; those in flight commit and answer.
   await app.close();
+  // 2. Publish what they wrote (what is left is published by the next start: nothing is lost).
+  await Promise.race([relay.flush(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  await relay.stop();
+  // 3. Then the bus and the database can go.
+  await bus.close();
   await db.close();
   logger.info('stopped');
   process.exit(0);

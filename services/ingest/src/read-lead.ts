@@ -1,4 +1,4 @@
-import type { LeadView } from '@pronto/contracts';
+import type { LeadView, ScoreFactor } from '@pronto/contracts';
 import type { PrismaClient } from '@pronto/db';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -31,6 +31,8 @@ export async function readLead(
     status: lead.status,
     campaign: lead.campaign.slug,
     score: lead.score,
+    scoreFactors: (lead.scoreFactors as ScoreFactor[] | null) ?? [],
+    timeZone: lead.timeZone,
     receivedAt: lead.receivedAt.toISOString(),
     intents: lead.intentCount,
     sla: {

@@ -1,0 +1,51 @@
+import { ConfigError } from '@pronto/config';
+import { TOPOLOGY } from '@pronto/contracts';
+import type { Sql } from '@pronto/db';
+import type { Logger } from '@pronto/telemetry';
+import type { Bus } from './bus.ts';
+import { createInProcessBus } from './in-process/in-process-bus.ts';
+import { createKafkaBus } from './kafka/kafka-bus.ts';
+
+/** The BusSettings of @pronto/config, as parsed. */
+export interface BusConfig {
+  readonly BUS: 'in-process' | 'kafka' | 'pubsub';
+  readonly KAFKA_BROKERS?: string | undefined;
+  readonly KAFKA_PARTITIONS: number;
+  readonly PUBSUB_PROJECT?: string | undefined;
+}
+
+/**
+ * The bus the configuration names. A setting that the chosen bus needs and lacks is a
+ * ConfigError at start, named, rather than a connection error later. The Pub/Sub client is loaded
+ * only when chosen: it is large, and the embedded runtime never needs it.
+ */
+export async function createBus(
+  config: BusConfig,
+  deps: { sql: Sql; logger: Logger; clientId: string },
+): Promise<Bus> {
+  const logger = deps.logger.child({ bus: config.BUS });
+  switch (config.BUS) {
+    case 'in-process':
+      return createInProcessBus({ sql: deps.sql, logger });
+    case 'kafka': {
+      if (!config.KAFKA_BROKERS)
+        throw new ConfigError(['KAFKA_BROKERS is required when BUS=kafka (host:port[,host:port...])']);
+      return createKafkaBus({
+        brokers: config.KAFKA_BROKERS.split(','),
+        clientId: deps.clientId,
+        logger,
+        partitions: config.KAFKA_PARTITIONS,
+      });
+    }
+    case 'pubsub': {
+      const projectId =
+        config.PUBSUB_PROJECT ?? (process.env.PUBSUB_EMULATOR_HOST ? 'pronto-local' : undefined);
+      if (!projectId)
+        throw new ConfigError([
+          'PUBSUB_PROJECT is required when BUS=pubsub (or set PUBSUB_EMULATOR_HOST to use the emulator)',
+        ]);
+      const { createPubSubBus } = await import('./pubsub/pubsub-bus.ts');
+      return createPubSubBus({ projectId, logger, provision: TOPOLOGY });
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import type { IntentEvent, ScoreFactor } from '@pronto/contracts';
+import { DateTime } from 'luxon';
+
+/** Points per factor; a campaign's `scoring_weights` overrides any of them. */
+export interface ScoringWeights {
+  eligibility: { pre_approved: number; approved: number; checked: number };
+  /** Points for an offer of `amountForFullPoints` or more; smaller amounts get their share. */
+  amountPoints: number;
+  amountForFullPoints: number;
+  pointsPerVisit: number;
+  maxVisitPoints: number;
+  /** Points per minute on the offer page, up to the maximum. */
+  pointsPerMinuteOnPage: number;
+  maxPagePoints: number;
+  /** Points for each intent beyond the first (the person came back), up to the maximum. */
+  pointsPerRepeatIntent: number;
+  maxRepeatPoints: number;
+  /** Points when the intent came during the working day (09-17) or the evening (17-21), local time. */
+  workdayHourPoints: number;
+  eveningHourPoints: number;
+}
+
+/**
+ * Defaults for a consumer-lending line: pre-approval is the strongest sign of a sale, a repeat
+ * visit the next; the hour counts a little because daytime leads answer more often.
+ */
+export const DEFAULT_WEIGHTS: ScoringWeights = {
+  eligibility: { pre_approved: 40, approved: 25, checked: 10 },
+  amountPoints: 15,
+  amountForFullPoints: 50_000,
+  pointsPerVisit: 3,
+  maxVisitPoints: 12,
+  pointsPerMinuteOnPage: 2,
+  maxPagePoints: 8,
+  pointsPerRepeatIntent: 10,
+  maxRepeatPoints: 20,
+  workdayHourPoints: 5,
+  eveningHourPoints: 3,
+};
+
+/** The campaign's weights over the defaults; unknown or non-numeric values are ignored. */
+export function weightsFrom(overrides: unknown): ScoringWeights {
+  const weights = structuredClone(DEFAULT_WEIGHTS);
+  if (!overrides || typeof overrides !== 'object') return weights;
+  for (const [name, value] of Object.entries(overrides as Record<string, unknown>)) {
+    if (name === 'eligibility' && value && typeof value === 'object') {
+      for (const [level, points] of Object.entries(value as Record<string, unknown>)) {
+        if (level in weights.eligibility && typeof points === 'number')
+          weights.eligibility[level as keyof ScoringWeights['eligibility']] = points;
+      }
+    } else if (name in weights && name !== 'eligibility' && typeof value === 'number') {
+      (weights as unknown as Record<string, number>)[name] = value;
+    }
+  }
+  return weights;
+}
+
+export interface Score {
+  readonly score: number;
+  readonly factors: ScoreFactor[];
+}
+
+/**
+ * An explainable score from 0 to 100: every factor is kept with its value and points, so an agent
+ * or a manager sees why one lead came before another.
+ */
+export function computeScore(input: {
+  event: IntentEvent;
+  /** Intents the lead holds, this one included. */
+  intents: number;
+  receivedAt: Date;
+  zone: string;
+  weights: ScoringWeights;
+}): Score {
+  const { event, weights } = input;
+  const factors: ScoreFactor[] = [];
+  const eligibility = event.offer?.eligibility ?? null;
+  factors.push({
+    factor: 'eligibility',
+    value: eligibility,
+    points: eligibility ? weights.eligibility[eligibility] : 0,
+  });
+  const amount = event.offer?.amount ?? null;
+  factors.push({
+    factor: 'amount',
+    value: amount,
+    points:
+      amount === null ? 0 : round(weights.amountPoints * Math.min(1, amount / weights.amountForFullPoints)),
+  });
+  const visits = event.context?.visits ?? null;
+  factors.push({
+    factor: 'visits',
+    value: visits,
+    points: visits === null ? 0 : Math.min(weights.maxVisitPoints, visits * weights.pointsPerVisit),
+  });
+  const seconds = event.context?.secondsOnPage ?? null;
+  factors.push({
+    factor: 'seconds_on_page',
+    value: seconds,
+    points:
+      seconds === null
+        ? 0
+        : Math.min(weights.maxPagePoints, round((seconds / 60) * weights.pointsPerMinuteOnPage)),
+  });
+  factors.push({
+    factor: 'repeat_intent',
+    value: input.intents,
+    points: Math.min(weights.maxRepeatPoints, (input.intents - 1) * weights.pointsPerRepeatIntent),
+  });
+  const hour = DateTime.fromJSDate(input.receivedAt, { zone: input.zone }).hour;
+  factors.push({
+    factor: 'hour_of_day',
+    value: hour,
+    points:
+      hour >= 9 && hour < 17
+        ? weights.workdayHourPoints
+        : hour >= 17 && hour < 21
+          ? weights.eveningHourPoints
+          : 0,
+  });
+  const total = factors.reduce((sum, factor) => sum + factor.points, 0);
+  return { score: Math.max(0, Math.min(100, Math.round(total))), factors };
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
