@@ -40,6 +40,22 @@ describe('npm start (embedded)', () => {
       expect(answer).toMatchObject({ status: 'accepted', leadId: expect.any(String) });
       leadId = answer.leadId;
 
+      // Scoring runs behind the 202: the lead is queued with its factors and SLA moments later
+      // (the time it takes is measured by npm run bench, not here).
+      const secret = (await readFile(join(dataDir, 'demo-secret'), 'utf8')).trim();
+      const deadline = Date.now() + 10_000;
+      let lead = await signedFetch(pronto.url, { keyId: 'demo-key', secret }, 'GET', `/v1/leads/${leadId}`);
+      while ((lead.json as { status: string }).status === 'received' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        lead = await signedFetch(pronto.url, { keyId: 'demo-key', secret }, 'GET', `/v1/leads/${leadId}`);
+      }
+      expect(lead.json).toMatchObject({
+        status: 'queued',
+        score: expect.any(Number),
+        scoreFactors: expect.arrayContaining([expect.objectContaining({ factor: 'eligibility' })]),
+        sla: { anchorAt: expect.any(String), dueAt: expect.any(String) },
+      });
+
       const second = await startPronto({ PRONTO_DATA_DIR: dataDir }).catch((error: Error) => error);
       expect(second).toBeInstanceOf(Error);
       expect((second as Error).message).toMatch(/another Pronto \(pid \d+\) is using the data folder/);
@@ -56,7 +72,12 @@ describe('npm start (embedded)', () => {
       const lead = await signedFetch(pronto.url, { keyId: 'demo-key', secret }, 'GET', `/v1/leads/${leadId}`);
       expect(lead).toMatchObject({
         status: 200,
-        json: { id: leadId, campaign: 'cash-loan', history: [{ type: 'received' }] },
+        json: {
+          id: leadId,
+          campaign: 'cash-loan',
+          status: 'queued',
+          history: [{ type: 'received' }, { type: 'scored' }, { type: 'queued' }],
+        },
       });
     } finally {
       await pronto.stop();

@@ -1,4 +1,4 @@
-import { CommonSettings, MasterKey } from '@pronto/config';
+import { BusSettings, CommonSettings, MasterKey } from '@pronto/config';
 import { IntakeSettings } from '@pronto/ingest';
 import Type, { type Static } from 'typebox';
 
@@ -23,6 +23,7 @@ export const EmbeddedConfig = Type.Object({
   PRONTO_DEMO_BOTS: Type.Integer({ minimum: 0, maximum: 500, default: 5, description: 'simulated agents' }),
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
   ...IntakeSettings,
+  ...BusSettings,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
 export type EmbeddedConfig = Static<typeof EmbeddedConfig>;

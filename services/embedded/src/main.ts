@@ -1,8 +1,11 @@
 // `npm start`: every service in one process, on the embedded database unless DATABASE_URL is set.
 import { join, resolve } from 'node:path';
-import { loadConfigOrExit } from '@pronto/config';
+import { createBus, startOutboxRelay } from '@pronto/bus';
+import { ConfigError, loadConfigOrExit } from '@pronto/config';
+import { IntentReceivedV1 } from '@pronto/contracts';
 import { openDatabase } from '@pronto/db';
 import { buildApp } from '@pronto/ingest';
+import { startScoring } from '@pronto/scoring';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
 import { banner } from './banner.ts';
@@ -34,11 +37,29 @@ const demo =
       })
     : undefined;
 
+let bus: Awaited<ReturnType<typeof createBus>>;
+try {
+  bus = await createBus(config, { sql: db.sql, logger, clientId: 'pronto-embedded' });
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`pronto: ${error.message}\n`);
+  process.exit(1);
+}
+// intake -> outbox -> relay -> bus -> scoring -> outbox -> relay -> leads / lead-events
+const relay = startOutboxRelay({
+  sql: db.sql,
+  bus,
+  logger,
+  topics: [IntentReceivedV1.topic],
+  exclusive: db.kind === 'postgres',
+});
+const scoring = await startScoring({ db, bus, logger });
 const app = await buildApp({
   db,
   secretBox,
   logger,
   writer: { maxConcurrency: config.PRONTO_WRITER_CONCURRENCY },
+  onEventsCommitted: () => relay.wake(),
 });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 const url = address.replace('[::1]', 'localhost');
@@ -59,9 +80,15 @@ async function shutdown(signal: string) {
   force.unref();
   // 1. Stop taking requests; those in flight are committed and answered (the intake drains its writer).
   await app.close();
-  // 2. Only then close the database, so no accepted event is cut off mid-commit.
+  // 2. Publish what was accepted, and let scoring finish the intent in hand; anything left over is
+  //    still in the outbox and the bus log, and is taken up by the next start.
+  await Promise.race([relay.flush(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+  await relay.stop();
+  await scoring.stop();
+  await bus.close();
+  // 3. Only then close the database, so no accepted event is cut off mid-commit.
   await db.close();
-  // 3. Free the data folder for the next start.
+  // 4. Free the data folder for the next start.
   await unlock?.();
   logger.info('stopped');
   process.exit(0);
