@@ -5,10 +5,12 @@ import type { Logger } from '@pronto/telemetry';
 import type { Bus } from './bus.ts';
 import { createInProcessBus } from './in-process/in-process-bus.ts';
 import { createKafkaBus } from './kafka/kafka-bus.ts';
+import { withNamespace } from './with-namespace.ts';
 
 /** The BusSettings of @pronto/config, as parsed. */
 export interface BusConfig {
   readonly BUS: 'in-process' | 'kafka' | 'pubsub';
+  readonly BUS_NAMESPACE: string;
   readonly KAFKA_BROKERS?: string | undefined;
   readonly KAFKA_PARTITIONS: number;
   readonly PUBSUB_PROJECT?: string | undefined;
@@ -20,6 +22,13 @@ export interface BusConfig {
  * only when chosen: it is large, and the embedded runtime never needs it.
  */
 export async function createBus(
+  config: BusConfig,
+  deps: { sql: Sql; logger: Logger; clientId: string },
+): Promise<Bus> {
+  return withNamespace(await createAdapter(config, deps), config.BUS_NAMESPACE);
+}
+
+async function createAdapter(
   config: BusConfig,
   deps: { sql: Sql; logger: Logger; clientId: string },
 ): Promise<Bus> {
@@ -45,7 +54,13 @@ export async function createBus(
           'PUBSUB_PROJECT is required when BUS=pubsub (or set PUBSUB_EMULATOR_HOST to use the emulator)',
         ]);
       const { createPubSubBus } = await import('./pubsub/pubsub-bus.ts');
-      return createPubSubBus({ projectId, logger, provision: TOPOLOGY });
+      const namespaced = Object.fromEntries(
+        Object.entries(TOPOLOGY).map(([topic, groups]) => [
+          config.BUS_NAMESPACE ? `${config.BUS_NAMESPACE}.${topic}` : topic,
+          groups.map((group) => (config.BUS_NAMESPACE ? `${config.BUS_NAMESPACE}.${group}` : group)),
+        ]),
+      );
+      return createPubSubBus({ projectId, logger, provision: namespaced });
     }
   }
 }

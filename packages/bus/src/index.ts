@@ -16,3 +16,4 @@ export { createInProcessBus, type InProcessBusOptions } from './in-process/in-pr
 export { createKafkaBus, type KafkaBusOptions } from './kafka/kafka-bus.ts';
 export { appendToOutbox, type OutboxEntry } from './outbox.ts';
 export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './outbox-relay.ts';
+export { withNamespace } from './with-namespace.ts';

@@ -31,6 +31,12 @@ export const BusSettings = {
     description:
       'in-process: a log in the database (one process, or services sharing one PostgreSQL); kafka; pubsub (Google Pub/Sub)',
   }),
+  BUS_NAMESPACE: Type.String({
+    default: '',
+    pattern: '^[A-Za-z0-9_-]*$',
+    description:
+      'prefix of topic and consumer-group names, when several installations share one Kafka or Pub/Sub',
+  }),
   KAFKA_BROKERS: Type.Optional(
     Type.String({ pattern: '^[^,\\s]+(,[^,\\s]+)*$', description: 'host:port[,host:port...] (BUS=kafka)' }),
   ),
