@@ -26,8 +26,11 @@ export function nextEventBody(): string {
   );
 }
 
-/** One signed POST /v1/events; resolves with the status code (0 on a network error). */
-export function postEvent(url: URL, agent: Agent): Promise<number> {
+/**
+ * One signed POST /v1/events; resolves with the status code (0 on a network error). `onBody`, when
+ * given, gets the answer's body (the pipeline bench needs the lead id).
+ */
+export function postEvent(url: URL, agent: Agent, onBody?: (body: string) => void): Promise<number> {
   const body = nextEventBody();
   // Signed per request: the timestamp is part of the signature.
   const headers = signatureHeaders(BENCH_KEY.keyId, BENCH_KEY.secret, {
@@ -51,8 +54,13 @@ export function postEvent(url: URL, agent: Agent): Promise<number> {
         },
       },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        let text = '';
+        if (onBody) res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        else res.resume();
+        res.on('end', () => {
+          onBody?.(text);
+          resolve(res.statusCode ?? 0);
+        });
         res.on('error', () => resolve(0));
       },
     );
