@@ -8,6 +8,7 @@ import {
   type Problem,
 } from '@pronto/contracts';
 import { signatureHeaders } from '@pronto/signature';
+import { createDncMethods, type DncMethods, type Method, type Payload } from './dnc-methods.ts';
 import { ProntoApiError, ProntoNetworkError } from './pronto-api-error.ts';
 import { retryDelay } from './retry-delay.ts';
 
@@ -35,7 +36,7 @@ export interface SentEvent {
   replayed: boolean;
 }
 
-export interface ProntoClient {
+export interface ProntoClient extends DncMethods {
   sendEvent(event: IntentEvent): Promise<SentEvent>;
   /** Any number of events: sent 500 at a time, `results[i]` answers `events[i]`. */
   sendBatch(events: readonly IntentEvent[]): Promise<EventBatchResponse>;
@@ -63,10 +64,9 @@ export function createProntoClient(options: ProntoClientOptions): ProntoClient {
   // Checked here so that a typo fails at once instead of being retried as a network error.
   const origin = new URL(options.baseUrl).href.replace(/\/+$/, '');
 
-  async function request(method: 'GET' | 'POST', path: string, body?: unknown) {
-    const text = body === undefined ? '' : JSON.stringify(body);
+  async function request(method: Method, path: string, payload?: Payload) {
     for (let attempt = 1; ; attempt += 1) {
-      const outcome = await send(method, path, text);
+      const outcome = await send(method, path, payload);
       if (outcome.answered && outcome.status < 300) return { status: outcome.status, json: outcome.json };
       const retryable = !outcome.answered || RETRYABLE.has(outcome.status);
       if (!retryable || attempt > maxRetries) {
@@ -79,7 +79,8 @@ export function createProntoClient(options: ProntoClientOptions): ProntoClient {
     }
   }
 
-  async function send(method: 'GET' | 'POST', path: string, text: string): Promise<Outcome> {
+  async function send(method: Method, path: string, payload: Payload | undefined): Promise<Outcome> {
+    const text = payload?.text ?? '';
     const headers: Record<string, string> = {
       ...signatureHeaders(options.keyId, options.secret, {
         timestamp: Math.floor(clock() / 1000),
@@ -89,7 +90,7 @@ export function createProntoClient(options: ProntoClientOptions): ProntoClient {
       }),
       accept: 'application/json',
     };
-    if (text) headers['content-type'] = 'application/json';
+    if (payload) headers['content-type'] = payload.contentType;
     try {
       const response = await doFetch(`${origin}${path}`, {
         method,
@@ -103,7 +104,7 @@ export function createProntoClient(options: ProntoClientOptions): ProntoClient {
         answered: true,
         status: response.status,
         // A success Pronto cannot have meant (cut short, not JSON) throws here and is retried as no answer.
-        json: response.ok ? JSON.parse(raw) : safeParse(raw),
+        json: response.status === 204 ? undefined : response.ok ? JSON.parse(raw) : safeParse(raw),
         retryAfter: response.headers.get('retry-after'),
       };
     } catch (error) {
@@ -117,7 +118,7 @@ export function createProntoClient(options: ProntoClientOptions): ProntoClient {
 
   async function sendChunk(events: readonly IntentEvent[], offset: number): Promise<EventBatchResponse> {
     try {
-      const { json } = await request('POST', '/v1/events:batch', { events });
+      const { json } = await request('POST', '/v1/events:batch', jsonPayload({ events }));
       const answer = json as EventBatchResponse;
       return { ...answer, results: answer.results.map((item) => ({ ...item, index: item.index + offset })) };
     } catch (error) {
@@ -131,7 +132,7 @@ export function createProntoClient(options: ProntoClientOptions): ProntoClient {
 
   return {
     async sendEvent(event) {
-      const { status, json } = await request('POST', '/v1/events', event);
+      const { status, json } = await request('POST', '/v1/events', jsonPayload(event));
       return {
         httpStatus: status === 200 ? 200 : 202,
         answer: json as EventAnswer,
@@ -149,8 +150,14 @@ export function createProntoClient(options: ProntoClientOptions): ProntoClient {
       const { json } = await request('GET', `/v1/leads/${encodeURIComponent(leadId)}`);
       return json as LeadView;
     },
+    ...createDncMethods(request),
   };
 }
+
+const jsonPayload = (value: unknown): Payload => ({
+  text: JSON.stringify(value),
+  contentType: 'application/json',
+});
 
 function merge(parts: readonly EventBatchResponse[]): EventBatchResponse {
   return {

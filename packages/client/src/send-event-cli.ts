@@ -148,7 +148,7 @@ function nthPhone(phone: string, n: number): string {
   return `${phone.trim().startsWith('+') ? '+' : ''}${(BigInt(digits || '0') + BigInt(n)).toString()}`;
 }
 
-async function readDemoSecret(io: CliIo): Promise<string | undefined> {
+export async function readDemoSecret(io: CliIo): Promise<string | undefined> {
   const file = join(io.env.PRONTO_DATA_DIR ?? '.pronto', 'demo-secret');
   try {
     const secret = (await readFile(file, 'utf8')).trim();
@@ -164,7 +164,7 @@ async function readDemoSecret(io: CliIo): Promise<string | undefined> {
   return undefined;
 }
 
-function describeRefusal(error: ProntoApiError, url: string): string {
+export function describeRefusal(error: ProntoApiError, url: string): string {
   const { problem } = error;
   const lines = [`Pronto answered ${error.status}${problem ? `: ${problem.title}` : ''}`];
   if (problem?.detail) lines.push(`  ${problem.detail}`);

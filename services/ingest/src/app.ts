@@ -19,6 +19,8 @@ import { problemErrorHandler } from './error-handler.ts';
 import { createEventWriter } from './event-writer.ts';
 import { ProblemError } from './problems.ts';
 import { createRateLimiter } from './rate-limiter.ts';
+import { dncRoute } from './routes/dnc.ts';
+import { dncImportRoute } from './routes/dnc-import.ts';
 import { getLeadRoute } from './routes/get-lead.ts';
 import { healthRoute } from './routes/health.ts';
 import { postEventRoute } from './routes/post-event.ts';
@@ -131,6 +133,8 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
     await signed.register(postEventRoute, { writer, campaigns });
     await signed.register(postEventBatchRoute, { writer, campaigns });
     await signed.register(getLeadRoute, { prisma: deps.db.prisma, now });
+    await signed.register(dncRoute, { sql: deps.db.sql, now });
+    await signed.register(dncImportRoute, { sql: deps.db.sql, now });
   });
   return app;
 }

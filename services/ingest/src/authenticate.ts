@@ -50,7 +50,9 @@ export function createAuthenticate(deps: { keys: ApiKeyDirectory; limiter: RateL
         },
       );
     }
-    if (raw.length > 0) {
+    // Only JSON is parsed here. A route that takes another type (the CSV import) adds its parser in its
+    // own scope, as bytes too, so the check above covers its body the same way; it decodes the body itself.
+    if (raw.length > 0 && isJson(request)) {
       try {
         request.body = JSON.parse(raw.toString('utf8'));
       } catch (error) {
@@ -65,4 +67,8 @@ export function createAuthenticate(deps: { keys: ApiKeyDirectory; limiter: RateL
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function isJson(request: FastifyRequest): boolean {
+  return header(request, 'content-type')?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
