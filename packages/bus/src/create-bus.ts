@@ -53,6 +53,8 @@ async function createAdapter(
         throw new ConfigError([
           'PUBSUB_PROJECT is required when BUS=pubsub (or set PUBSUB_EMULATOR_HOST to use the emulator)',
         ]);
+      // On the emulator there is no metadata server to ask for credentials; asking only logs a warning.
+      if (process.env.PUBSUB_EMULATOR_HOST) process.env.METADATA_SERVER_DETECTION ??= 'none';
       const { createPubSubBus } = await import('./pubsub/pubsub-bus.ts');
       const namespaced = Object.fromEntries(
         Object.entries(TOPOLOGY).map(([topic, groups]) => [
