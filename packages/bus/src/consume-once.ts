@@ -14,12 +14,25 @@ export function consumeOnce<T>(
   effect: (tx: SqlQueryable) => Promise<T>,
 ): Promise<ConsumeResult<T>> {
   return sql.transaction(async (tx) => {
-    const recorded = await tx.query(
-      `INSERT INTO processed_message (consumer, message_id) VALUES ($1, $2)
-       ON CONFLICT (consumer, message_id) DO NOTHING RETURNING 1 AS recorded`,
-      [consumer, messageId],
-    );
-    if (recorded.length === 0) return { applied: false } as const;
+    if (!(await recordProcessed(tx, consumer, messageId))) return { applied: false } as const;
     return { applied: true, value: await effect(tx) } as const;
   });
+}
+
+/**
+ * Records that `consumer` handles `messageId` in the caller's transaction; false when it was
+ * recorded before (a redelivery: skip the effect). A concurrent duplicate waits on the first one's
+ * row and then sees it.
+ */
+export async function recordProcessed(
+  tx: SqlQueryable,
+  consumer: string,
+  messageId: string,
+): Promise<boolean> {
+  const recorded = await tx.query(
+    `INSERT INTO processed_message (consumer, message_id) VALUES ($1, $2)
+     ON CONFLICT (consumer, message_id) DO NOTHING RETURNING 1 AS recorded`,
+    [consumer, messageId],
+  );
+  return recorded.length > 0;
 }

@@ -9,7 +9,7 @@ export {
   type SubscribeOptions,
   type Subscription,
 } from './bus.ts';
-export { type ConsumeResult, consumeOnce } from './consume-once.ts';
+export { type ConsumeResult, consumeOnce, recordProcessed } from './consume-once.ts';
 export { type BusConfig, createBus } from './create-bus.ts';
 export type { DeadLetterPayload } from './dead-letter.ts';
 export { createInProcessBus, type InProcessBusOptions } from './in-process/in-process-bus.ts';

@@ -3,7 +3,7 @@ import { EventStatus } from './event-answer.ts';
 import { IntentEvent } from './intent-event.ts';
 import { defineMessage, type MessageOf } from './message-envelope.ts';
 
-/** Published on `intents` for every newly accepted event; scoring consumes it. Key: tenant:campaign. */
+/** Published on `intents` for every newly accepted event; scoring consumes it. Key: the lead id. */
 export const IntentReceivedV1 = defineMessage(
   'intents',
   'intent.received',

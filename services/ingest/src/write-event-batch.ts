@@ -107,7 +107,7 @@ export async function writeEventBatch(
         answers.map((a) => a.status),
         answers.map((a) => (a.status === 'accepted' ? 'received' : a.status)),
         fresh.map(({ index, rowId }) => historyDetail(events[index] as PreparedEvent, rowId)),
-        fresh.map(({ index }) => `${events[index]?.tenantId}:${events[index]?.campaignId}`),
+        answers.map((a) => a.leadId),
         fresh.map(({ index, rowId }, position) =>
           JSON.stringify(
             intentReceived(events[index] as PreparedEvent, rowId, answers[position] as EventAnswer, now),
@@ -241,7 +241,10 @@ function historyDetail(event: PreparedEvent, intentEventId: string): string {
   });
 }
 
-/** The `intents` message announcing a stored event; key tenant:campaign keeps one campaign in order. */
+/**
+ * The `intents` message announcing a stored event. Keyed by lead: the intents of one person stay in
+ * order, and scoring instances (and Kafka partitions) share the work of a busy campaign.
+ */
 function intentReceived(
   event: PreparedEvent,
   intentEventId: string,
@@ -253,7 +256,7 @@ function intentReceived(
     version: 1,
     id: randomUUID(),
     occurredAt: now.toISOString(),
-    key: `${event.tenantId}:${event.campaignId}`,
+    key: answer.leadId,
     payload: {
       tenantId: event.tenantId,
       campaignId: event.campaignId,

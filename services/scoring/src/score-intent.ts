@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendToOutbox, type OutboxEntry } from '@pronto/bus';
+import type { OutboxEntry } from '@pronto/bus';
 import type { IntentReceivedV1, LeadEventV1, LeadQueuedV1, ScoreFactor } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
 import { type CallingCalendar, computeSlaDue, resolveZone, type SlaClock } from '@pronto/sla';
@@ -30,7 +30,7 @@ interface LeadRow {
   on_dnc: boolean;
 }
 
-export type ScoringOutcome = 'queued' | 'rescored' | 'suppressed' | 'unchanged';
+export type ScoringOutcome = 'queued' | 'rescored' | 'suppressed' | 'unchanged' | 'duplicate';
 
 interface Change {
   status: string;
@@ -58,10 +58,17 @@ export async function scoreIntent(
   tx: SqlQueryable,
   message: IntentReceivedV1,
   now: Date,
+  consumer: string,
 ): Promise<ScoringOutcome> {
   const { payload } = message;
-  const [lead] = await tx.query<LeadRow>(
-    `SELECT l.id, l.tenant_id, l.campaign_id, l.phone_e164, l.status, l.score, l.time_zone, l.intent_count,
+  // The first statement also records the message id (as @pronto/bus recordProcessed does): a
+  // redelivered intent finds it recorded and changes nothing. Two round trips per intent in all.
+  const [lead] = await tx.query<LeadRow & { fresh: boolean }>(
+    `WITH recorded AS (
+       INSERT INTO processed_message (consumer, message_id) VALUES ($2, $3)
+       ON CONFLICT (consumer, message_id) DO NOTHING RETURNING 1
+     )
+     SELECT EXISTS (SELECT 1 FROM recorded) AS fresh, l.id, l.tenant_id, l.campaign_id, l.phone_e164, l.status, l.score, l.time_zone, l.intent_count,
             l.received_at, l.anchor_at, l.due_at, l.closed_at, l.suppression_reason, l.version,
             c.sla_seconds, c.sla_clock, c.time_zone AS campaign_zone, c.calling_windows, c.holidays,
             c.scoring_weights,
@@ -69,13 +76,16 @@ export async function scoreIntent(
        FROM lead l JOIN campaign c ON c.id = l.campaign_id
       WHERE l.id = $1
       FOR UPDATE OF l`,
-    [payload.leadId],
+    [payload.leadId, consumer, message.id],
   );
   if (!lead) throw new Error(`lead ${payload.leadId} of intent ${payload.intentEventId} does not exist`);
+  if (!lead.fresh) return 'duplicate';
 
   const change = decide(lead, message);
   if (!change) return 'unchanged';
   const version = lead.version + 1;
+  const announced = messagesFor(lead, change, version, now);
+  // One round trip writes the lead, its history and the messages announcing the change.
   await tx.query(
     `WITH updated AS (
        UPDATE lead SET status = $2, score = $3, score_factors = $4::jsonb, time_zone = $5, anchor_at = $6,
@@ -83,6 +93,11 @@ export async function scoreIntent(
                        closed_at = CASE WHEN $9 THEN COALESCE(closed_at, $10) ELSE closed_at END,
                        version = $11, updated_at = $10
         WHERE id = $1
+     ), announced AS (
+       INSERT INTO outbox (topic, key, message, created_at)
+       SELECT o.topic, o.key, o.message::jsonb, $10
+         FROM unnest($14::text[], $15::text[], $16::text[]) WITH ORDINALITY AS o(topic, key, message, n)
+        ORDER BY o.n
      )
      INSERT INTO lead_history (lead_id, at, type, detail)
      SELECT $1, $10, h.type, h.detail::jsonb FROM unnest($12::text[], $13::text[]) WITH ORDINALITY AS h(type, detail, n)
@@ -101,9 +116,11 @@ export async function scoreIntent(
       version,
       change.history.map((h) => h.type),
       change.history.map((h) => JSON.stringify(h.detail)),
+      announced.map((entry) => entry.topic),
+      announced.map((entry) => entry.message.key),
+      announced.map((entry) => JSON.stringify(entry.message)),
     ],
   );
-  await appendToOutbox(tx, messagesFor(lead, change, version, now), now);
   if (change.status === 'suppressed') return 'suppressed';
   // anchor_at is read before this change: set means the lead was already queued.
   return lead.anchor_at ? 'rescored' : 'queued';

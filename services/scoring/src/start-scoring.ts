@@ -1,4 +1,4 @@
-import { type Bus, consumeOnce, type OutboxRelay, type Subscription, startOutboxRelay } from '@pronto/bus';
+import { type Bus, type OutboxRelay, type Subscription, startOutboxRelay } from '@pronto/bus';
 import { compileValidator, IntentReceivedV1 } from '@pronto/contracts';
 import type { Database } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
@@ -51,13 +51,10 @@ export async function startScoring(deps: ScoringDeps): Promise<Scoring> {
           );
         }
         const intent = checked.value;
-        const result = await consumeOnce(db.sql, SCORING_GROUP, intent.id, (tx) =>
-          scoreIntent(tx, intent, now()),
-        );
-        if (result.applied) {
-          relay.wake();
-          logger.debug({ leadId: intent.payload.leadId, outcome: result.value }, 'intent scored');
-        }
+        // Applied once: scoreIntent records the message id in the transaction of its effect.
+        const outcome = await db.sql.transaction((tx) => scoreIntent(tx, intent, now(), SCORING_GROUP));
+        if (outcome !== 'duplicate') relay.wake();
+        logger.debug({ leadId: intent.payload.leadId, outcome }, 'intent scored');
       },
     });
   } catch (error) {

@@ -14,7 +14,7 @@ import { deliverWithRetries } from '../deliver-with-retries.ts';
 export interface LogReader {
   readonly partitions: number;
   readonly idlePollMs: number;
-  /** Emits the topic's name after each committed publish. */
+  /** Emits `topic NUL partition` after each committed publish, for each partition it wrote to. */
   readonly published: EventEmitter;
   read(
     topic: string,
@@ -38,6 +38,8 @@ interface Loop {
 }
 
 const BATCH = 100;
+/** At most this long between acknowledging handled messages, while messages keep coming. */
+const COMMIT_EVERY_MS = 100;
 
 /** One consumer of a group: works the partitions the group gave it, one loop per partition. */
 export class GroupMember {
@@ -98,19 +100,28 @@ export class GroupMember {
       loop.dirty = true;
       loop.wake();
     };
-    this.log.published.on(topic, onPublish);
+    const channel = `${topic}\u0000${partition}`;
+    this.log.published.on(channel, onPublish);
+    // `next`: where to read on; `committed`: what the database holds as acknowledged. Commits are
+    // spaced out (a crash redelivers at most COMMIT_EVERY_MS of messages, which consumers dedupe).
+    let committed: string | undefined;
+    let next = '0';
+    let lastCommit = Date.now();
+    const commit = async () => {
+      if (committed === undefined || next === committed) return;
+      await this.log.commit(group, topic, partition, next);
+      committed = next;
+      lastCommit = Date.now();
+    };
     try {
-      let position: string | undefined;
       while (!loop.stopping) {
         try {
-          position ??= await this.log.position(group, topic, partition);
-          loop.dirty = false;
-          const batch = await this.log.read(topic, partition, position, BATCH);
-          if (batch.length === 0) {
-            if (!loop.dirty) await this.idle(loop, this.log.idlePollMs);
-            continue;
+          if (committed === undefined) {
+            committed = await this.log.position(group, topic, partition);
+            next = committed;
           }
-          let handled = position;
+          loop.dirty = false;
+          const batch = await this.log.read(topic, partition, next, BATCH);
           for (const entry of batch) {
             if (loop.stopping) break;
             const result = await deliverWithRetries(handler, topic, entry.message, {
@@ -131,35 +142,46 @@ export class GroupMember {
                 ),
               ]);
             }
-            handled = entry.position;
+            next = entry.position;
           }
           if (loop.abandon.signal.aborted) return;
-          if (handled !== position) {
-            await this.log.commit(group, topic, partition, handled);
-            position = handled;
+          if (Date.now() - lastCommit >= COMMIT_EVERY_MS) await commit();
+          // A short batch read everything there was; unless a publish came meanwhile, wait for one.
+          if (batch.length < BATCH && !loop.dirty && !loop.stopping) {
+            if (next === committed) await this.idle(loop, this.log.idlePollMs);
+            else if (!(await this.idle(loop, COMMIT_EVERY_MS))) await commit();
           }
         } catch (error) {
           // The database is away or a dead-letter publish failed: nothing was acknowledged past
-          // `position`, so after a pause the same messages come again.
+          // `committed`, so after a pause the same messages come again.
           this.logger.error({ err: error, topic, group, partition }, 'bus consumer failed; retrying');
-          position = undefined;
+          committed = undefined;
           await this.idle(loop, 1_000);
         }
       }
+      // Revoked or stopped with draining: acknowledge what was handled before handing over.
+      if (!loop.abandon.signal.aborted)
+        await commit().catch((error: unknown) => {
+          this.logger.warn(
+            { err: error, topic, group, partition },
+            'could not acknowledge on stop; the next owner repeats those messages',
+          );
+        });
     } finally {
-      this.log.published.off(topic, onPublish);
+      this.log.published.off(channel, onPublish);
     }
   }
 
-  private idle(loop: Loop, ms: number): Promise<void> {
+  /** Waits for a publish (true) or `ms` (false). */
+  private idle(loop: Loop, ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const timer = setTimeout(() => done(false), ms);
+      function done(woken: boolean) {
         clearTimeout(timer);
         loop.wake = () => {};
-        resolve();
+        resolve(woken);
       }
-      loop.wake = done;
+      loop.wake = () => done(true);
     });
   }
 }

@@ -68,6 +68,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
   async function publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
     if (closed) throw new Error('the bus is closed');
     if (messages.length === 0) return;
+    const partitionsOf = messages.map((m) => partitionFor(m.key, partitions));
     await sql.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [PUBLISH_LOCK, topic]);
       await tx.query(
@@ -75,15 +76,10 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
          SELECT $1, m.partition, m.key, m.message::jsonb
            FROM unnest($2::int[], $3::text[], $4::text[]) WITH ORDINALITY AS m(partition, key, message, n)
           ORDER BY m.n`,
-        [
-          topic,
-          messages.map((m) => partitionFor(m.key, partitions)),
-          messages.map((m) => m.key),
-          messages.map((m) => JSON.stringify(m)),
-        ],
+        [topic, partitionsOf, messages.map((m) => m.key), messages.map((m) => JSON.stringify(m))],
       );
     });
-    published.emit(topic);
+    for (const partition of new Set(partitionsOf)) published.emit(`${topic}\u0000${partition}`);
   }
 
   function rebalance(groupKey: string) {

@@ -1,5 +1,12 @@
 import type { Logger } from '@pronto/telemetry';
-import { type Consumer, Kafka, logLevel as KafkaLogLevel, type logCreator, type Producer } from 'kafkajs';
+import {
+  type Consumer,
+  Kafka,
+  logLevel as KafkaLogLevel,
+  type logCreator,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
 import {
   type Bus,
   type BusMessage,
@@ -50,6 +57,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   });
   const admin = kafka.admin();
   const producer: Producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
@@ -102,6 +110,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       groupId: group,
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1_000,
+      // A fetch that finds nothing new waits at most this long on the broker. kafkajs' default of
+      // 5 s also held back messages arriving on other partitions meanwhile: seconds per hop.
+      maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
     });
     const abandon = new AbortController();
@@ -190,6 +201,9 @@ function pinoLogCreator(logger: Logger): logCreator {
   return () =>
     ({ level, log }) => {
       const { message, ...extra } = log;
+      // Retries are bounded on purpose (the relay retries a failed publish itself), and a duplicate
+      // from a late retry is harmless: consumers apply each message id once.
+      if (message?.startsWith('Limiting retries for the idempotent producer')) return;
       if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.NOTHING)
         logger.error({ kafka: extra }, message);
       else if (level === KafkaLogLevel.WARN) logger.warn({ kafka: extra }, message);
