@@ -1,4 +1,4 @@
-// npm run bench (or: node --import tsx test/bench/pipeline-bench.ts [--buses in-process,kafka,pubsub]
+// npm run bench (or: node --import tsx test/bench/pipeline-bench.ts [--buses in-process,in-process-postgres,kafka,pubsub]
 //   [--rate 200] [--duration 20] [--messages 20000]); env BENCH_BUSES, BENCH_RATE, BENCH_DURATION,
 //   BENCH_MESSAGES do the same. Kafka comes from KAFKA_BROKERS (else ../shared/kafka is started), the
 //   Pub/Sub emulator from PUBSUB_EMULATOR_HOST (else it is started).
@@ -29,9 +29,9 @@ import { createCampaign, createSecretBox, createTenant, issueApiKey } from '@pro
 import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
 import { BENCH_KEY } from './load.ts';
 
-const BUSES = ['in-process', 'kafka', 'pubsub'] as const;
+const BUSES = ['in-process', 'in-process-postgres', 'kafka', 'pubsub'] as const;
 type BusKind = (typeof BUSES)[number];
-const TARGET_P99: Partial<Record<BusKind, number>> = { 'in-process': 50, kafka: 150 };
+const TARGET_P99: Partial<Record<BusKind, number>> = { 'in-process': 50, 'in-process-postgres': 50, kafka: 150 };
 
 const { values: flags } = parseArgs({
   options: {
@@ -55,7 +55,7 @@ const cleanups: (() => Promise<void>)[] = [];
 
 async function openBus(kind: BusKind, db: Database, provision: Record<string, string[]> = {}): Promise<Bus> {
   const namespace = `bench${run}${randomUUID().slice(0, 4)}`;
-  if (kind === 'in-process') return createInProcessBus({ sql: db.sql, logger });
+  if (kind === 'in-process' || kind === 'in-process-postgres') return createInProcessBus({ sql: db.sql, logger });
   if (kind === 'kafka')
     return withNamespace(
       createKafkaBus({ brokers: ensureKafka().split(','), clientId: 'bench', logger, partitions: 8 }),

@@ -1,0 +1,106 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ensureKafka, ensurePubSubEmulator } from '@pronto/bus/testing';
+import { type Database, openDatabase } from '@pronto/db';
+import { createCampaign, createSecretBox, createTenant, issueApiKey } from '@pronto/tenancy';
+import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
+import { describe, expect, it } from 'vitest';
+import { type ServiceProcess, startService } from '../support/service-process.ts';
+import { signedFetch } from '../support/signed-fetch.ts';
+
+// Separate processes share one database: PostgreSQL (CI's, or the local server in the PGlite pass).
+process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const key = { keyId: 'dist-key', secret: `prs_${randomBytes(24).toString('base64url')}` };
+const masterKey = randomBytes(32).toString('base64');
+
+/**
+ * The README's distributed run: ingest and scoring as their own processes (their real main.ts) on
+ * PostgreSQL, talking over each real bus. Scoring starts after events were accepted, as happens
+ * when it is deployed or restarted later: nothing published meanwhile may be lost.
+ */
+describe.each([
+  { bus: 'kafka', env: () => ({ KAFKA_BROKERS: ensureKafka() }) },
+  { bus: 'pubsub', env: async () => ({ PUBSUB_EMULATOR_HOST: await ensurePubSubEmulator() }) },
+])('ingest and scoring as separate processes on $bus', ({ bus, env: busEnv }) => {
+  it('queues every accepted event, also those sent before scoring started', async () => {
+    const databaseUrl = await createScratchDatabase();
+    const db: Database = await openDatabase({ url: databaseUrl });
+    const services: ServiceProcess[] = [];
+    try {
+      const box = createSecretBox(Buffer.from(masterKey, 'base64'));
+      const tenant = await createTenant(db.prisma, { slug: 'dist', name: 'Distributed' });
+      await createCampaign(db.prisma, {
+        tenantId: tenant.id,
+        slug: 'cash-loan',
+        name: 'Cash loan',
+        timeZone: 'Europe/Warsaw',
+      });
+      await issueApiKey(db.prisma, box, { tenantId: tenant.id, ...key });
+      const env = {
+        DATABASE_URL: databaseUrl,
+        BUS: bus,
+        BUS_NAMESPACE: `dist${randomUUID().slice(0, 8)}`,
+        PRONTO_DB_POOL_SIZE: '4',
+        ...(await busEnv()),
+      };
+      const ingest = await startService({
+        name: 'ingest',
+        entry: 'services/ingest/src/main.ts',
+        env: { ...env, PRONTO_MASTER_KEY: masterKey },
+        ready: /"url":"(http:\/\/[^"]+)"/,
+      });
+      services.push(ingest);
+      const send = async (n: number) => {
+        const response = await signedFetch(ingest.ready, key, 'POST', '/v1/events', {
+          eventId: `dist-${n}`,
+          type: 'offer_check',
+          occurredAt: new Date().toISOString(),
+          campaign: 'cash-loan',
+          person: { phone: `+48 60${String(n).padStart(7, '0')}` },
+          consent: { phoneContact: n % 5 !== 0 },
+          offer: { product: 'cash_loan', amount: 5000, eligibility: 'checked' },
+        });
+        expect(response.status).toBe(202);
+        return (response.json as { leadId: string }).leadId;
+      };
+      const before = await Promise.all(Array.from({ length: 10 }, (_, n) => send(n)));
+      services.push(
+        await startService({
+          name: 'scoring',
+          entry: 'services/scoring/src/main.ts',
+          env,
+          ready: /scoring intents/,
+        }),
+      );
+      const after = await Promise.all(Array.from({ length: 10 }, (_, n) => send(10 + n)));
+
+      // Every intent is scored once: also the no-consent ones (their score is kept for the record).
+      const scoredCount = async () =>
+        (
+          await db.sql.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM lead_history WHERE type = 'scored'",
+          )
+        )[0]?.n;
+      const deadline = Date.now() + 60_000;
+      while ((await scoredCount()) !== 20 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      const leads = await db.sql.query<{
+        status: string;
+        suppression_reason: string | null;
+        due_at: Date | null;
+      }>('SELECT status, suppression_reason, due_at FROM lead WHERE id = ANY($1::uuid[])', [
+        [...before, ...after],
+      ]);
+      const scored = await db.sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM lead_history WHERE type = 'scored'",
+      );
+      expect(scored[0]?.n).toBe(20);
+      expect(leads.filter((lead) => lead.status === 'queued' && lead.due_at)).toHaveLength(16);
+      expect(leads.filter((lead) => lead.suppression_reason === 'no_consent')).toHaveLength(4);
+    } finally {
+      for (const service of services) await service.stop();
+      await db.close();
+      await dropScratchDatabase(databaseUrl);
+    }
+  });
+});
