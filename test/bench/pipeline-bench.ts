@@ -7,7 +7,7 @@
 // events at a fixed rate through the real intake, outbox relay, bus and scoring, timed from the 202
 // to the lead.queued message reaching a consumer. A benchmark: it prints figures and PASS/MISS.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,7 +31,11 @@ import { BENCH_KEY } from './load.ts';
 
 const BUSES = ['in-process', 'in-process-postgres', 'kafka', 'pubsub'] as const;
 type BusKind = (typeof BUSES)[number];
-const TARGET_P99: Partial<Record<BusKind, number>> = { 'in-process': 50, 'in-process-postgres': 50, kafka: 150 };
+const TARGET_P99: Partial<Record<BusKind, number>> = {
+  'in-process': 50,
+  'in-process-postgres': 50,
+  kafka: 150,
+};
 
 const { values: flags } = parseArgs({
   options: {
@@ -55,7 +59,8 @@ const cleanups: (() => Promise<void>)[] = [];
 
 async function openBus(kind: BusKind, db: Database, provision: Record<string, string[]> = {}): Promise<Bus> {
   const namespace = `bench${run}${randomUUID().slice(0, 4)}`;
-  if (kind === 'in-process' || kind === 'in-process-postgres') return createInProcessBus({ sql: db.sql, logger });
+  if (kind === 'in-process' || kind === 'in-process-postgres')
+    return createInProcessBus({ sql: db.sql, logger });
   if (kind === 'kafka')
     return withNamespace(
       createKafkaBus({ brokers: ensureKafka().split(','), clientId: 'bench', logger, partitions: 8 }),
@@ -80,6 +85,7 @@ async function openBenchDatabase(kind: BusKind): Promise<Database> {
   if (kind === 'in-process') {
     const dir = await mkdtemp(join(tmpdir(), 'pronto-bench-'));
     const db = await openDatabase({ dataDir: dir });
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
     return db;
   }
   const url = await createScratchDatabase();
