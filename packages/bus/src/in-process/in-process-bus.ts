@@ -12,6 +12,11 @@ export interface InProcessBusOptions {
   readonly partitions?: number;
   /** A consumer with nothing to do looks again this often even without a wake-up. Default 1 s. */
   readonly idlePollMs?: number;
+  /**
+   * Messages are deleted this long after publishing, read or not, as Kafka's retention does.
+   * Default 7 days (Kafka's default too).
+   */
+  readonly retentionMs?: number;
 }
 
 /** Any 32-bit number, paired with the topic's hash: publishers of one topic take turns, so ids grow in commit order. */
@@ -33,6 +38,13 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
   // Per group, topic and partition: the loop that works on it now. A new owner starts after it ends.
   const lanes = new Map<string, Promise<void>>();
   let closed = false;
+  const retentionMs = options.retentionMs ?? 7 * 86_400_000;
+  const prune = setInterval(() => {
+    sql
+      .query('DELETE FROM bus_message WHERE published_at < $1', [new Date(Date.now() - retentionMs).toISOString()])
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not delete expired bus messages'));
+  }, 600_000);
+  prune.unref();
 
   const reader: LogReader = {
     partitions,
@@ -118,6 +130,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
       const all = [...groups.entries()];
       groups.clear();
       await Promise.all(all.flatMap(([, members]) => [...members].map((member) => member.stop(true))));
+      clearInterval(prune);
       closed = true;
     },
   };
