@@ -20,7 +20,7 @@ import {
   startOutboxRelay,
   withNamespace,
 } from '@pronto/bus';
-import { ensureKafka, ensurePubSubEmulator } from '@pronto/bus/testing';
+import { deletePubSubProject, ensureKafka, ensurePubSubEmulator } from '@pronto/bus/testing';
 import { type Database, openDatabase } from '@pronto/db';
 import { buildApp } from '@pronto/ingest';
 import { startScoring } from '@pronto/scoring';
@@ -56,6 +56,7 @@ const logger = createLogger({ name: 'bench', level: 'silent' });
 const run = randomBytes(3).toString('hex');
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const cleanups: (() => Promise<void>)[] = [];
+let pubsubCleanup = false;
 
 async function openBus(kind: BusKind, db: Database, provision: Record<string, string[]> = {}): Promise<Bus> {
   const namespace = `bench${run}${randomUUID().slice(0, 4)}`;
@@ -67,6 +68,10 @@ async function openBus(kind: BusKind, db: Database, provision: Record<string, st
       namespace,
     );
   await ensurePubSubEmulator();
+  if (!pubsubCleanup) {
+    pubsubCleanup = true;
+    cleanups.push(() => deletePubSubProject(`bench-${run}`));
+  }
   const { createPubSubBus } = await import('@pronto/bus/pubsub');
   const namespaced = Object.fromEntries(
     Object.entries(provision).map(([topic, groups]) => [

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ensureKafka, ensurePubSubEmulator } from '@pronto/bus/testing';
+import { deletePubSubProject, ensureKafka, ensurePubSubEmulator } from '@pronto/bus/testing';
 import { type Database, openDatabase } from '@pronto/db';
 import { createCampaign, createSecretBox, createTenant, issueApiKey } from '@pronto/tenancy';
 import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
@@ -12,6 +12,7 @@ process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const key = { keyId: 'dist-key', secret: `prs_${randomBytes(24).toString('base64url')}` };
 const masterKey = randomBytes(32).toString('base64');
+const pubsubProject = `pronto-dist-${randomUUID().slice(0, 8)}`;
 
 /**
  * The README's distributed run: ingest and scoring as their own processes (their real main.ts) on
@@ -20,7 +21,10 @@ const masterKey = randomBytes(32).toString('base64');
  */
 describe.each([
   { bus: 'kafka', env: () => ({ KAFKA_BROKERS: ensureKafka() }) },
-  { bus: 'pubsub', env: async () => ({ PUBSUB_EMULATOR_HOST: await ensurePubSubEmulator() }) },
+  {
+    bus: 'pubsub',
+    env: async () => ({ PUBSUB_EMULATOR_HOST: await ensurePubSubEmulator(), PUBSUB_PROJECT: pubsubProject }),
+  },
 ])('ingest and scoring as separate processes on $bus', ({ bus, env: busEnv }) => {
   it('queues every accepted event, also those sent before scoring started', async () => {
     const databaseUrl = await createScratchDatabase();
@@ -99,6 +103,7 @@ describe.each([
       expect(leads.filter((lead) => lead.suppression_reason === 'no_consent')).toHaveLength(4);
     } finally {
       for (const service of services) await service.stop();
+      if (bus === 'pubsub') await deletePubSubProject(pubsubProject);
       await db.close();
       await dropScratchDatabase(databaseUrl);
     }

@@ -41,7 +41,9 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
   const retentionMs = options.retentionMs ?? 7 * 86_400_000;
   const prune = setInterval(() => {
     sql
-      .query('DELETE FROM bus_message WHERE published_at < $1', [new Date(Date.now() - retentionMs).toISOString()])
+      .query('DELETE FROM bus_message WHERE published_at < $1', [
+        new Date(Date.now() - retentionMs).toISOString(),
+      ])
       .catch((error: unknown) => logger.warn({ err: error }, 'could not delete expired bus messages'));
   }, 600_000);
   prune.unref();

@@ -111,3 +111,21 @@ function answers(port: number): Promise<boolean> {
     });
   });
 }
+
+/**
+ * Deletes every subscription and topic of an emulator project. The emulator keeps redelivering
+ * what a closed test left unacknowledged, at a CPU cost that would skew every test and benchmark
+ * that runs after it.
+ */
+export async function deletePubSubProject(projectId: string): Promise<void> {
+  const { PubSub } = await import('@google-cloud/pubsub');
+  const pubsub = new PubSub({ projectId });
+  try {
+    const [subscriptions] = await pubsub.getSubscriptions();
+    await Promise.all(subscriptions.map((subscription) => subscription.delete().catch(() => {})));
+    const [topics] = await pubsub.getTopics();
+    await Promise.all(topics.map((topic) => topic.delete().catch(() => {})));
+  } finally {
+    await pubsub.close();
+  }
+}
