@@ -25,8 +25,9 @@ import { type Database, openDatabase } from '@pronto/db';
 import { buildApp } from '@pronto/ingest';
 import { startScoring } from '@pronto/scoring';
 import { createLogger } from '@pronto/telemetry';
-import { createCampaign, createSecretBox, createTenant, issueApiKey } from '@pronto/tenancy';
+import { createSecretBox } from '@pronto/tenancy';
 import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
+import { seedTenant } from '../support/seed-tenant.ts';
 import { BENCH_KEY } from './load.ts';
 
 const BUSES = ['in-process', 'in-process-postgres', 'kafka', 'pubsub'] as const;
@@ -154,21 +155,8 @@ const quantile = (sorted: number[], q: number) =>
 /** Accept -> leads message latency at a fixed rate through intake, relay, bus and scoring. */
 async function acceptToLeads(kind: BusKind) {
   const db = await openBenchDatabase(kind);
-  const box = createSecretBox(randomBytes(32));
-  const tenant = await createTenant(db.prisma, {
-    slug: 'demo',
-    name: 'Bench',
-    rateLimitPerSecond: 100_000,
-    rateLimitBurst: 100_000,
-  });
-  await createCampaign(db.prisma, {
-    tenantId: tenant.id,
-    slug: 'cash-loan',
-    name: 'Cash loan',
-    timeZone: 'Europe/Warsaw',
-    slaClock: 'calendar',
-  });
-  await issueApiKey(db.prisma, box, { tenantId: tenant.id, ...BENCH_KEY });
+  const masterKey = randomBytes(32);
+  await seedTenant(db, { slug: 'demo', key: BENCH_KEY, masterKey, slaClock: 'calendar' });
   const bus = await openBus(kind, db, { intents: ['scoring'], leads: ['observer'] });
   // Latency per lead, from the moment intake accepted it (its receivedAt, taken just before the
   // commit, on this process's clock) to the leads message reaching a consumer. Timing the client's
@@ -190,7 +178,12 @@ async function acceptToLeads(kind: BusKind) {
     exclusive: db.kind === 'postgres',
   });
   const scoring = await startScoring({ db, bus, logger });
-  const app = await buildApp({ db, secretBox: box, logger, onEventsCommitted: () => relay.wake() });
+  const app = await buildApp({
+    db,
+    secretBox: createSecretBox(masterKey),
+    logger,
+    onEventsCommitted: () => relay.wake(),
+  });
   const url = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
   const warmupMs = 3_000;
   try {

@@ -3,9 +3,9 @@ import { createKafkaBus, type Subscription } from '@pronto/bus';
 import { ensureKafka } from '@pronto/bus/testing';
 import { type Database, openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
-import { createCampaign, createSecretBox, createTenant, issueApiKey } from '@pronto/tenancy';
 import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
 import { describe, expect, it } from 'vitest';
+import { seedTenant } from '../support/seed-tenant.ts';
 import { type ServiceProcess, startService } from '../support/service-process.ts';
 import { signedFetch } from '../support/signed-fetch.ts';
 
@@ -47,21 +47,12 @@ describe('kill -9 of the relay and of scoring on Kafka', () => {
     const db: Database = await openDatabase({ url: databaseUrl });
     const services: ServiceProcess[] = [];
     try {
-      const box = createSecretBox(Buffer.from(masterKey, 'base64'));
-      const tenant = await createTenant(db.prisma, {
+      await seedTenant(db, {
         slug: 'kill',
-        name: 'Kill test',
-        rateLimitPerSecond: 100_000,
-        rateLimitBurst: 100_000,
-      });
-      await createCampaign(db.prisma, {
-        tenantId: tenant.id,
-        slug: 'cash-loan',
-        name: 'Cash loan',
-        timeZone: 'Europe/Warsaw',
+        key,
+        masterKey: Buffer.from(masterKey, 'base64'),
         slaClock: 'calendar',
       });
-      await issueApiKey(db.prisma, box, { tenantId: tenant.id, ...key });
 
       const env = {
         DATABASE_URL: databaseUrl,

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { deletePubSubProject, ensureKafka, ensurePubSubEmulator } from '@pronto/bus/testing';
 import { type Database, openDatabase } from '@pronto/db';
-import { createCampaign, createSecretBox, createTenant, issueApiKey } from '@pronto/tenancy';
 import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
 import { describe, expect, it } from 'vitest';
+import { seedTenant } from '../support/seed-tenant.ts';
 import { type ServiceProcess, startService } from '../support/service-process.ts';
 import { signedFetch } from '../support/signed-fetch.ts';
 
@@ -31,15 +31,7 @@ describe.each([
     const db: Database = await openDatabase({ url: databaseUrl });
     const services: ServiceProcess[] = [];
     try {
-      const box = createSecretBox(Buffer.from(masterKey, 'base64'));
-      const tenant = await createTenant(db.prisma, { slug: 'dist', name: 'Distributed' });
-      await createCampaign(db.prisma, {
-        tenantId: tenant.id,
-        slug: 'cash-loan',
-        name: 'Cash loan',
-        timeZone: 'Europe/Warsaw',
-      });
-      await issueApiKey(db.prisma, box, { tenantId: tenant.id, ...key });
+      await seedTenant(db, { slug: 'dist', key, masterKey: Buffer.from(masterKey, 'base64') });
       const env = {
         DATABASE_URL: databaseUrl,
         BUS: bus,

@@ -10,7 +10,7 @@ export {
   type Subscription,
 } from './bus.ts';
 export { type ConsumeResult, consumeOnce, recordProcessed } from './consume-once.ts';
-export { type BusConfig, createBus } from './create-bus.ts';
+export { type BusConfig, createBus, createBusOrExit } from './create-bus.ts';
 export type { DeadLetterPayload } from './dead-letter.ts';
 export { createInProcessBus, type InProcessBusOptions } from './in-process/in-process-bus.ts';
 export { createKafkaBus, type KafkaBusOptions } from './kafka/kafka-bus.ts';

@@ -1,7 +1,7 @@
 // `npm start`: every service in one process, on the embedded database unless DATABASE_URL is set.
 import { join, resolve } from 'node:path';
-import { createBus, startOutboxRelay } from '@pronto/bus';
-import { ConfigError, loadConfigOrExit } from '@pronto/config';
+import { createBusOrExit, startOutboxRelay } from '@pronto/bus';
+import { loadConfigOrExit } from '@pronto/config';
 import { IntentReceivedV1 } from '@pronto/contracts';
 import { openDatabase } from '@pronto/db';
 import { buildApp } from '@pronto/ingest';
@@ -37,14 +37,15 @@ const demo =
       })
     : undefined;
 
-let bus: Awaited<ReturnType<typeof createBus>>;
-try {
-  bus = await createBus(config, { sql: db.sql, logger, clientId: 'pronto-embedded' });
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`pronto: ${error.message}\n`);
-  process.exit(1);
-}
+const bus = await createBusOrExit('pronto', config, {
+  sql: db.sql,
+  logger,
+  clientId: 'pronto-embedded',
+  beforeExit: async () => {
+    await db.close();
+    await unlock?.();
+  },
+});
 // intake -> outbox -> relay -> bus -> scoring -> outbox -> relay -> leads / lead-events
 const relay = startOutboxRelay({
   sql: db.sql,

@@ -1,6 +1,6 @@
 // The intake service on its own (distributed mode): PostgreSQL, Kafka or Pub/Sub, no demo data.
-import { createBus, startOutboxRelay } from '@pronto/bus';
-import { ConfigError, loadConfigOrExit } from '@pronto/config';
+import { createBusOrExit, startOutboxRelay } from '@pronto/bus';
+import { loadConfigOrExit } from '@pronto/config';
 import { IntentReceivedV1 } from '@pronto/contracts';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
@@ -12,15 +12,12 @@ const config = loadConfigOrExit('ingest', IngestConfig, process.env);
 
 const logger = createLogger({ name: 'ingest', level: config.LOG_LEVEL });
 const db = await openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE });
-let bus: Awaited<ReturnType<typeof createBus>>;
-try {
-  bus = await createBus(config, { sql: db.sql, logger, clientId: 'pronto-ingest' });
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`ingest: ${error.message}\n`);
-  await db.close();
-  process.exit(1);
-}
+const bus = await createBusOrExit('ingest', config, {
+  sql: db.sql,
+  logger,
+  clientId: 'pronto-ingest',
+  beforeExit: () => db.close(),
+});
 // Accepted events reach the bus through the outbox: committed first, published right after.
 const relay = startOutboxRelay({
   sql: db.sql,

@@ -1,6 +1,6 @@
 // The scoring service on its own (distributed mode): PostgreSQL and Kafka or Pub/Sub.
-import { createBus } from '@pronto/bus';
-import { ConfigError, loadConfigOrExit } from '@pronto/config';
+import { createBusOrExit } from '@pronto/bus';
+import { loadConfigOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
 import { ScoringConfig } from './config.ts';
@@ -9,15 +9,12 @@ import { startScoring } from './start-scoring.ts';
 const config = loadConfigOrExit('scoring', ScoringConfig, process.env);
 const logger = createLogger({ name: 'scoring', level: config.LOG_LEVEL });
 const db = await openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE });
-let bus: Awaited<ReturnType<typeof createBus>>;
-try {
-  bus = await createBus(config, { sql: db.sql, logger, clientId: 'pronto-scoring' });
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`scoring: ${error.message}\n`);
-  await db.close();
-  process.exit(1);
-}
+const bus = await createBusOrExit('scoring', config, {
+  sql: db.sql,
+  logger,
+  clientId: 'pronto-scoring',
+  beforeExit: () => db.close(),
+});
 const scoring = await startScoring({ db, bus, logger });
 logger.info({ bus: bus.kind }, 'scoring intents');
 
