@@ -14,6 +14,7 @@ export interface BusConfig {
   readonly KAFKA_BROKERS?: string | undefined;
   readonly KAFKA_PARTITIONS: number;
   readonly PUBSUB_PROJECT?: string | undefined;
+  readonly PUBSUB_EMULATOR_HOST?: string | undefined;
 }
 
 /**
@@ -47,14 +48,13 @@ async function createAdapter(
       });
     }
     case 'pubsub': {
-      const projectId =
-        config.PUBSUB_PROJECT ?? (process.env.PUBSUB_EMULATOR_HOST ? 'pronto-local' : undefined);
+      const projectId = config.PUBSUB_PROJECT ?? (config.PUBSUB_EMULATOR_HOST ? 'pronto-local' : undefined);
       if (!projectId)
         throw new ConfigError([
           'PUBSUB_PROJECT is required when BUS=pubsub (or set PUBSUB_EMULATOR_HOST to use the emulator)',
         ]);
       // On the emulator there is no metadata server to ask for credentials; asking only logs a warning.
-      if (process.env.PUBSUB_EMULATOR_HOST) process.env.METADATA_SERVER_DETECTION ??= 'none';
+      if (config.PUBSUB_EMULATOR_HOST) process.env.METADATA_SERVER_DETECTION ??= 'none';
       const { createPubSubBus } = await import('./pubsub/pubsub-bus.ts');
       const namespaced = Object.fromEntries(
         Object.entries(TOPOLOGY).map(([topic, groups]) => [

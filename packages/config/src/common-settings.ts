@@ -47,6 +47,12 @@ export const BusSettings = {
     description:
       'partitions of the topics Pronto creates: the most instances of one service that share the work',
   }),
+  PUBSUB_EMULATOR_HOST: Type.Optional(
+    Type.String({
+      pattern: '^[^:\\s]+:[0-9]+$',
+      description: 'host:port of the Pub/Sub emulator (BUS=pubsub); read by the Google client library too',
+    }),
+  ),
   PUBSUB_PROJECT: Type.Optional(
     Type.String({
       minLength: 1,
