@@ -34,6 +34,11 @@ export interface SubscribeOptions {
   readonly maxAttempts?: number;
   /** Delay before the first retry; doubles each time, at most 30 s. Default 500 ms. */
   readonly retryDelayMs?: number;
+  /**
+   * Errors that say nothing about the message, such as the database being unavailable: retried
+   * for as long as they last and never dead-lettered, so an outage delays messages but loses none.
+   */
+  readonly isTransient?: (error: unknown) => boolean;
 }
 
 export interface CloseOptions {

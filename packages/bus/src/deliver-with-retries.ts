@@ -11,12 +11,20 @@ export interface RetryOptions {
   readonly retryDelayMs: number;
   /** Aborted when the consumer stops without draining: no more tries, nothing acknowledged. */
   readonly signal: AbortSignal;
+  /** Errors that say nothing about the message (the database is away): retried, never counted. */
+  readonly isTransient?: ((error: unknown) => boolean) | undefined;
+  /** Called at least every 3 s while waiting to retry (Kafka's heartbeat keeps the group membership). */
+  readonly whileWaiting?: (() => Promise<void>) | undefined;
 }
+
+const MAX_DELAY_MS = 30_000;
+const WAKE_EVERY_MS = 3_000;
 
 /**
  * Runs the handler until it succeeds or has failed `maxAttempts` times, waiting with exponential
- * backoff between tries. The message's partition (or ordering key) waits meanwhile, so a retry
- * never overtakes a later message of the same key.
+ * backoff (at most 30 s) between tries. The message's partition (or ordering key) waits meanwhile,
+ * so a retry never overtakes a later message of the same key. Transient failures do not count: a
+ * database outage delays messages, it does not dead-letter them.
  */
 export async function deliverWithRetries(
   handler: Handler,
@@ -25,7 +33,8 @@ export async function deliverWithRetries(
   options: RetryOptions,
 ): Promise<DeliveryResult> {
   let reason = '';
-  for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
+  let failures = 0;
+  for (let attempt = 1; ; attempt++) {
     if (options.signal.aborted) return { kind: 'abandoned' };
     try {
       const outcome = await raceAbort(handler({ topic, message, attempt }), options.signal);
@@ -33,13 +42,17 @@ export async function deliverWithRetries(
       return { kind: 'handled' };
     } catch (error) {
       reason = errorReason(error);
+      if (!options.isTransient?.(error)) failures += 1;
+      if (failures >= options.maxAttempts) return { kind: 'failed', reason, attempts: failures };
     }
-    if (attempt < options.maxAttempts) {
-      const delay = Math.min(options.retryDelayMs * 2 ** (attempt - 1), 30_000);
-      if ((await raceAbort(wait(delay), options.signal)) === ABANDONED) return { kind: 'abandoned' };
+    let remaining = Math.min(options.retryDelayMs * 2 ** Math.min(attempt - 1, 16), MAX_DELAY_MS);
+    while (remaining > 0) {
+      const step = Math.min(remaining, WAKE_EVERY_MS);
+      if ((await raceAbort(wait(step), options.signal)) === ABANDONED) return { kind: 'abandoned' };
+      remaining -= step;
+      await options.whileWaiting?.().catch(() => {});
     }
   }
-  return { kind: 'failed', reason, attempts: options.maxAttempts };
 }
 
 const ABANDONED = Symbol('abandoned');

@@ -1,12 +1,13 @@
 import { type Bus, type OutboxRelay, type Subscription, startOutboxRelay } from '@pronto/bus';
 import { compileValidator, IntentReceivedV1 } from '@pronto/contracts';
-import type { Database } from '@pronto/db';
+import { type Database, isDatabaseUnavailable } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
 import { scoreIntent } from './score-intent.ts';
 
 export const SCORING_GROUP = 'scoring';
 /** The topics whose outbox rows scoring publishes. */
 export const SCORING_TOPICS = ['leads', 'lead-events'] as const;
+const KEEP_PROCESSED_MS = 8 * 86_400_000;
 
 export interface ScoringDeps {
   db: Database;
@@ -42,6 +43,8 @@ export async function startScoring(deps: ScoringDeps): Promise<Scoring> {
     subscription = await bus.subscribe({
       topic: IntentReceivedV1.topic,
       group: SCORING_GROUP,
+      // While the database is away, intents wait (in order) rather than going to the dead letters.
+      isTransient: isDatabaseUnavailable,
       handler: async ({ message }) => {
         const checked = validator.validate(message);
         if (!checked.ok) {
@@ -61,11 +64,24 @@ export async function startScoring(deps: ScoringDeps): Promise<Scoring> {
     await relay.stop();
     throw error;
   }
+  // Message ids are kept longer than any bus redelivers (Kafka's and the in-process log's 7 days).
+  const forget = setInterval(() => {
+    db.sql
+      .query('DELETE FROM processed_message WHERE consumer = $1 AND processed_at < $2', [
+        SCORING_GROUP,
+        new Date(now().getTime() - KEEP_PROCESSED_MS).toISOString(),
+      ])
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not forget old processed intents'));
+  }, 600_000);
+  forget.unref();
   return {
     relay,
     async stop() {
+      clearInterval(forget);
       await subscription?.close();
-      await relay.flush();
+      // Publish what was written, but do not hang on a bus that is away: the rows stay in the
+      // outbox and the next start publishes them.
+      await Promise.race([relay.flush(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
       await relay.stop();
     },
   };

@@ -128,6 +128,7 @@ export class GroupMember {
               maxAttempts: this.maxAttempts,
               retryDelayMs: this.retryDelayMs,
               signal: loop.abandon.signal,
+              isTransient: this.options.isTransient,
             });
             if (result.kind === 'abandoned') return;
             if (result.kind === 'failed') {

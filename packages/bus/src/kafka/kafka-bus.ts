@@ -107,7 +107,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     const { topic, group, handler } = subscribeOptions;
     await ensureTopics([topic, deadLetterTopic(topic)]);
     const consumer: Consumer = kafka.consumer({
-      groupId: group,
+      // One Kafka group per bus group and topic, as Pub/Sub has a subscription per both: members of
+      // one Kafka group must subscribe to the same topics, or some partitions go to nobody.
+      groupId: `${group}--${topic}`,
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1_000,
       // A fetch that finds nothing new waits at most this long on the broker. kafkajs' default of
@@ -126,7 +128,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     });
     await consumer.run({
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
-      eachMessage: async ({ message: record, partition }) => {
+      eachMessage: async ({ message: record, partition, heartbeat }) => {
         const message = parse(record.value);
         if (!message) {
           logger.warn(
@@ -139,6 +141,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           maxAttempts: subscribeOptions.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
           retryDelayMs: subscribeOptions.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
           signal: abandon.signal,
+          isTransient: subscribeOptions.isTransient,
+          // kafkajs heartbeats only between messages: a long retry would get this member evicted.
+          whileWaiting: heartbeat,
         });
         if (result.kind === 'abandoned') throw new Abandoned();
         if (result.kind === 'failed') {

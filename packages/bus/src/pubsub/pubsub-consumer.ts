@@ -46,6 +46,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Subscript
     maxAttempts: options.subscribe.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryDelayMs: options.subscribe.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
     signal: abandon.signal,
+    isTransient: options.subscribe.isTransient,
   };
   // Pinned so the client's lease extension never stretches how long a dead consumer's messages
   // stay hidden from the rest of the group.

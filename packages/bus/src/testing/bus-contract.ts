@@ -162,6 +162,33 @@ export function describeBusContract(name: string, open: () => Promise<BusUnderTe
       expect(orderPerKey(survivor).get('only-key')).toEqual([1, 2]);
     });
 
+    it('retries a message through a transient outage for longer than maxAttempts, without dead-lettering it', async () => {
+      const topic = topicOf('outage');
+      const dead: Delivery[] = [];
+      await subscribe({
+        topic: deadLetterTopic(topic),
+        group: 'inspect',
+        handler: async (d) => void dead.push(d),
+      });
+      let outage = 5;
+      const handled: number[] = [];
+      await subscribe({
+        topic,
+        group: 'patient',
+        maxAttempts: 2,
+        retryDelayMs: 5,
+        isTransient: (error) => error instanceof Error && error.message === 'database unavailable',
+        handler: async (d) => {
+          if (outage-- > 0) throw new Error('database unavailable');
+          handled.push((d.message.payload as Seq).seq);
+        },
+      });
+      await under.bus.publish(topic, [message('k', 1), message('k', 2)]);
+      await eventually('both messages are handled after the outage', () => handled.includes(2));
+      expect([...new Set(handled)]).toEqual([1, 2]);
+      expect(dead).toEqual([]);
+    });
+
     it('moves a message that keeps failing to the dead-letter topic with the reason, and goes on', async () => {
       const topic = topicOf('poison');
       const dead: Delivery[] = [];
