@@ -29,7 +29,7 @@ export const BusSettings = {
   BUS: Type.Enum(['in-process', 'kafka', 'pubsub'], {
     default: 'in-process',
     description:
-      'in-process: a log in the database (one process, or services sharing one PostgreSQL); kafka; pubsub (Google Pub/Sub)',
+      'in-process: a log in the database, for one process (npm start); kafka; pubsub (Google Pub/Sub)',
   }),
   BUS_NAMESPACE: Type.String({
     default: '',

@@ -5,6 +5,8 @@
  */
 export const TOPOLOGY: Readonly<Record<string, readonly string[]>> = {
   intents: ['scoring'],
-  leads: [],
-  'lead-events': [],
+  // The dispatcher and reporting consume these (they come next); their subscriptions exist from the
+  // first publish on, so what scoring publishes before they are deployed waits for them.
+  leads: ['dispatcher'],
+  'lead-events': ['reporting'],
 };

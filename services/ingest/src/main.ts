@@ -41,6 +41,12 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
+  // Each step below has its own limit; this one is for what nobody foresaw.
+  const force = setTimeout(() => {
+    logger.error('shutdown took over 20 s; exiting');
+    process.exit(1);
+  }, 20_000);
+  force.unref();
   // 1. Stop taking requests; those in flight commit and answer.
   await app.close();
   // 2. Publish what they wrote (what is left is published by the next start: nothing is lost).

@@ -23,6 +23,12 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
+  // Each step below has its own limit; this one is for what nobody foresaw.
+  const force = setTimeout(() => {
+    logger.error('shutdown took over 20 s; exiting');
+    process.exit(1);
+  }, 20_000);
+  force.unref();
   // 1. Finish the intent in hand and publish what it wrote; 2. then the bus; 3. then the database.
   await scoring.stop();
   await bus.close();
