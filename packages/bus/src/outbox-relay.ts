@@ -10,6 +10,11 @@ export interface OutboxRelayOptions {
   /** The topics this relay publishes; each topic must have one relay (a process may run several). */
   readonly topics: readonly string[];
   /**
+   * Which rows: those written with this relay name (default `main`). Services that write the same
+   * topic (scoring and the dispatcher both write `lead-events`) each relay their own rows.
+   */
+  readonly relay?: string;
+  /**
    * true on PostgreSQL, where several processes may run a relay for the same topics: they take
    * turns under an advisory lock, so rows are published in id order. The embedded database has
    * one process only.
@@ -43,7 +48,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const idlePollMs = options.idlePollMs ?? 500;
   const keepSentMs = options.keepSentMs ?? 3_600_000;
   const now = options.now ?? (() => new Date());
-  const lockKey = topics.join(',');
+  const relayName = options.relay ?? 'main';
+  const lockKey = `${relayName}:${topics.join(',')}`;
   let running = true;
   let wakeUp: (() => void) | undefined;
   let pending = true;
@@ -54,8 +60,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const cycle = async (query: Sql['query']) => {
       const rows = await query<{ id: string; topic: string; message: BusMessage }>(
         `SELECT id::text, topic, message FROM outbox
-          WHERE sent_at IS NULL AND topic = ANY($1::text[]) ORDER BY outbox.id LIMIT $2`,
-        [topics, batchSize],
+          WHERE sent_at IS NULL AND topic = ANY($1::text[]) AND relay = $3 ORDER BY outbox.id LIMIT $2`,
+        [topics, batchSize, relayName],
       );
       if (rows.length === 0) return 0;
       const byTopic = new Map<string, BusMessage[]>();
@@ -85,9 +91,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function prune() {
     if (Date.now() - lastPrune < 60_000) return;
     lastPrune = Date.now();
-    await sql.query('DELETE FROM outbox WHERE sent_at < $1 AND topic = ANY($2::text[])', [
+    await sql.query('DELETE FROM outbox WHERE sent_at < $1 AND topic = ANY($2::text[]) AND relay = $3', [
       new Date(now().getTime() - keepSentMs).toISOString(),
       topics,
+      relayName,
     ]);
   }
 

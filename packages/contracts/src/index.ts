@@ -1,4 +1,9 @@
+export { AgentCommandV1 } from './agent-command-message.ts';
+export { AgentState, AttemptOutcome, Disposition } from './agent-state.ts';
+export { AgentUpdateV1, OfferedLead } from './agent-update-message.ts';
+export { CallEventV1 } from './call-event-message.ts';
 export { compileValidator, type Validator } from './compile-validator.ts';
+export { DialRequestV1 } from './dial-request-message.ts';
 export * from './dnc-entry.ts';
 export * from './dnc-import.ts';
 export { EventAnswer, EventStatus } from './event-answer.ts';

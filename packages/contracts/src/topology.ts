@@ -5,8 +5,12 @@
  */
 export const TOPOLOGY: Readonly<Record<string, readonly string[]>> = {
   intents: ['scoring'],
-  // The dispatcher and reporting consume these (they come next); their subscriptions exist from the
-  // first publish on, so what scoring publishes before they are deployed waits for them.
+  // Reporting comes later; its subscriptions exist from the first publish on, so what is published
+  // before it is deployed waits for it.
   leads: ['dispatcher'],
   'lead-events': ['reporting'],
+  offers: ['agent-gateway'],
+  'agent-commands': ['dispatcher'],
+  'dial-requests': ['dialer'],
+  'call-events': ['dispatcher', 'reporting'],
 };
