@@ -58,6 +58,8 @@ ALTER TABLE "attempt" ALTER COLUMN "agent_id" TYPE UUID USING "agent_id"::uuid;
 ALTER TABLE "attempt"
   ADD COLUMN "campaign_id" UUID,
   ADD COLUMN "agent_group" TEXT,
+  -- Where the attempt is: offered, dialing, ringing, connected, wrap_up, ended.
+  ADD COLUMN "stage" TEXT,
   ADD COLUMN "offer_expires_at" TIMESTAMPTZ(3),
   ADD COLUMN "accepted_at" TIMESTAMPTZ(3),
   ADD COLUMN "dial_deadline_at" TIMESTAMPTZ(3),

@@ -1,0 +1,13 @@
+export { agentSnapshot } from './agent-snapshot.ts';
+export { DispatcherConfig } from './config.ts';
+export { checkGates, type Gate, type GateBlock } from './gates.ts';
+export * from './policy/index.ts';
+export { DEFAULT_RETRY_POLICY, nextRetry, type RetryPolicy, resolveRetryPolicy } from './retry-policy.ts';
+export { DEFAULT_SETTINGS, type DispatcherSettings } from './settings.ts';
+export {
+  DISPATCHER_GROUP,
+  DISPATCHER_TOPICS,
+  type Dispatcher,
+  type DispatcherDeps,
+  startDispatcher,
+} from './start-dispatcher.ts';

@@ -1,0 +1,40 @@
+// The dispatcher on its own (distributed mode): PostgreSQL and Kafka or Pub/Sub.
+import { createBusOrExit } from '@pronto/bus';
+import { loadConfigOrExit } from '@pronto/config';
+import { openDatabase } from '@pronto/db';
+import { createLogger } from '@pronto/telemetry';
+import { DispatcherConfig } from './config.ts';
+import { startDispatcher } from './start-dispatcher.ts';
+
+const config = loadConfigOrExit('dispatcher', DispatcherConfig, process.env);
+const logger = createLogger({ name: 'dispatcher', level: config.LOG_LEVEL });
+const db = await openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE });
+const bus = await createBusOrExit('dispatcher', config, {
+  sql: db.sql,
+  logger,
+  clientId: 'pronto-dispatcher',
+  beforeExit: () => db.close(),
+});
+const dispatcher = await startDispatcher({ db, bus, logger });
+logger.info({ bus: bus.kind }, 'dispatching leads');
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  // Each step below has its own limit; this one is for what nobody foresaw.
+  const force = setTimeout(() => {
+    logger.error('shutdown took over 20 s; exiting');
+    process.exit(1);
+  }, 20_000);
+  force.unref();
+  // 1. Finish the round and the message in hand and publish what it wrote; 2. then the bus; 3. then the database.
+  await dispatcher.stop();
+  await bus.close();
+  await db.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

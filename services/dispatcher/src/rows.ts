@@ -1,0 +1,120 @@
+import type { SqlQueryable } from '@pronto/db';
+import type { CallingCalendar } from '@pronto/sla';
+
+/** A lead with its campaign's dispatch settings, as the dispatcher's transactions read it. */
+export interface LeadRow {
+  id: string;
+  tenant_id: string;
+  campaign_id: string;
+  phone_e164: string;
+  status: string;
+  score: number | null;
+  time_zone: string | null;
+  due_at: Date | null;
+  contacted_at: Date | null;
+  attempt_count: number;
+  suppression_reason: string | null;
+  closed_at: Date | null;
+  version: number;
+  campaign_zone: string;
+  calling_windows: CallingCalendar['windows'];
+  holidays: CallingCalendar['holidays'];
+  retry_policy: unknown;
+  caller_id: string | null;
+  offer_timeout_seconds: number;
+}
+
+export interface AgentRow {
+  id: string;
+  tenant_id: string;
+  state: string;
+  pause_reason: string | null;
+  missed_offers: number;
+  sip_endpoint: string | null;
+  version: number;
+}
+
+export interface AttemptRow {
+  id: string;
+  lead_id: string;
+  agent_id: string;
+  campaign_id: string;
+  stage: string;
+  offered_at: Date;
+  accepted_at: Date | null;
+  dialed_at: Date | null;
+  answered_at: Date | null;
+  bridged_at: Date | null;
+  ended_at: Date | null;
+  outcome: string | null;
+  disposition: unknown;
+}
+
+/** Locks and reads the lead. Agents are always locked before leads, so two transactions never wait on each other in a circle. */
+export async function lockLead(tx: SqlQueryable, leadId: string): Promise<LeadRow | undefined> {
+  const [lead] = await tx.query<LeadRow>(
+    `SELECT l.id, l.tenant_id, l.campaign_id, l.phone_e164, l.status, l.score, l.time_zone, l.due_at,
+            l.contacted_at, l.attempt_count, l.suppression_reason, l.closed_at, l.version,
+            c.time_zone AS campaign_zone, c.calling_windows, c.holidays, c.retry_policy, c.caller_id,
+            c.offer_timeout_seconds
+       FROM lead l JOIN campaign c ON c.id = l.campaign_id
+      WHERE l.id = $1
+      FOR UPDATE OF l`,
+    [leadId],
+  );
+  return lead;
+}
+
+/** Locks and reads the agent and the attempt it holds, if any. */
+export async function lockAgent(
+  tx: SqlQueryable,
+  agentId: string,
+): Promise<{ agent: AgentRow; attempt: AttemptRow | undefined } | undefined> {
+  const [agent] = await tx.query<AgentRow>(
+    `SELECT id, tenant_id, state, pause_reason, missed_offers, sip_endpoint, version
+       FROM agent WHERE id = $1 FOR UPDATE`,
+    [agentId],
+  );
+  if (!agent) return undefined;
+  const [attempt] = await tx.query<AttemptRow>(
+    `SELECT id, lead_id, agent_id, campaign_id, stage, offered_at, accepted_at, dialed_at, answered_at,
+            bridged_at, ended_at, outcome, disposition
+       FROM attempt WHERE agent_id = $1 AND released_at IS NULL`,
+    [agentId],
+  );
+  return { agent, attempt };
+}
+
+/** Sets the agent's state; `paused` keeps a reason. Returns the new version. */
+export async function setAgentState(
+  tx: SqlQueryable,
+  agentId: string,
+  state: string,
+  now: Date,
+  extra: { pauseReason?: string | null; missedOffers?: number } = {},
+): Promise<void> {
+  await tx.query(
+    `UPDATE agent SET state = $2, state_since = CASE WHEN state = $2 THEN state_since ELSE $3 END,
+            pause_reason = CASE WHEN $4 THEN $5 ELSE pause_reason END,
+            missed_offers = COALESCE($6, missed_offers), version = version + 1
+      WHERE id = $1`,
+    [
+      agentId,
+      state,
+      now.toISOString(),
+      extra.pauseReason !== undefined,
+      extra.pauseReason ?? null,
+      extra.missedOffers ?? null,
+    ],
+  );
+}
+
+/**
+ * Where an agent goes when it lets go of a lead: paused when a pause was asked for meanwhile (the
+ * reason is kept while busy), offline when the desktop is gone, else available.
+ */
+export function stateAfterRelease(agent: AgentRow): { state: string; pauseReason: string | null } {
+  if (agent.state === 'offline') return { state: 'offline', pauseReason: null };
+  if (agent.pause_reason) return { state: 'paused', pauseReason: agent.pause_reason };
+  return { state: 'available', pauseReason: null };
+}

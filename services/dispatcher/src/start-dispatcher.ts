@@ -1,0 +1,199 @@
+import { type Bus, consumeOnce, type OutboxRelay, type Subscription, startOutboxRelay } from '@pronto/bus';
+import { AgentCommandV1, CallEventV1, compileValidator, LeadQueuedV1 } from '@pronto/contracts';
+import { type Database, isDatabaseUnavailable } from '@pronto/db';
+import type { Logger } from '@pronto/telemetry';
+import { applyAgentCommand } from './agent-commands.ts';
+import { applyCallEvent } from './call-events.ts';
+import { runOfferRound } from './offer-round.ts';
+import { defaultPolicy } from './policy/index.ts';
+import type { DispatchPolicy } from './policy/types.ts';
+import { DISPATCHER_RELAY } from './records.ts';
+import { DEFAULT_SETTINGS, type DispatcherSettings } from './settings.ts';
+import { fireDueTimers, nextTimerAt } from './timers.ts';
+
+export const DISPATCHER_GROUP = 'dispatcher';
+/** The topics whose outbox rows the dispatcher publishes. */
+export const DISPATCHER_TOPICS = ['offers', 'dial-requests', 'lead-events'] as const;
+/** Even with nothing to wake it, the loop looks again this often (another instance may have changed things). */
+const IDLE_LOOK_MS = 1_000;
+
+export interface DispatcherDeps {
+  readonly db: Database;
+  readonly bus: Bus;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  readonly policy?: DispatchPolicy;
+  readonly settings?: Partial<DispatcherSettings>;
+  /**
+   * false: no loop of its own; the caller runs `runOnce()` (tests with a fake clock). Default true.
+   */
+  readonly loop?: boolean;
+}
+
+export interface Dispatcher {
+  readonly relay: OutboxRelay;
+  /** Something changed (a lead queued, an agent freed): run a decision round soon. */
+  wake(): void;
+  /** Fires due timers, then makes the offers the policy decides; returns the offers made. */
+  runOnce(): Promise<number>;
+  /** Stops consuming and the loop, publishes what it wrote, stops the relay. */
+  stop(): Promise<void>;
+}
+
+const leadQueued = compileValidator(LeadQueuedV1.schema);
+const agentCommand = compileValidator(AgentCommandV1.schema);
+const callEvent = compileValidator(CallEventV1.schema);
+
+function check<T>(
+  validator: { validate(value: unknown): { ok: true; value: T } | { ok: false; errors: unknown[] } },
+  message: unknown,
+  name: string,
+): T {
+  const checked = validator.validate(message);
+  // Retrying cannot fix a message that breaks its contract: straight to the dead letters.
+  if (!checked.ok) throw new Error(`not a valid ${name}: ${JSON.stringify(checked.errors.slice(0, 3))}`);
+  return checked.value;
+}
+
+/**
+ * The dispatcher: consumes `leads` (a wake-up: the queue itself is the lead table), `agent-commands`
+ * and `call-events`; runs decision rounds and timers; publishes offers, dial requests and lead events
+ * through its outbox relay. Several instances may run on one PostgreSQL: the database's row locks and
+ * unique indexes decide every race.
+ */
+export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher> {
+  const { db, bus, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const settings: DispatcherSettings = { ...DEFAULT_SETTINGS, ...deps.settings };
+  const policy = deps.policy ?? defaultPolicy;
+  const relay = startOutboxRelay({
+    sql: db.sql,
+    bus,
+    logger,
+    topics: DISPATCHER_TOPICS,
+    relay: DISPATCHER_RELAY,
+    exclusive: db.kind === 'postgres',
+  });
+
+  let running = true;
+  let wakeUp: (() => void) | undefined;
+  let pending = true;
+  const wake = () => {
+    pending = true;
+    wakeUp?.();
+  };
+
+  let round: Promise<number> | undefined;
+  /** One round at a time per instance; a wake during a round runs another one after it. */
+  async function runOnce(): Promise<number> {
+    while (round) await round.catch(() => undefined);
+    round = (async () => {
+      pending = false;
+      const at = now();
+      const fired = await fireDueTimers({ db, settings, logger, now: at });
+      const result = await runOfferRound({ db, policy, settings, logger, now: at });
+      if (fired > 0 || result.offered > 0 || result.blocked > 0) relay.wake();
+      // Lost races or blocked leads free agents for another look at once.
+      if (result.lost > 0 || result.blocked > 0) pending = true;
+      return result.offered;
+    })();
+    try {
+      return await round;
+    } finally {
+      round = undefined;
+    }
+  }
+
+  const subscriptions: Subscription[] = [];
+  const handled = (freed: boolean) => {
+    relay.wake();
+    if (freed) wake();
+  };
+  try {
+    subscriptions.push(
+      await bus.subscribe({
+        topic: LeadQueuedV1.topic,
+        group: DISPATCHER_GROUP,
+        isTransient: isDatabaseUnavailable,
+        handler: async ({ message }) => {
+          check(leadQueued, message, 'lead.queued v1');
+          wake();
+        },
+      }),
+      await bus.subscribe({
+        topic: AgentCommandV1.topic,
+        group: DISPATCHER_GROUP,
+        isTransient: isDatabaseUnavailable,
+        handler: async ({ message }) => {
+          const command = check(agentCommand, message, 'agent.command v1');
+          const result = await consumeOnce(db.sql, `${DISPATCHER_GROUP}:commands`, command.id, (tx) =>
+            applyAgentCommand({ tx, now: now(), settings }, command.payload),
+          );
+          handled(result.applied ? result.value : false);
+          logger.debug(
+            { agentId: command.payload.agentId, command: command.payload.command },
+            'agent command',
+          );
+        },
+      }),
+      await bus.subscribe({
+        topic: CallEventV1.topic,
+        group: DISPATCHER_GROUP,
+        isTransient: isDatabaseUnavailable,
+        handler: async ({ message }) => {
+          const event = check(callEvent, message, 'call.event v1');
+          const freed = await db.sql.transaction((tx) =>
+            applyCallEvent({ tx, now: now(), settings }, event.payload),
+          );
+          handled(freed);
+        },
+      }),
+    );
+  } catch (error) {
+    await Promise.all(subscriptions.map((s) => s.close()));
+    await relay.stop();
+    throw error;
+  }
+
+  const loop =
+    deps.loop === false
+      ? Promise.resolve()
+      : (async () => {
+          while (running) {
+            let wait = IDLE_LOOK_MS;
+            try {
+              await runOnce();
+              if (pending) continue;
+              const next = await nextTimerAt(db);
+              if (next !== null) wait = Math.max(0, Math.min(wait, next - now().getTime()));
+            } catch (error) {
+              logger.error({ err: error }, 'dispatch round failed; trying again');
+            }
+            if (!running) break;
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, wait);
+              wakeUp = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+              if (pending) wakeUp();
+            });
+            wakeUp = undefined;
+          }
+        })();
+
+  return {
+    relay,
+    wake,
+    runOnce,
+    async stop() {
+      running = false;
+      wakeUp?.();
+      await Promise.all(subscriptions.map((s) => s.close()));
+      await loop;
+      await round?.catch(() => undefined);
+      await Promise.race([relay.flush(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      await relay.stop();
+    },
+  };
+}
