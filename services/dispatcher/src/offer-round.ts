@@ -121,7 +121,7 @@ async function makeOffer(deps: RoundDeps, assignment: Assignment): Promise<'offe
     );
     if (!agent) throw new RaceLost();
     const lead = await lockLead(tx, assignment.leadId);
-    if (!lead || lead.status !== 'queued') throw new RaceLost();
+    if (lead?.status !== 'queued') throw new RaceLost();
     const { block } = await gatesFor(tx, lead, now);
     if (block) {
       await blockDial(tx, lead, block, now);

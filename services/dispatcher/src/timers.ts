@@ -62,7 +62,7 @@ async function requeueRetries(deps: TimerDeps): Promise<number> {
   for (const { id } of due) {
     const done = await db.sql.transaction(async (tx) => {
       const lead = await lockLead(tx, id);
-      if (!lead || lead.status !== 'waiting_retry') return false;
+      if (lead?.status !== 'waiting_retry') return false;
       await moveLead(tx, lead, now, {
         status: 'queued',
         events: [{ type: 'requeued', detail: { why: 'retry time' } }],
