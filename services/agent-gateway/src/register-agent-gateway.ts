@@ -1,0 +1,170 @@
+import cookie from '@fastify/cookie';
+import websocket from '@fastify/websocket';
+import type { Bus, Subscription } from '@pronto/bus';
+import { AgentUpdateV1, compileValidator } from '@pronto/contracts';
+import type { Database } from '@pronto/db';
+import type { Logger } from '@pronto/telemetry';
+import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
+import type { WebSocket } from 'ws';
+import { createAgentSockets } from './agent-sockets.ts';
+import { createCommandPublisher } from './command-publisher.ts';
+import { DEFAULT_PUBLIC_DIR, registerDesktopFiles } from './desktop-files.ts';
+import { gatewayErrorHandler, ProblemError } from './problems.ts';
+import { sessionToken } from './session-cookie.ts';
+import { registerSessionRoutes, requireSession } from './session-routes.ts';
+import { createSessions, type Session, type Sessions } from './sessions.ts';
+
+export const AGENT_GATEWAY_GROUP = 'agent-gateway';
+
+export interface AgentGatewayDeps {
+  db: Database;
+  bus: Bus;
+  logger: Logger;
+  /** The clock; tests move it. */
+  now?: () => Date;
+  /** A socket silent for longer is closed (4408) and its agent marked offline. Default 15 s. */
+  heartbeatTimeoutMs?: number;
+  /** How often the desktop is told to send a heartbeat. Default 5 s. */
+  heartbeatIntervalMs?: number;
+  /** How long a sign-in lasts. Default 12 h. */
+  sessionTtlMs?: number;
+  /** Where agent.html and its assets are. Default: this package's public/ folder. */
+  publicDir?: string;
+}
+
+export interface AgentGateway {
+  /** Closes sockets silent for longer than the heartbeat timeout (an interval calls it every second). */
+  sweep(): Promise<void>;
+  /** The ids of the agents with an open socket here. */
+  connectedAgents(): string[];
+  /** Stops taking updates, closes every socket (publishing each agent's offline) and stops the sweep. */
+  close(): Promise<void>;
+}
+
+const updateValidator = compileValidator(AgentUpdateV1.schema);
+
+/**
+ * Mounts the agent gateway on a fastify app: sign-in sessions, the desktop page and the agents'
+ * WebSocket (docs/agent-protocol.md). The app may be the gateway's own or the intake app of the
+ * embedded process; the gateway's routes answer their errors as problem+json either way.
+ */
+export async function registerAgentGateway(
+  app: FastifyInstance,
+  deps: AgentGatewayDeps,
+): Promise<AgentGateway> {
+  const { bus, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const sessionTtlMs = deps.sessionTtlMs ?? 12 * 3_600_000;
+  if (!app.hasPlugin('@fastify/cookie')) await app.register(cookie);
+  // A desktop's messages are small; ws would otherwise take up to 100 MB per message.
+  if (!app.hasPlugin('@fastify/websocket'))
+    await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+  const sessions = createSessions(deps.db.prisma, now, sessionTtlMs);
+  const sockets = createAgentSockets({
+    commands: createCommandPublisher(bus, now),
+    logger,
+    now,
+    heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 5_000,
+    heartbeatTimeoutMs: deps.heartbeatTimeoutMs ?? 15_000,
+  });
+
+  await app.register(async (scope) => {
+    scope.setErrorHandler(gatewayErrorHandler);
+    // The gateway's routes stay out of the OpenAPI document of an app they are mounted on (the intake API's).
+    scope.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true } as FastifySchema;
+    });
+    acceptJsonBodies(scope);
+    registerSessionRoutes(scope, {
+      sessions,
+      logger,
+      ttlMs: sessionTtlMs,
+      onSignOut: (tokenSha256) => void sockets.endSession(tokenSha256),
+    });
+    registerDesktopFiles(scope, deps.publicDir ?? DEFAULT_PUBLIC_DIR);
+    registerSocketRoute(scope, sessions, (socket, session) => sockets.attach(socket, session));
+  });
+
+  const subscription = await subscribeToUpdates(bus, (update) => sockets.deliver(update));
+  const sweeper = setInterval(() => {
+    sockets.sweep().catch((error: unknown) => logger.warn({ err: error }, 'agent socket sweep failed'));
+  }, 1_000);
+  sweeper.unref();
+
+  let closed: Promise<void> | undefined;
+  const gateway: AgentGateway = {
+    sweep: () => sockets.sweep(),
+    connectedAgents: () => sockets.connectedAgents(),
+    close() {
+      closed ??= (async () => {
+        clearInterval(sweeper);
+        await subscription.close();
+        await sockets.closeAll();
+      })();
+      return closed;
+    },
+  };
+  // Before the bus and the database go: the agents' offline commands still need the bus.
+  app.addHook('preClose', () => gateway.close());
+  return gateway;
+}
+
+function subscribeToUpdates(
+  bus: Bus,
+  deliver: (update: AgentUpdateV1['payload']) => void,
+): Promise<Subscription> {
+  return bus.subscribe({
+    topic: AgentUpdateV1.topic,
+    group: AGENT_GATEWAY_GROUP,
+    handler: async ({ message }) => {
+      const checked = updateValidator.validate(message);
+      if (!checked.ok) {
+        // Retrying cannot fix a message that breaks its contract: straight to the dead letters.
+        throw new Error(
+          `not a valid ${AgentUpdateV1.type} v1: ${JSON.stringify(checked.errors.slice(0, 3))}`,
+        );
+      }
+      deliver(checked.value.payload);
+    },
+  });
+}
+
+/**
+ * JSON bodies parsed here, whatever the app around does (the intake app keeps raw bytes for its
+ * signatures); a body that is not JSON is a 400 problem.
+ */
+function acceptJsonBodies(scope: FastifyInstance) {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new ProblemError('invalid-json', 'Send one JSON document, UTF-8 encoded'), undefined);
+    }
+  });
+}
+
+/** GET /agent/ws: the upgrade is refused with 401 unless the cookie's session is valid. */
+function registerSocketRoute(
+  scope: FastifyInstance,
+  sessions: Sessions,
+  attach: (socket: WebSocket, session: Session) => void,
+) {
+  const authenticated = new WeakMap<FastifyRequest, Session>();
+  scope.get(
+    '/agent/ws',
+    {
+      websocket: true,
+      preValidation: async (request) => {
+        authenticated.set(request, await requireSession(sessions, sessionToken(request)));
+      },
+    },
+    (socket, request) => {
+      const session = authenticated.get(request);
+      if (session) attach(socket, session);
+      else socket.close(4401, 'not signed in');
+    },
+  );
+}

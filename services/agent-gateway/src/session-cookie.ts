@@ -1,0 +1,34 @@
+import type { CookieSerializeOptions } from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export const SESSION_COOKIE = 'pronto_agent';
+
+const LOOPBACK_HOSTS = new Set(['localhost', '::1', '[::1]']);
+
+/**
+ * Plain http is acceptable only on the agent's own machine (the embedded demo on 127.0.0.1): a
+ * browser there would not send a Secure cookie back, and nothing crosses a network.
+ */
+function isPlainLoopback(request: FastifyRequest): boolean {
+  const host = request.hostname.toLowerCase();
+  return request.protocol === 'http' && (LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host));
+}
+
+function cookieOptions(request: FastifyRequest): CookieSerializeOptions {
+  return { path: '/agent', httpOnly: true, sameSite: 'strict', secure: !isPlainLoopback(request) };
+}
+
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  maxAgeMs: number,
+) {
+  reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(request), maxAge: Math.floor(maxAgeMs / 1000) });
+}
+
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply) {
+  reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+}
+
+export const sessionToken = (request: FastifyRequest): string | undefined => request.cookies[SESSION_COOKIE];
