@@ -36,6 +36,8 @@ export interface Dispatcher {
   wake(): void;
   /** Fires due timers, then makes the offers the policy decides; returns the offers made. */
   runOnce(): Promise<number>;
+  /** Offers this instance has made since it started. */
+  offersMade(): number;
   /** Stops consuming and the loop, publishes what it wrote, stops the relay. */
   stop(): Promise<void>;
 }
@@ -84,6 +86,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
   };
 
   let round: Promise<number> | undefined;
+  let offersMade = 0;
   /** One round at a time per instance; a wake during a round runs another one after it. */
   async function runOnce(): Promise<number> {
     while (round) await round.catch(() => undefined);
@@ -95,6 +98,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
       if (fired > 0 || result.offered > 0 || result.blocked > 0) relay.wake();
       // Lost races or blocked leads free agents for another look at once.
       if (result.lost > 0 || result.blocked > 0) pending = true;
+      offersMade += result.offered;
       return result.offered;
     })();
     try {
@@ -186,6 +190,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
     relay,
     wake,
     runOnce,
+    offersMade: () => offersMade,
     async stop() {
       running = false;
       wakeUp?.();

@@ -3,15 +3,22 @@ export function banner(input: {
   url: string;
   database: string;
   demo?: { keyId: string; secret: string };
+  agents?: { people: readonly { username: string; password: string }[]; bots: number };
 }): string {
   const lines = [
     '',
     '  Pronto is running (embedded mode)',
     '',
+    `  Agent desktop   ${input.url}/agent`,
     `  API docs        ${input.url}/docs`,
     `  Health          ${input.url}/healthz`,
     `  Database        ${input.database}`,
   ];
+  if (input.agents) {
+    lines.push('', '  Demo agents (sign in at /agent):');
+    for (const person of input.agents.people) lines.push(`    ${person.username} / ${person.password}`);
+    lines.push(`    plus ${input.agents.bots} simulated agents taking calls (PRONTO_DEMO_BOTS)`);
+  }
   if (input.demo) {
     lines.push(
       '',

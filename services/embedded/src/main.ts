@@ -1,9 +1,12 @@
 // `npm start`: every service in one process, on the embedded database unless DATABASE_URL is set.
 import { join, resolve } from 'node:path';
+import { registerAgentGateway, startDemoBots } from '@pronto/agent-gateway';
 import { createBusOrExit, startOutboxRelay } from '@pronto/bus';
 import { loadConfigOrExit } from '@pronto/config';
 import { IntentReceivedV1 } from '@pronto/contracts';
 import { openDatabase } from '@pronto/db';
+import { campaignProfileLookup, startSimulatedDialer } from '@pronto/dialer';
+import { startDispatcher } from '@pronto/dispatcher';
 import { buildApp } from '@pronto/ingest';
 import { startScoring } from '@pronto/scoring';
 import { createLogger } from '@pronto/telemetry';
@@ -12,6 +15,7 @@ import { banner } from './banner.ts';
 import { EmbeddedConfig } from './config.ts';
 import { loadOrCreateMasterKey, lockDataFolder } from './data-folder.ts';
 import { seedDemo } from './seed-demo.ts';
+import { seedDemoAgents } from './seed-demo-agents.ts';
 
 const config = loadConfigOrExit('pronto', EmbeddedConfig, process.env);
 
@@ -36,6 +40,9 @@ const demo =
         ...(config.PRONTO_DEMO_SECRET ? { secret: config.PRONTO_DEMO_SECRET } : {}),
       })
     : undefined;
+const demoAgents = demo
+  ? await seedDemoAgents(db.prisma, { tenantId: demo.tenantId, dataDir, bots: config.PRONTO_DEMO_BOTS })
+  : undefined;
 
 const bus = await createBusOrExit('pronto', config, {
   sql: db.sql,
@@ -46,7 +53,8 @@ const bus = await createBusOrExit('pronto', config, {
     await unlock?.();
   },
 });
-// intake -> outbox -> relay -> bus -> scoring -> outbox -> relay -> leads / lead-events
+// intake -> intents -> scoring -> leads -> dispatcher -> offers -> agent gateway (WebSocket)
+//                                          dispatcher -> dial-requests -> dialer -> call-events -> dispatcher
 const relay = startOutboxRelay({
   sql: db.sql,
   bus,
@@ -55,6 +63,12 @@ const relay = startOutboxRelay({
   exclusive: db.kind === 'postgres',
 });
 const scoring = await startScoring({ db, bus, logger });
+const dispatcher = await startDispatcher({ db, bus, logger });
+const dialer = await startSimulatedDialer({
+  bus,
+  logger,
+  profileFor: campaignProfileLookup(db.sql, { ttlMs: 30_000 }),
+});
 const app = await buildApp({
   db,
   secretBox,
@@ -62,11 +76,25 @@ const app = await buildApp({
   writer: { maxConcurrency: config.PRONTO_WRITER_CONCURRENCY },
   onEventsCommitted: () => relay.wake(),
 });
+const gateway = await registerAgentGateway(app, { db, bus, logger });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 const url = address.replace('[::1]', 'localhost');
 logger.info({ url, database: db.kind, dataDir }, 'listening');
+const bots =
+  demoAgents && demoAgents.bots.length > 0
+    ? startDemoBots({
+        baseUrl: url,
+        agents: demoAgents.bots,
+        logger: logger.child({ component: 'demo-bots' }),
+      })
+    : undefined;
 process.stdout.write(
-  `${banner({ url, database: config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${join(dataDir, 'db')}`, ...(demo ? { demo } : {}) })}\n`,
+  `${banner({
+    url,
+    database: config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${join(dataDir, 'db')}`,
+    ...(demo ? { demo } : {}),
+    ...(demoAgents ? { agents: { people: demoAgents.people, bots: demoAgents.bots.length } } : {}),
+  })}\n`,
 );
 
 let stopping = false;
@@ -79,13 +107,18 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, 15_000);
   force.unref();
-  // 1. Stop taking requests; those in flight are committed and answered (the intake drains its writer).
+  // 1. The demo agents leave, then the intake stops taking requests and the desktops are closed;
+  //    requests in flight are committed and answered (the intake drains its writer).
+  await bots?.stop();
+  await gateway.close();
   await app.close();
-  // 2. Publish what was accepted, and let scoring finish the intent in hand; anything left over is
-  //    still in the outbox and the bus log, and is taken up by the next start.
+  // 2. Publish what was accepted, and let each service finish the message in hand; anything left
+  //    over is still in the outbox and the bus log, and is taken up by the next start.
   await Promise.race([relay.flush(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
   await relay.stop();
   await scoring.stop();
+  await dispatcher.stop();
+  await dialer.stop();
   await bus.close();
   // 3. Only then close the database, so no accepted event is cut off mid-commit.
   await db.close();

@@ -2,8 +2,15 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PrismaClient } from '@pronto/db';
 import { createCampaign, createTenant, issueApiKey, type SecretBox } from '@pronto/tenancy';
+import { DEMO_GROUPS } from './seed-demo-agents.ts';
 
 export const DEMO = { tenant: 'demo', campaign: 'cash-loan', keyId: 'demo-key' } as const;
+
+/**
+ * The demo calls at any hour, so whoever tries it at night still sees leads dialed; a real
+ * campaign gets DEFAULT_CALLING_WINDOWS (weekdays 8-21, Saturdays 9-18, in the lead's zone).
+ */
+const DEMO_CALLING_WINDOWS = [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }];
 
 /**
  * The demo tenant, campaign and key, created on first start and found again on later ones.
@@ -34,6 +41,14 @@ export async function seedDemo(
       slaSeconds: 300,
       slaClock: 'business_hours',
       timeZone: 'Europe/Warsaw',
+      callingWindows: DEMO_CALLING_WINDOWS,
+      agentGroups: [DEMO_GROUPS.primary, DEMO_GROUPS.backup],
+    });
+  } else if (campaign.agentGroups.length === 0) {
+    // A data folder from before dispatch existed: give its campaign the demo agents' groups.
+    await prisma.campaign.update({
+      where: { id: campaign.id },
+      data: { agentGroups: [DEMO_GROUPS.primary, DEMO_GROUPS.backup], callingWindows: DEMO_CALLING_WINDOWS },
     });
   }
   const key = await prisma.apiKey.findUnique({ where: { id: DEMO.keyId } });

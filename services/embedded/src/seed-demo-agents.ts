@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PrismaClient } from '@pronto/db';
+import { hashPassword } from '@pronto/tenancy';
+
+/** The demo campaign's agent groups: the bots and the people work the primary one; people back it up too. */
+export const DEMO_GROUPS = { primary: 'cash-loan', backup: 'backup' } as const;
+/** People who sign in at /agent in the demo. */
+const DEMO_PEOPLE = [
+  { username: 'agent1', displayName: 'Ola Kowalska' },
+  { username: 'agent2', displayName: 'Piotr Zielinski' },
+];
+
+export interface DemoAgents {
+  /** The demo sign-ins for people, printed at start. */
+  readonly people: readonly { username: string; password: string }[];
+  /** The simulated agents' sign-ins, used only by the bots in this process. */
+  readonly bots: readonly { username: string; password: string }[];
+}
+
+/**
+ * The demo's agents: two people who can sign in at /agent (their password is generated once, kept
+ * in <data>/demo-agent-password, mode 0600) and `bots` simulated agents (bot1, bot2, ...), whose
+ * passwords are new on every start since only this process uses them.
+ */
+export async function seedDemoAgents(
+  prisma: PrismaClient,
+  options: { tenantId: string; dataDir: string; bots: number },
+): Promise<DemoAgents> {
+  const password = await demoPassword(options.dataDir);
+  const people = [];
+  for (const person of DEMO_PEOPLE) {
+    const existing = await prisma.agent.findUnique({ where: { username: person.username } });
+    if (!existing) {
+      await prisma.agent.create({
+        data: {
+          tenantId: options.tenantId,
+          username: person.username,
+          displayName: person.displayName,
+          passwordHash: await hashPassword(password),
+          groups: [DEMO_GROUPS.primary, DEMO_GROUPS.backup],
+        },
+      });
+    }
+    people.push({ username: person.username, password });
+  }
+  const bots = [];
+  for (let n = 1; n <= options.bots; n++) {
+    const username = `bot${n}`;
+    const botPassword = randomBytes(18).toString('base64url');
+    const passwordHash = await hashPassword(botPassword);
+    await prisma.agent.upsert({
+      where: { username },
+      create: {
+        tenantId: options.tenantId,
+        username,
+        displayName: `Demo agent ${n}`,
+        passwordHash,
+        groups: [DEMO_GROUPS.primary],
+      },
+      update: { passwordHash },
+    });
+    bots.push({ username, password: botPassword });
+  }
+  return { people, bots };
+}
+
+async function demoPassword(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'demo-agent-password');
+  try {
+    const kept = (await readFile(file, 'utf8')).trim();
+    if (kept) return kept;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const password = randomBytes(9).toString('base64url');
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { type Bus, createInProcessBus } from '@pronto/bus';
+import type { AgentUpdateV1 } from '@pronto/contracts';
+import { type Database, openDatabase } from '@pronto/db';
+import { campaignProfileLookup, startSimulatedDialer } from '@pronto/dialer';
+import { type Dispatcher, startDispatcher } from '@pronto/dispatcher';
+import { dispatchFixture, until } from '@pronto/dispatcher/testing';
+import { createLogger } from '@pronto/telemetry';
+import { openTestDatabase, type TestDatabase } from '@pronto/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// On PostgreSQL (CI's second run) the real thing: three dispatcher instances, each with its own
+// connections and bus client, racing for 2,000 leads and 50 agents. On the embedded database,
+// which one process owns, a single instance with a smaller load checks the same invariants.
+const onPostgres = Boolean(process.env.DATABASE_URL);
+const INSTANCES = onPostgres ? 3 : 1;
+const LEADS = onPostgres ? 2_000 : 300;
+const AGENTS = onPostgres ? 50 : 10;
+
+const FAST_CALLS = {
+  agentRingMs: [0, 5],
+  personRingMs: [0, 20],
+  talkMs: [0, 20],
+  // Calls still take the dialer's fixed 2 s post-dial delay; no answer is declared after 50 ms.
+  noAnswerTimeoutMs: 50,
+  rates: { answered: 0.5, no_answer: 0.3, busy: 0.1, voicemail: 0, failed: 0.1 },
+};
+
+const logger = createLogger({ name: 'test', level: 'silent' });
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/** Agents who take every offer at once and record a sale as soon as they are connected. */
+async function eagerAgents(bus: Bus, tenantId: string) {
+  const say = (agentId: string, command: string, extra: Record<string, unknown>) =>
+    bus.publish('agent-commands', [
+      {
+        type: 'agent.command',
+        version: 1,
+        id: randomUUID(),
+        occurredAt: new Date().toISOString(),
+        key: agentId,
+        payload: { agentId, tenantId, command, at: new Date().toISOString(), ...extra },
+      },
+    ]);
+  return bus.subscribe({
+    topic: 'offers',
+    group: `eager-agents-${randomUUID()}`,
+    handler: async ({ message }) => {
+      const { agentId, attempt } = (message as { payload: AgentUpdateV1['payload'] }).payload;
+      if (attempt?.stage === 'offered') await say(agentId, 'accept', { attemptId: attempt.attemptId });
+      if (attempt?.stage === 'connected' && !attempt.disposition) {
+        await say(agentId, 'disposition', {
+          attemptId: attempt.attemptId,
+          disposition: { code: 'sale', value: 500, currency: 'PLN' },
+        });
+      }
+    },
+  });
+}
+
+interface Hold {
+  id: string;
+  lead_id: string;
+  agent_id: string;
+  offered_at: Date;
+  released_at: Date | null;
+}
+
+/** Pairs of holds of one key (a lead, or an agent) whose time spans overlap. */
+function overlaps(holds: Hold[], key: 'lead_id' | 'agent_id'): [string, string][] {
+  const byKey = new Map<string, Hold[]>();
+  for (const hold of holds) byKey.set(hold[key], [...(byKey.get(hold[key]) ?? []), hold]);
+  const found: [string, string][] = [];
+  for (const list of byKey.values()) {
+    list.sort((a, b) => a.offered_at.getTime() - b.offered_at.getTime());
+    for (let i = 1; i < list.length; i++) {
+      const before = list[i - 1] as Hold;
+      const after = list[i] as Hold;
+      if (before.released_at === null || before.released_at > after.offered_at)
+        found.push([before.id, after.id]);
+    }
+  }
+  return found;
+}
+
+describe(`${INSTANCES} dispatcher instance(s), ${LEADS} leads, ${AGENTS} agents`, () => {
+  it('never offers a lead to two agents at once, never gives an agent two leads, and dials every lead', async () => {
+    const db: TestDatabase = await openTestDatabase();
+    cleanups.push(() => db.close());
+    const fixture = await dispatchFixture({ database: db, startAt: new Date().toISOString() });
+    cleanups.push(() => fixture.close());
+    await db.sql.query('UPDATE campaign SET dialer_profile = $2::jsonb WHERE id = $1', [
+      fixture.campaign.id,
+      JSON.stringify(FAST_CALLS),
+    ]);
+    for (let n = 0; n < AGENTS; n++) await fixture.addAgent(`agent${n}`);
+    // Due times spread over the SLA, so the policy has an order to respect.
+    for (let n = 0; n < LEADS; n++) {
+      await fixture.addLead({
+        phone: `+4860${String(1_000_000 + n)}`,
+        dueInSeconds: 60 + (n % 240),
+        score: n % 100,
+      });
+    }
+
+    const instances: { db: Database; bus: Bus; dispatcher: Dispatcher }[] = [];
+    for (let n = 0; n < INSTANCES; n++) {
+      const own = onPostgres ? await openDatabase({ url: db.url as string, poolSize: 4 }) : db;
+      const bus = onPostgres ? createInProcessBus({ sql: own.sql, logger }) : fixture.bus;
+      const dispatcher = await startDispatcher({ db: own, bus, logger });
+      instances.push({ db: own, bus, dispatcher });
+      cleanups.push(async () => {
+        await dispatcher.stop();
+        if (onPostgres) {
+          await bus.close();
+          await own.close();
+        }
+      });
+    }
+    const dialer = await startSimulatedDialer({
+      bus: fixture.bus,
+      logger,
+      profileFor: campaignProfileLookup(db.sql, { ttlMs: 60_000 }),
+    });
+    cleanups.push(() => dialer.stop());
+    const agents = await eagerAgents(fixture.bus, fixture.tenant.id);
+    cleanups.push(() => agents.close());
+
+    await until(async () => {
+      const [row] = await db.sql.query<{ left: number }>(
+        `SELECT count(*)::int AS left FROM lead l
+          WHERE l.campaign_id = $1 AND NOT EXISTS (SELECT 1 FROM attempt a WHERE a.lead_id = l.id AND a.dialed_at IS NOT NULL)`,
+        [fixture.campaign.id],
+      );
+      return row?.left === 0;
+    }, 240_000);
+
+    const holds = await db.sql.query<Hold>(
+      'SELECT id, lead_id, agent_id, offered_at, released_at FROM attempt WHERE campaign_id = $1',
+      [fixture.campaign.id],
+    );
+    expect(holds.length).toBeGreaterThanOrEqual(LEADS);
+    expect(overlaps(holds, 'lead_id')).toEqual([]);
+    expect(overlaps(holds, 'agent_id')).toEqual([]);
+    const [held] = await db.sql.query<{ agents: number; leads: number }>(
+      `SELECT count(DISTINCT agent_id)::int AS agents, count(DISTINCT lead_id)::int AS leads, count(*)::int AS n
+         FROM attempt WHERE released_at IS NULL`,
+    );
+    expect(held?.agents).toBe(held?.leads);
+    // Every instance took part in the race.
+    for (const instance of instances) expect(instance.dispatcher.offersMade()).toBeGreaterThan(0);
+  }, 300_000);
+});
