@@ -24,7 +24,10 @@ interface RoundDeps {
   readonly policy: DispatchPolicy;
   readonly settings: DispatcherSettings;
   readonly logger: Logger;
+  /** The decision time: what the policy sees as now. */
   readonly now: Date;
+  /** The clock, read again inside each offer's transaction once its rows are locked. */
+  readonly clock: () => Date;
 }
 
 /**
@@ -113,7 +116,6 @@ function isRace(error: unknown): boolean {
 }
 
 async function makeOffer(deps: RoundDeps, assignment: Assignment): Promise<'offered' | 'blocked'> {
-  const { now } = deps;
   return deps.db.sql.transaction(async (tx) => {
     const [agent] = await tx.query<{ id: string }>(
       `SELECT id FROM agent WHERE id = $1 AND state = 'available' FOR UPDATE`,
@@ -122,6 +124,9 @@ async function makeOffer(deps: RoundDeps, assignment: Assignment): Promise<'offe
     if (!agent) throw new RaceLost();
     const lead = await lockLead(tx, assignment.leadId);
     if (lead?.status !== 'queued') throw new RaceLost();
+    // Read after the locks: the offer is later than whatever released this agent and this lead,
+    // even when another instance did that while this round was deciding.
+    const now = deps.clock();
     const { block } = await gatesFor(tx, lead, now);
     if (block) {
       await blockDial(tx, lead, block, now);

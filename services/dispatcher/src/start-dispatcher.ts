@@ -94,7 +94,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
       pending = false;
       const at = now();
       const fired = await fireDueTimers({ db, settings, logger, now: at });
-      const result = await runOfferRound({ db, policy, settings, logger, now: at });
+      const result = await runOfferRound({ db, policy, settings, logger, now: at, clock: now });
       if (fired > 0 || result.offered > 0 || result.blocked > 0) relay.wake();
       // Lost races or blocked leads free agents for another look at once.
       if (result.lost > 0 || result.blocked > 0) pending = true;
