@@ -97,14 +97,15 @@ describe(`${INSTANCES} dispatcher instance(s), ${LEADS} leads, ${AGENTS} agents`
       JSON.stringify(FAST_CALLS),
     ]);
     for (let n = 0; n < AGENTS; n++) await fixture.addAgent(`agent${n}`);
-    // Due times spread over the SLA, so the policy has an order to respect.
-    for (let n = 0; n < LEADS; n++) {
-      await fixture.addLead({
-        phone: `+4860${String(1_000_000 + n)}`,
-        dueInSeconds: 60 + (n % 240),
-        score: n % 100,
-      });
-    }
+    // Due times spread over the SLA and scores over 0-99, so the policy has an order to respect.
+    await db.sql.query(
+      `INSERT INTO lead (tenant_id, campaign_id, phone_e164, name, status, score, time_zone, received_at,
+                         last_intent_at, anchor_at, due_at, updated_at)
+       SELECT $1, $2, '+4860' || (1000000 + n)::text, 'Lead ' || n, 'queued', n % 100, 'Europe/Warsaw',
+              now(), now(), now(), now() + make_interval(secs => 60 + n % 240), now()
+         FROM generate_series(0, $3 - 1) AS n`,
+      [fixture.tenant.id, fixture.campaign.id, LEADS],
+    );
 
     const instances: { db: Database; bus: Bus; dispatcher: Dispatcher }[] = [];
     for (let n = 0; n < INSTANCES; n++) {
