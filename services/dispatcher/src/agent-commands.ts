@@ -40,10 +40,9 @@ export async function applyAgentCommand(ctx: CommandContext, command: Command): 
   switch (command.command) {
     case 'online':
       if (agent.state === 'offline') {
-        await setAgentState(ctx.tx, agent.id, attempt ? busyState(attempt) : 'available', ctx.now, {
-          missedOffers: 0,
-        });
-        freed = !attempt;
+        const state = attempt ? busyState(attempt) : agent.pause_reason ? 'paused' : 'available';
+        await setAgentState(ctx.tx, agent.id, state, ctx.now, { missedOffers: 0 });
+        freed = state === 'available';
       }
       break;
     case 'offline':
@@ -124,8 +123,8 @@ async function pause(
     await setAgentState(ctx.tx, agent.id, 'paused', ctx.now, { pauseReason: reason });
     return true;
   }
-  // Busy with a call: the pause starts when the agent lets go of the lead.
-  const state = attempt ? agent.state : 'paused';
+  // Busy with a call (or not connected): the pause starts when the agent lets go of the lead (or comes back).
+  const state = attempt || agent.state === 'offline' ? agent.state : 'paused';
   await setAgentState(ctx.tx, agent.id, state, ctx.now, { pauseReason: reason });
   return false;
 }
@@ -153,12 +152,7 @@ export async function releaseOffer(
     });
   }
   if (why === 'offer_timeout') {
-    const missed = agent.missed_offers + 1;
-    const paused = missed >= ctx.settings.maxMissedOffers;
-    await setAgentState(ctx.tx, agent.id, paused ? 'paused' : 'available', ctx.now, {
-      missedOffers: missed,
-      ...(paused ? { pauseReason: 'missed_offers' } : {}),
-    });
+    await countMissedOffer(ctx, agent);
   } else if (why === 'rejected') {
     const next = stateAfterRelease(agent);
     await setAgentState(ctx.tx, agent.id, next.state, ctx.now, {
@@ -166,6 +160,17 @@ export async function releaseOffer(
       missedOffers: 0,
     });
   }
+}
+
+/** One more missed offer in a row; at the limit the agent is paused (reason `missed_offers`). */
+export async function countMissedOffer(ctx: CommandContext, agent: AgentRow): Promise<void> {
+  const missed = agent.missed_offers + 1;
+  const paused = missed >= ctx.settings.maxMissedOffers;
+  const next = stateAfterRelease(agent);
+  await setAgentState(ctx.tx, agent.id, paused && next.state !== 'offline' ? 'paused' : next.state, ctx.now, {
+    missedOffers: missed,
+    pauseReason: paused && next.state !== 'offline' ? 'missed_offers' : next.pauseReason,
+  });
 }
 
 async function accept(ctx: CommandContext, agent: AgentRow, attempt: AttemptRow): Promise<string> {

@@ -136,6 +136,9 @@ export async function announceAgent(
   reason: string,
   now: Date,
 ): Promise<OutboxEntry[]> {
+  // Every announcement gets a new version, also after changes to the attempt alone (ringing, a
+  // disposition during the call): the gateway and the desktops keep only the newest.
+  await tx.query('UPDATE agent SET version = version + 1 WHERE id = $1', [agentId]);
   const payload = await agentSnapshot(tx, agentId, reason);
   if (!payload) return [];
   return [{ topic: 'offers', message: envelope('agent.update', agentId, payload, now) }];

@@ -1,12 +1,18 @@
 import type { OutboxEntry } from '@pronto/bus';
 import type { CallEventV1, Disposition } from '@pronto/contracts';
-import { type CommandContext, closeWithoutDisposition, finishDisposition } from './agent-commands.ts';
+import {
+  type CommandContext,
+  closeWithoutDisposition,
+  countMissedOffer,
+  finishDisposition,
+} from './agent-commands.ts';
 import { announceAgent } from './agent-snapshot.ts';
 import { afterFailedDial, moveLead } from './lead-moves.ts';
 import { record } from './records.ts';
 import {
   type AgentRow,
   type AttemptRow,
+  type LeadRow,
   lockAgent,
   lockLead,
   setAgentState,
@@ -60,11 +66,13 @@ export async function applyCallEvent(ctx: CommandContext, event: CallEvent): Pro
 async function connect(ctx: CommandContext, agent: AgentRow, attempt: AttemptRow, at: Date) {
   await ctx.tx.query(
     `UPDATE attempt SET stage = 'connected', bridged_at = $2, answered_at = COALESCE(answered_at, $2),
-            outcome = 'contacted', dial_deadline_at = NULL
+            outcome = 'contacted', dial_deadline_at = $3
       WHERE id = $1`,
-    [attempt.id, at.toISOString()],
+    // A live call has no deadline of its own, but a dialer that crashes mid-call must not hold the lead forever.
+    [attempt.id, at.toISOString(), new Date(at.getTime() + ctx.settings.maxCallMs).toISOString()],
   );
-  await setAgentState(ctx.tx, agent.id, 'on_call', ctx.now);
+  // An agent whose desktop is gone stays offline; the call still counts, and ends without a disposition.
+  if (agent.state !== 'offline') await setAgentState(ctx.tx, agent.id, 'on_call', ctx.now);
   const lead = await lockLead(ctx.tx, attempt.lead_id);
   if (!lead) return;
   const first = lead.contacted_at === null;
@@ -112,9 +120,17 @@ async function end(
       await closeWithoutDisposition(ctx, attempt, 'agent_offline');
       return true;
     }
-    await ctx.tx.query(`UPDATE attempt SET stage = 'wrap_up' WHERE id = $1`, [attempt.id]);
+    // Wrap-up has a limit too (the attempt's deadline): a desktop that never sends the outcome frees the agent.
+    await ctx.tx.query(`UPDATE attempt SET stage = 'wrap_up', dial_deadline_at = $2 WHERE id = $1`, [
+      attempt.id,
+      new Date(ctx.now.getTime() + ctx.settings.wrapUpLimitMs).toISOString(),
+    ]);
     await setAgentState(ctx.tx, agent.id, 'wrap_up', ctx.now);
     return false;
+  }
+  if (outcome === 'agent_missed') {
+    await agentPhoneMissed(ctx, agent, attempt, lead, ended);
+    return true;
   }
   await ctx.tx.query(`UPDATE attempt SET stage = 'ended', released_at = $2 WHERE id = $1`, [
     attempt.id,
@@ -128,15 +144,41 @@ async function end(
       events: [ended, { type: 'suppressed', detail: { reason: 'invalid_number', why: cause } }],
     });
   } else {
-    await record(
-      ctx.tx,
-      ctx.now,
-      [{ lead, version: lead.version, status: lead.status, events: [ended] }],
-      [],
-    );
-    await afterFailedDial(ctx.tx, lead, outcome, ctx.now, []);
+    await afterFailedDial(ctx.tx, lead, outcome, ctx.now, [], [ended]);
   }
   const next = stateAfterRelease(agent);
   await setAgentState(ctx.tx, agent.id, next.state, ctx.now, { pauseReason: next.pauseReason });
   return true;
+}
+
+/**
+ * The agent's own phone did not answer: the person was never dialed. The dial is not counted, the
+ * lead goes back to the front of the queue, and it counts as a missed offer for the agent.
+ */
+async function agentPhoneMissed(
+  ctx: CommandContext,
+  agent: AgentRow,
+  attempt: AttemptRow,
+  lead: LeadRow,
+  ended: { type: string; detail: Record<string, unknown> },
+) {
+  const now = ctx.now.toISOString();
+  await ctx.tx.query(
+    `UPDATE attempt SET stage = 'ended', dialed_at = NULL, released_at = $2, end_reason = 'agent_phone_no_answer' WHERE id = $1`,
+    [attempt.id, now],
+  );
+  await ctx.tx.query('UPDATE lead SET attempt_count = greatest(attempt_count - 1, 0) WHERE id = $1', [
+    lead.id,
+  ]);
+  await moveLead(ctx.tx, lead, ctx.now, {
+    status: 'queued',
+    events: [
+      ended,
+      {
+        type: 'offer_missed',
+        detail: { attemptId: attempt.id, agentId: agent.id, why: 'agent_phone_no_answer' },
+      },
+    ],
+  });
+  await countMissedOffer(ctx, agent);
 }

@@ -244,3 +244,88 @@ describe('dispatcher: overflow', () => {
     });
   });
 });
+
+describe('dispatcher: nothing is left holding a lead', () => {
+  it('an agent whose desktop drops during the dial stays offline, and the contact closes without an outcome', async () => {
+    fixture = await dispatchFixture();
+    const dispatcher = await fixture.start();
+    const agentId = await fixture.addAgent('agent');
+    const leadId = await fixture.addLead({ phone: '+48601000012', dueInSeconds: 250 });
+    await dispatcher.runOnce();
+    const attempt = await fixture.held(agentId);
+    if (!attempt) throw new Error('no offer');
+    await fixture.command(agentId, 'accept', { attemptId: attempt.id });
+    await fixture.command(agentId, 'offline');
+    await fixture.callEvent(attempt, 'bridged');
+    expect((await fixture.agent(agentId)).state).toBe('offline');
+    await fixture.callEvent(attempt, 'ended', { outcome: 'contacted' });
+    const lead = await fixture.lead(leadId);
+    expect(lead.status).toBe('dispositioned');
+    expect(lead.closedAt).not.toBeNull();
+    expect(lead.history.at(-1)).toMatchObject({ type: 'dispositioned', detail: { why: 'agent_offline' } });
+    expect(await fixture.held(agentId)).toBeUndefined();
+  });
+
+  it('a wrap-up left without an outcome is closed at its limit and the agent is freed', async () => {
+    fixture = await dispatchFixture();
+    const dispatcher = await fixture.start();
+    const agentId = await fixture.addAgent('agent');
+    const leadId = await fixture.addLead({ phone: '+48601000013', dueInSeconds: 250 });
+    await dispatcher.runOnce();
+    const attempt = await fixture.held(agentId);
+    if (!attempt) throw new Error('no offer');
+    await fixture.command(agentId, 'accept', { attemptId: attempt.id });
+    await fixture.callEvent(attempt, 'bridged');
+    await fixture.callEvent(attempt, 'ended', { outcome: 'contacted' });
+    expect((await fixture.agent(agentId)).state).toBe('wrap_up');
+    fixture.advance(601);
+    await dispatcher.runOnce();
+    expect((await fixture.agent(agentId)).state).toBe('available');
+    const lead = await fixture.lead(leadId);
+    expect(lead.status).toBe('dispositioned');
+    expect(lead.attempts[0]?.endReason).toBe('wrap_up_timeout');
+  });
+
+  it("the agent's own phone not answering puts the lead back at the front without using up a dial", async () => {
+    fixture = await dispatchFixture({ retryPolicy: { maxAttempts: 1 } });
+    const dispatcher = await fixture.start();
+    const agentId = await fixture.addAgent('agent');
+    const leadId = await fixture.addLead({ phone: '+48601000014', dueInSeconds: 250 });
+    await dispatcher.runOnce();
+    const attempt = await fixture.held(agentId);
+    if (!attempt) throw new Error('no offer');
+    await fixture.command(agentId, 'accept', { attemptId: attempt.id });
+    await fixture.callEvent(attempt, 'ended', { outcome: 'agent_missed', cause: 'NO ANSWER' });
+    const lead = await fixture.lead(leadId);
+    expect(lead.status).toBe('queued');
+    expect(lead.attemptCount).toBe(0);
+    expect(lead.attempts[0]).toMatchObject({ outcome: 'agent_missed', dialedAt: null });
+    expect((await fixture.agent(agentId)).missedOffers).toBe(1);
+  });
+
+  it('a campaign without calling windows retries instead of expiring', async () => {
+    fixture = await dispatchFixture({ callingWindows: [] });
+    const dispatcher = await fixture.start();
+    const agentId = await fixture.addAgent('agent');
+    const leadId = await fixture.addLead({ phone: '+48601000015', dueInSeconds: 250 });
+    await dispatcher.runOnce();
+    const attempt = await fixture.held(agentId);
+    if (!attempt) throw new Error('no offer');
+    await fixture.command(agentId, 'accept', { attemptId: attempt.id });
+    await fixture.callEvent(attempt, 'ended', { outcome: 'no_answer' });
+    const lead = await fixture.lead(leadId);
+    expect(lead.status).toBe('waiting_retry');
+    expect(lead.nextAttemptAt?.getTime()).toBe(fixture.clock.ms + 60_000);
+  });
+
+  it('a backlog of breached leads does not hide a lead that can still meet its SLA', async () => {
+    fixture = await dispatchFixture();
+    const dispatcher = await fixture.start({ settings: { queueWindow: 2 } });
+    for (let n = 0; n < 3; n++)
+      await fixture.addLead({ phone: `+4860100002${n}`, dueInSeconds: -60 - n, score: 90 });
+    const fresh = await fixture.addLead({ phone: '+48601000030', dueInSeconds: 200, score: 10 });
+    const agentId = await fixture.addAgent('agent');
+    await dispatcher.runOnce();
+    expect((await fixture.held(agentId))?.leadId).toBe(fresh);
+  });
+});

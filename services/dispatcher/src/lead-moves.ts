@@ -105,6 +105,8 @@ export async function afterFailedDial(
   outcome: string,
   now: Date,
   messages: readonly OutboxEntry[],
+  /** History entries of the same change that come first (the call's end). */
+  before: Events = [],
 ): Promise<void> {
   const facts = await readDialFacts(tx, lead);
   const decision = nextRetry({
@@ -130,6 +132,7 @@ export async function afterFailedDial(
     status: 'waiting_retry',
     nextAttemptAt: decision.retryAt,
     events: [
+      ...before,
       {
         type: 'retry_scheduled',
         detail: {

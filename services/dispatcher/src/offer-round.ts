@@ -17,6 +17,8 @@ export interface RoundResult {
   lost: number;
   /** Leads a compliance gate held back. */
   blocked: number;
+  /** Offers that failed with an error (logged). */
+  failed: number;
 }
 
 interface RoundDeps {
@@ -37,13 +39,18 @@ interface RoundDeps {
  */
 export async function runOfferRound(deps: RoundDeps): Promise<RoundResult> {
   const input = await readPolicyInput(deps.db, deps.settings, deps.now);
-  const result: RoundResult = { offered: 0, lost: 0, blocked: 0 };
+  const result: RoundResult = { offered: 0, lost: 0, blocked: 0, failed: 0 };
   if (!input) return result;
   const assignments = deps.policy(input);
   for (const assignment of assignments) {
     const outcome = await makeOffer(deps, assignment).catch((error: unknown) => {
       if (isRace(error)) return 'lost' as const;
-      throw error;
+      // One lead that cannot be offered (say, a zone the calendar rejects) must not stop the others.
+      deps.logger.error(
+        { err: error, leadId: assignment.leadId, agentId: assignment.agentId },
+        'offer failed',
+      );
+      return 'failed' as const;
     });
     result[outcome] += 1;
   }
@@ -82,6 +89,8 @@ async function readPolicyInput(db: Database, settings: DispatcherSettings, now: 
       },
     ]),
   );
+  // Per campaign, the head of each part of the queue: leads that can still meet their SLA by due
+  // time, breached ones by score. A backlog in one campaign never hides another campaign's leads.
   const leadRows = await db.sql.query<{
     id: string;
     campaign_id: string;
@@ -89,11 +98,19 @@ async function readPolicyInput(db: Database, settings: DispatcherSettings, now: 
     score: number | null;
     queued: number;
   }>(
-    `SELECT id, campaign_id, (extract(epoch FROM due_at) * 1000)::float8 AS due, score,
-            (extract(epoch FROM updated_at) * 1000)::float8 AS queued
-       FROM lead WHERE status = 'queued' AND campaign_id = ANY($1::uuid[]) AND due_at IS NOT NULL
-      ORDER BY due_at LIMIT $2`,
-    [[...campaigns.keys()], settings.queueWindow],
+    `SELECT q.id, q.campaign_id, (extract(epoch FROM q.due_at) * 1000)::float8 AS due, q.score,
+            (extract(epoch FROM q.updated_at) * 1000)::float8 AS queued
+       FROM unnest($1::uuid[]) AS c(id)
+       CROSS JOIN LATERAL (
+         (SELECT id, campaign_id, due_at, score, updated_at FROM lead
+           WHERE status = 'queued' AND campaign_id = c.id AND due_at >= $3
+           ORDER BY due_at LIMIT $2)
+         UNION ALL
+         (SELECT id, campaign_id, due_at, score, updated_at FROM lead
+           WHERE status = 'queued' AND campaign_id = c.id AND due_at < $3
+           ORDER BY score DESC NULLS LAST, due_at LIMIT $2)
+       ) q`,
+    [[...campaigns.keys()], settings.queueWindow, now.toISOString()],
   );
   if (leadRows.length === 0) return undefined;
   const queue: QueuedLead[] = leadRows.map((row) => ({
@@ -117,9 +134,15 @@ function isRace(error: unknown): boolean {
 
 async function makeOffer(deps: RoundDeps, assignment: Assignment): Promise<'offered' | 'blocked'> {
   return deps.db.sql.transaction(async (tx) => {
+    // The policy is replaceable: the agent must still be free, of the lead's tenant, and in one
+    // of the campaign's groups, whatever the policy said.
+    const group = unqualified(assignment.group);
     const [agent] = await tx.query<{ id: string }>(
-      `SELECT id FROM agent WHERE id = $1 AND state = 'available' FOR UPDATE`,
-      [assignment.agentId],
+      `SELECT a.id FROM agent a JOIN lead l ON l.id = $2 JOIN campaign c ON c.id = l.campaign_id
+        WHERE a.id = $1 AND a.state = 'available' AND a.tenant_id = l.tenant_id
+          AND $3 = ANY(a.groups) AND $3 = ANY(c.agent_groups)
+        FOR UPDATE OF a`,
+      [assignment.agentId, assignment.leadId, group],
     );
     if (!agent) throw new RaceLost();
     const lead = await lockLead(tx, assignment.leadId);
@@ -160,7 +183,7 @@ async function makeOffer(deps: RoundDeps, assignment: Assignment): Promise<'offe
           detail: {
             attemptId: attempt?.id,
             agentId: agent.id,
-            group: unqualified(assignment.group),
+            group,
             overflow: assignment.overflow,
             slackSeconds: Math.round(assignment.slackMs / 1_000),
             offerExpiresAt: expiresAt.toISOString(),

@@ -56,23 +56,35 @@ describe('nextRetry', () => {
     // The next opening is Monday 30 March 08:00, now CEST (UTC+2): 06:00 UTC.
     const now = at('2026-03-27T19:50:00Z');
     const decision = nextRetry({ ...base, calendar: WEEKDAYS, dials: [now], dueAt: now - MIN, now });
-    expect(decision).toMatchObject({ retryAt: at('2026-03-30T06:00:00Z'), why: 'moved to the next calling window' });
+    expect(decision).toMatchObject({
+      retryAt: at('2026-03-30T06:00:00Z'),
+      why: 'moved to the next calling window',
+    });
   });
 
-  it('expires a lead whose campaign never opens a window', () => {
+  it('expires a lead whose calling windows never open', () => {
     const now = at('2026-10-25T10:00:00Z');
-    const decision = nextRetry({ ...base, calendar: { windows: [] }, dials: [now], dueAt: now, now });
+    const never = { windows: [{ days: [], from: '08:00', to: '21:00' }] };
+    const decision = nextRetry({ ...base, calendar: never, dials: [now], dueAt: now, now });
     expect(decision).toMatchObject({ expire: 'no_calling_window' });
+  });
+
+  it('calls at any time for a campaign without calling windows', () => {
+    const now = at('2026-10-25T01:30:00Z');
+    const decision = nextRetry({ ...base, calendar: { windows: [] }, dials: [now], dueAt: now + 5 * MIN, now });
+    expect(decision).toMatchObject({ retryAt: now + MIN, delay: 'short' });
   });
 });
 
 describe('resolveRetryPolicy', () => {
   it("takes the campaign's valid fields over the defaults and ignores the rest", () => {
-    expect(resolveRetryPolicy({ maxAttempts: 3, shortDelaysSeconds: [30], cadenceSeconds: 'often' })).toEqual({
-      ...DEFAULT_RETRY_POLICY,
-      maxAttempts: 3,
-      shortDelaysSeconds: [30],
-    });
+    expect(resolveRetryPolicy({ maxAttempts: 3, shortDelaysSeconds: [30], cadenceSeconds: 'often' })).toEqual(
+      {
+        ...DEFAULT_RETRY_POLICY,
+        maxAttempts: 3,
+        shortDelaysSeconds: [30],
+      },
+    );
     expect(resolveRetryPolicy(null)).toEqual(DEFAULT_RETRY_POLICY);
   });
 });

@@ -89,7 +89,9 @@ export function nextRetry(input: RetryInput): RetryDecision {
     const oldest = recent[recent.length - policy.maxAttemptsPer24h];
     if (oldest !== undefined) retryAt = Math.max(retryAt, oldest + DAY_MS);
   }
-  const opening = nextOpening(input.calendar, input.zone, retryAt);
+  // A campaign without calling windows may call at any time (as the gates and scoring treat it).
+  const opening =
+    input.calendar.windows.length === 0 ? retryAt : nextOpening(input.calendar, input.zone, retryAt);
   if (opening === null) return { expire: 'no_calling_window', why: 'no calling window opens within a year' };
   return {
     retryAt: opening,

@@ -6,7 +6,11 @@ export interface DispatcherSettings {
   readonly dialDeadlineMs: number;
   /** After the agent hangs up, how long the dialer has to confirm the end. */
   readonly hangupGraceMs: number;
-  /** The most queued leads one decision round looks at (earliest due first). */
+  /** A connected call the dialer never reports ended is closed after this long (a dialer that crashed mid-call). */
+  readonly maxCallMs: number;
+  /** A contact left in wrap-up this long without a disposition is closed, and the agent freed. */
+  readonly wrapUpLimitMs: number;
+  /** Per campaign, the most queued leads one decision round looks at: that many that can still meet the SLA (earliest due) and that many breached (highest score). */
   readonly queueWindow: number;
 }
 
@@ -14,5 +18,7 @@ export const DEFAULT_SETTINGS: DispatcherSettings = {
   maxMissedOffers: 2,
   dialDeadlineMs: 120_000,
   hangupGraceMs: 30_000,
-  queueWindow: 5_000,
+  maxCallMs: 4 * 3_600_000,
+  wrapUpLimitMs: 10 * 60_000,
+  queueWindow: 2_000,
 };

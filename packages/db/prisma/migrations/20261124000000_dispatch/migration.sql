@@ -1,6 +1,6 @@
 -- Dispatch: agents and their sessions, the dispatcher's queues and timers, attempts held by agents.
--- Every timer is a column here (a lead's retry time, an offer's expiry, a dial's deadline), so a
--- restarted dispatcher finds them all again.
+-- Every timer is a column here (a lead's retry time, an offer's expiry, an attempt's deadline:
+-- dialing, the call, then wrap-up), so a restarted dispatcher finds them all again.
 
 -- Campaign: agent groups in order (the first is primary, the rest take overflow), how long an
 -- offer waits for the agent, and the simulated dialer's outcome rates.
@@ -66,13 +66,13 @@ ALTER TABLE "attempt"
   ADD COLUMN "released_at" TIMESTAMPTZ(3),
   ADD COLUMN "end_reason" TEXT,
   ADD COLUMN "disposition" JSONB,
-  ADD CONSTRAINT "attempt_agent_id_fkey" FOREIGN KEY ("agent_id") REFERENCES "agent"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+  ADD CONSTRAINT "attempt_agent_id_fkey" FOREIGN KEY ("agent_id") REFERENCES "agent"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 -- One lead is held by at most one agent, and one agent holds at most one lead: whichever
 -- dispatcher instance commits second gets a unique violation, not a double offer.
 CREATE UNIQUE INDEX "attempt_one_holder_per_lead" ON "attempt"("lead_id") WHERE "released_at" IS NULL;
 CREATE UNIQUE INDEX "attempt_one_lead_per_agent" ON "attempt"("agent_id") WHERE "released_at" IS NULL;
 CREATE INDEX "attempt_offer_timer_idx" ON "attempt"("offer_expires_at") WHERE "released_at" IS NULL AND "accepted_at" IS NULL;
-CREATE INDEX "attempt_dial_timer_idx" ON "attempt"("dial_deadline_at") WHERE "released_at" IS NULL AND "ended_at" IS NULL AND "dial_deadline_at" IS NOT NULL;
+CREATE INDEX "attempt_deadline_idx" ON "attempt"("dial_deadline_at") WHERE "released_at" IS NULL AND "dial_deadline_at" IS NOT NULL;
 CREATE INDEX "attempt_lead_dialed_idx" ON "attempt"("lead_id", "dialed_at");
 
 -- Outbox rows carry the relay that publishes them: scoring and the dispatcher both write
