@@ -79,6 +79,21 @@ describe('dispatcher: one lead through offer, dial, contact and disposition', ()
     ]);
   });
 
+  it('a rejected lead is not offered back to the agent who rejected it; that agent gets the next lead', async () => {
+    fixture = await dispatchFixture();
+    const dispatcher = await fixture.start();
+    const only = await fixture.addAgent('only');
+    const first = await fixture.addLead({ phone: '+48601000040', dueInSeconds: 100 });
+    await dispatcher.runOnce();
+    const offer = await fixture.held(only);
+    expect(offer?.leadId).toBe(first);
+    const second = await fixture.addLead({ phone: '+48601000041', dueInSeconds: 200 });
+    await fixture.command(only, 'reject', { attemptId: offer?.id });
+    await dispatcher.runOnce();
+    expect((await fixture.held(only))?.leadId).toBe(second);
+    expect((await fixture.lead(first)).status).toBe('queued');
+  });
+
   it('an offer not taken in time goes back to the queue, and the agent is paused after two misses in a row', async () => {
     fixture = await dispatchFixture();
     const dispatcher = await fixture.start();

@@ -113,14 +113,34 @@ async function readPolicyInput(db: Database, settings: DispatcherSettings, now: 
     [[...campaigns.keys()], settings.queueWindow, now.toISOString()],
   );
   if (leadRows.length === 0) return undefined;
+  const declined = await recentDeclines(
+    db,
+    leadRows.map((row) => row.id),
+    now,
+  );
   const queue: QueuedLead[] = leadRows.map((row) => ({
     id: row.id,
     campaignId: row.campaign_id,
     dueAt: Number(row.due),
     score: row.score ?? 0,
     queuedAt: Number(row.queued),
+    ...(declined.has(row.id) ? { declinedBy: declined.get(row.id) } : {}),
   }));
   return { queue, agents, campaigns, now: now.getTime() };
+}
+
+/** How long a rejected lead is not offered back to the agent who rejected it. */
+const DECLINE_MEMORY_MS = 120_000;
+
+/** The agents who rejected each of these leads lately. */
+async function recentDeclines(db: Database, leadIds: string[], now: Date): Promise<Map<string, string[]>> {
+  const rows = await db.sql.query<{ lead_id: string; agents: string[] }>(
+    `SELECT lead_id, array_agg(agent_id) AS agents FROM attempt
+      WHERE lead_id = ANY($1::uuid[]) AND end_reason = 'rejected' AND released_at > $2
+      GROUP BY lead_id`,
+    [leadIds, new Date(now.getTime() - DECLINE_MEMORY_MS).toISOString()],
+  );
+  return new Map(rows.map((row) => [row.lead_id, row.agents]));
 }
 
 class RaceLost extends Error {}

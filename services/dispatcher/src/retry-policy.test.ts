@@ -71,7 +71,13 @@ describe('nextRetry', () => {
 
   it('calls at any time for a campaign without calling windows', () => {
     const now = at('2026-10-25T01:30:00Z');
-    const decision = nextRetry({ ...base, calendar: { windows: [] }, dials: [now], dueAt: now + 5 * MIN, now });
+    const decision = nextRetry({
+      ...base,
+      calendar: { windows: [] },
+      dials: [now],
+      dueAt: now + 5 * MIN,
+      now,
+    });
     expect(decision).toMatchObject({ retryAt: now + MIN, delay: 'short' });
   });
 });

@@ -12,6 +12,8 @@ export interface QueuedLead {
   readonly score: number;
   /** When the lead (re)entered the queue; the last tie-breaker, oldest first. */
   readonly queuedAt: number;
+  /** Agents who just turned this lead down: it waits for someone else rather than going back to them. */
+  readonly declinedBy?: readonly string[];
 }
 
 export interface FreeAgent {

@@ -1,0 +1,17 @@
+export { createPolicy } from './create-policy.ts';
+export {
+  createDefaultPolicy,
+  DEFAULT_CONNECT_ALLOWANCE_MS,
+  type DefaultPolicyOptions,
+  defaultPolicy,
+} from './default-policy.ts';
+export { fifoPolicy } from './fifo-policy.ts';
+export type { LeadOrder } from './lead-order.ts';
+export type {
+  Assignment,
+  CampaignRules,
+  DispatchPolicy,
+  FreeAgent,
+  PolicyInput,
+  QueuedLead,
+} from './types.ts';
