@@ -191,7 +191,7 @@ describe('buildGatewayApp', () => {
     try {
       const health = await app.inject({ method: 'GET', url: '/healthz' });
       expect(health.statusCode).toBe(200);
-      expect(health.json()).toEqual({ status: 'ok', database: 'pglite' });
+      expect(health.json()).toEqual({ status: 'ok', database: db.kind });
       const unknown = await app.inject({ method: 'GET', url: '/nowhere' });
       expect(unknown.statusCode).toBe(404);
       expect(unknown.headers['content-type']).toContain('application/problem+json');
