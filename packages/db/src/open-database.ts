@@ -19,6 +19,8 @@ export type DatabaseOptions =
   | {
       /** A folder for the embedded database; `memory` keeps it in memory only (tests). */
       dataDir: string | 'memory';
+      /** Start from this copy of a database (PGlite's dumpDataDir), e.g. one already migrated. */
+      snapshot?: Blob;
     };
 
 export interface Database {
@@ -37,7 +39,8 @@ export interface Database {
  * the same connections. PostgreSQL when a URL is given, else the embedded PGlite.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const database = 'url' in options ? openPostgres(options) : await openPGlite(options.dataDir);
+  const database =
+    'url' in options ? openPostgres(options) : await openPGlite(options.dataDir, options.snapshot);
   try {
     await migrate(database.sql);
   } catch (error) {
@@ -70,11 +73,27 @@ function openPostgres(options: { url: string; poolSize?: number; connectTimeoutM
   };
 }
 
-async function openPGlite(dataDir: string): Promise<Database> {
+async function openPGlite(dataDir: string, snapshot?: Blob): Promise<Database> {
   if (dataDir !== 'memory') await mkdir(dataDir, { recursive: true });
-  const db = dataDir === 'memory' ? await PGlite.create() : await PGlite.create(dataDir);
+  const db = await PGlite.create({
+    ...(dataDir === 'memory' ? {} : { dataDir }),
+    ...(snapshot ? { loadDataDir: snapshot } : {}),
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
-  return {
+  return pgliteDatabase(db, prisma);
+}
+
+/** A copy of an embedded database (schema and data), to start other ones from. */
+export async function snapshotOf(database: Database): Promise<Blob> {
+  const db = pgliteHandles.get(database);
+  if (!db) throw new Error('only an embedded (PGlite) database can be copied');
+  return db.dumpDataDir('none');
+}
+
+const pgliteHandles = new WeakMap<Database, PGlite>();
+
+function pgliteDatabase(db: PGlite, prisma: PrismaClient): Database {
+  const database: Database = {
     kind: 'pglite',
     prisma,
     sql: sqlOnPGlite(db),
@@ -84,4 +103,6 @@ async function openPGlite(dataDir: string): Promise<Database> {
       if (!db.closed) await db.close();
     },
   };
+  pgliteHandles.set(database, db);
+  return database;
 }
