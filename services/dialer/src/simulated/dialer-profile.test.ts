@@ -20,6 +20,14 @@ describe('resolveProfile', () => {
     });
   });
 
+  it('accepts no post-dial delay and no machine detection time', () => {
+    expect(resolveProfile({ postDialDelayMs: 0, machineDetectionMs: 0 })).toEqual({
+      ...DEFAULT_DIALER_PROFILE,
+      postDialDelayMs: 0,
+      machineDetectionMs: 0,
+    });
+  });
+
   it('accepts rates whose decimal sum is 1 only up to rounding', () => {
     const rates = { answered: 0.1, no_answer: 0.2, busy: 0.3, voicemail: 0.3, failed: 0.1 };
     expect(resolveProfile({ rates }).rates).toEqual(rates);
@@ -39,6 +47,11 @@ describe('resolveProfile', () => {
     [{ agentRingMs: 2_000 }, 'agentRingMs must be [min, max]'],
     [{ personRingMs: [5_000, '20s'] }, 'personRingMs must be [min, max]'],
     [{ noAnswerTimeoutMs: 0 }, 'noAnswerTimeoutMs must be a positive number of milliseconds (got 0)'],
+    [{ postDialDelayMs: -1 }, 'postDialDelayMs must be a number of milliseconds, 0 or more (got -1)'],
+    [
+      { machineDetectionMs: '5s' },
+      'machineDetectionMs must be a number of milliseconds, 0 or more (got "5s")',
+    ],
     [{ answerRate: 0.5 }, 'unknown field answerRate'],
     ['answered', 'dialer profile: must be a JSON object'],
   ])('refuses %j, naming the field', (profile, message) => {

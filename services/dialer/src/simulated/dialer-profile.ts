@@ -29,6 +29,13 @@ export interface DialerProfile {
   readonly talkMs: MsRange;
   /** Ring time after which the call ends as no_answer: a person still ringing then never answers. */
   readonly noAnswerTimeoutMs: number;
+  /**
+   * From the agent's answer until the network answers for the person's number: ringing, or busy or
+   * congestion, which end the call.
+   */
+  readonly postDialDelayMs: number;
+  /** From a machine picking up until the dialer knows it is one and ends the call as voicemail. */
+  readonly machineDetectionMs: number;
 }
 
 /**
@@ -49,6 +56,10 @@ export interface DialerProfile {
  * - noAnswerTimeoutMs 30 s: a common Asterisk `Dial()` timeout for outbound calls. It is longer
  *   than mobile networks wait before diverting an unanswered call to voicemail (GSM "no reply"
  *   forwarding: 20 s by default), so a voicemail answers rather than being cut off.
+ * - postDialDelayMs 2 s: mobile networks take about 1-3 s to ring a number (or report it busy or
+ *   unreachable) after the dial.
+ * - machineDetectionMs 5 s: Asterisk's answering-machine detection (`AMD()`) decides within its
+ *   `totalAnalysisTime`, 5 s by default.
  */
 export const DEFAULT_DIALER_PROFILE: DialerProfile = {
   agentRingMs: [1_000, 3_000],
@@ -56,13 +67,17 @@ export const DEFAULT_DIALER_PROFILE: DialerProfile = {
   rates: { answered: 0.35, no_answer: 0.35, busy: 0.05, voicemail: 0.2, failed: 0.05 },
   talkMs: [60_000, 300_000],
   noAnswerTimeoutMs: 30_000,
+  postDialDelayMs: 2_000,
+  machineDetectionMs: 5_000,
 };
 
 /** How far the rates may be from summing to 1: JSON decimals such as 0.1 + 0.2 are not exact. */
 const SUM_TOLERANCE = 1e-6;
 
 const RANGE_FIELDS = ['agentRingMs', 'personRingMs', 'talkMs'] as const;
-const FIELDS: readonly string[] = [...RANGE_FIELDS, 'rates', 'noAnswerTimeoutMs'];
+/** Fixed delays that may be 0: a campaign (or a benchmark) can skip them. */
+const DELAY_FIELDS = ['postDialDelayMs', 'machineDetectionMs'] as const;
+const FIELDS: readonly string[] = [...RANGE_FIELDS, 'rates', 'noAnswerTimeoutMs', ...DELAY_FIELDS];
 
 /** A campaign's dialer profile that cannot be used; the message names the field. */
 export class DialerProfileError extends Error {
@@ -95,6 +110,8 @@ export function resolveProfile(partial: unknown): DialerProfile {
     rates: readRates(given.rates),
     talkMs: readRange(given, 'talkMs'),
     noAnswerTimeoutMs: readTimeout(given.noAnswerTimeoutMs),
+    postDialDelayMs: readDelay(given, 'postDialDelayMs'),
+    machineDetectionMs: readDelay(given, 'machineDetectionMs'),
   };
 }
 
@@ -148,6 +165,15 @@ function readTimeout(value: unknown): number {
       `noAnswerTimeoutMs must be a positive number of milliseconds (got ${JSON.stringify(value)})`,
     );
   return value;
+}
+
+function readDelay(given: Record<string, unknown>, field: (typeof DELAY_FIELDS)[number]): number {
+  const value = given[field];
+  if (value === undefined) return DEFAULT_DIALER_PROFILE[field];
+  if (isMilliseconds(value)) return value;
+  throw new DialerProfileError(
+    `${field} must be a number of milliseconds, 0 or more (got ${JSON.stringify(value)})`,
+  );
 }
 
 function isMilliseconds(value: unknown): value is number {

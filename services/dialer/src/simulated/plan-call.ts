@@ -23,18 +23,6 @@ export interface PlannedStep {
 }
 
 /**
- * From the agent's answer until the network answers for the person's number (ringing, busy or
- * congestion): the post-dial delay, about 1-3 s on mobile networks.
- */
-export const POST_DIAL_DELAY_MS = 2_000;
-
-/**
- * How long the dialer listens before it knows a machine answered: Asterisk's answering-machine
- * detection (`AMD()`) decides within its `totalAnalysisTime`, 5 s by default.
- */
-export const MACHINE_DETECTION_MS = 5_000;
-
-/**
  * One simulated call from originate to `ended`, drawn from the profile. The person's ring is cut at
  * the profile's no-answer timeout, or at the request's ring timeout when that is shorter: a person
  * or voicemail that would answer later counts as no answer, as with a real `Dial()`.
@@ -52,9 +40,10 @@ export function planCall(
     phases: [{ phase: 'originated' }],
   };
   const outcome = drawOutcome(profile.rates, random);
-  if (outcome === 'busy') return [originated, networkEnd('busy', 'USER BUSY')];
-  if (outcome === 'failed') return [originated, networkEnd('failed', 'CONGESTION')];
-  const ringing: PlannedStep = { afterMs: POST_DIAL_DELAY_MS, phases: [{ phase: 'ringing' }] };
+  const postDialDelayMs = profile.postDialDelayMs;
+  if (outcome === 'busy') return [originated, networkEnd(postDialDelayMs, 'busy', 'USER BUSY')];
+  if (outcome === 'failed') return [originated, networkEnd(postDialDelayMs, 'failed', 'CONGESTION')];
+  const ringing: PlannedStep = { afterMs: postDialDelayMs, phases: [{ phase: 'ringing' }] };
   const noAnswer: PlannedStep = {
     afterMs: ringTimeoutMs,
     phases: [{ phase: 'ended', outcome: 'no_answer', cause: 'NO ANSWER' }],
@@ -68,7 +57,7 @@ export function planCall(
       ringing,
       { afterMs: ring, phases: [{ phase: 'answered' }] },
       {
-        afterMs: MACHINE_DETECTION_MS,
+        afterMs: profile.machineDetectionMs,
         phases: [{ phase: 'ended', outcome: 'voicemail', cause: 'ANSWERING MACHINE' }],
       },
     ];
@@ -95,8 +84,9 @@ export function drawOutcome(rates: DialerProfile['rates'], random: () => number)
   return SIMULATED_OUTCOMES.findLast((outcome) => rates[outcome] > 0) ?? 'no_answer';
 }
 
-function networkEnd(outcome: AttemptOutcome, cause: string): PlannedStep {
-  return { afterMs: POST_DIAL_DELAY_MS, phases: [{ phase: 'ended', outcome, cause }] };
+/** Busy and congestion come back from the network after the post-dial delay, without a ring. */
+function networkEnd(afterMs: number, outcome: AttemptOutcome, cause: string): PlannedStep {
+  return { afterMs, phases: [{ phase: 'ended', outcome, cause }] };
 }
 
 function draw([min, max]: MsRange, random: () => number): number {

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_DIALER_PROFILE, SIMULATED_OUTCOMES } from './dialer-profile.ts';
-import { POST_DIAL_DELAY_MS } from './plan-call.ts';
 import { always, dialRequest, type Harness, type HarnessOptions, startHarness } from './test-harness.ts';
 
 const MINUTE = 60_000;
@@ -38,7 +37,7 @@ describe('the simulated dialer, on the in-process bus', () => {
     const [agentRingMin, agentRingMax] = DEFAULT_DIALER_PROFILE.agentRingMs;
     expect(originated - startedAt).toBeGreaterThanOrEqual(agentRingMin);
     expect(originated - startedAt).toBeLessThanOrEqual(agentRingMax);
-    expect(ringing - originated).toBe(POST_DIAL_DELAY_MS);
+    expect(ringing - originated).toBe(DEFAULT_DIALER_PROFILE.postDialDelayMs);
     expect(answered).toBeGreaterThan(ringing);
     // The person is bridged to the waiting agent the moment they answer.
     expect(bridged).toBe(answered);
@@ -80,6 +79,24 @@ describe('the simulated dialer, on the in-process bus', () => {
     expect(events.map((e) => e.phase)).toEqual(phases);
     expect(events.at(-1)).toMatchObject({ outcome, cause });
     expect(h.dialer.inFlight()).toBe(0);
+  });
+
+  it("takes the post-dial delay and the machine detection time from the campaign's profile", async () => {
+    const h = await start({
+      profile: always('voicemail', {
+        agentRingMs: [0, 0],
+        personRingMs: [5_000, 5_000],
+        postDialDelayMs: 0,
+        machineDetectionMs: 1_500,
+      }),
+    });
+    const startedAt = h.clock.ms;
+    const request = dialRequest('originate');
+    await h.send(request);
+    await h.advance(10 * MINUTE);
+    const events = await h.eventsFor(request.payload.attemptId, 4);
+
+    expect(events.map((e) => Date.parse(e.at) - startedAt)).toEqual([0, 0, 5_000, 6_500]);
   });
 
   it('declares no answer at the no-answer timeout', async () => {
@@ -206,7 +223,9 @@ describe('the simulated dialer, on the in-process bus', () => {
     expect(refusals).toBeLessThan(0);
     // `originated` keeps the time it happened; the next phase is planned from the publish a second later.
     expect(Date.parse(events[0]?.at ?? '')).toBe(startedAt + 2_000);
-    expect(Date.parse(events[1]?.at ?? '')).toBe(startedAt + 2_000 + 1_000 + POST_DIAL_DELAY_MS);
+    expect(Date.parse(events[1]?.at ?? '')).toBe(
+      startedAt + 2_000 + 1_000 + DEFAULT_DIALER_PROFILE.postDialDelayMs,
+    );
   });
 
   it('drops the calls in flight when stopped, leaving no timer behind', async () => {
