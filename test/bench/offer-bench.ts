@@ -34,14 +34,16 @@ const SESSION_COOKIE = 'pronto_agent';
 
 /**
  * The demo campaign's calls for this bench: the agent's phone answers at once and every number is
- * busy at once, so each accepted lead is dialed, ends in milliseconds and frees its agent; the lead
- * then waits 60 s for its retry, after the measured window.
+ * busy at once, so each accepted lead is dialed, ends in milliseconds and frees its agent.
  */
 const FAST_BUSY_PROFILE = {
   rates: { answered: 0, no_answer: 0, busy: 1, voicemail: 0, failed: 0 },
   agentRingMs: [0, 0],
   postDialDelayMs: 0,
 };
+
+/** Retries wait 30 minutes, after the run: every offer measured is a lead's first. */
+const RETRY_AFTER_THE_RUN = { shortDelaysSeconds: [1_800], cadenceSeconds: [1_800] };
 
 const { values: flags } = parseArgs({
   options: { rates: { type: 'string' }, duration: { type: 'string', short: 'd' } },
@@ -105,7 +107,7 @@ async function prepareDataFolder(dataDir: string, password: string): Promise<voi
       });
     await db.prisma.campaign.update({
       where: { tenantId_slug: { tenantId: tenant.id, slug: 'cash-loan' } },
-      data: { dialerProfile: FAST_BUSY_PROFILE },
+      data: { dialerProfile: FAST_BUSY_PROFILE, retryPolicy: RETRY_AFTER_THE_RUN },
     });
   } finally {
     await db.close();

@@ -16,6 +16,7 @@ import { EmbeddedConfig } from './config.ts';
 import { loadOrCreateMasterKey, lockDataFolder } from './data-folder.ts';
 import { seedDemo } from './seed-demo.ts';
 import { seedDemoAgents } from './seed-demo-agents.ts';
+import { startVacuum } from './vacuum.ts';
 
 const config = loadConfigOrExit('pronto', EmbeddedConfig, process.env);
 
@@ -44,6 +45,7 @@ const demoAgents = demo
   ? await seedDemoAgents(db.prisma, { tenantId: demo.tenantId, dataDir, bots: config.PRONTO_DEMO_BOTS })
   : undefined;
 
+const vacuum = startVacuum(db, logger);
 const bus = await createBusOrExit('pronto', config, {
   sql: db.sql,
   logger,
@@ -120,6 +122,7 @@ async function shutdown(signal: string) {
   await dispatcher.stop();
   await dialer.stop();
   await bus.close();
+  vacuum.stop();
   // 3. Only then close the database, so no accepted event is cut off mid-commit.
   await db.close();
   // 4. Free the data folder for the next start.
