@@ -1,6 +1,6 @@
 // The dialer on its own (distributed mode): PostgreSQL for the campaigns' profiles, Kafka or Pub/Sub.
 import { createBusOrExit } from '@pronto/bus';
-import { loadConfigOrExit } from '@pronto/config';
+import { loadConfigOrExit, onShutdown } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
 import { DialerConfig } from './config.ts';
@@ -26,24 +26,10 @@ const dialer = await startSimulatedDialer({
 });
 logger.info({ bus: bus.kind, dialer: config.DIALER }, 'dialing');
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
-  // Each step below has its own limit; this one is for what nobody foresaw.
-  const force = setTimeout(() => {
-    logger.error('shutdown took over 20 s; exiting');
-    process.exit(1);
-  }, 20_000);
-  force.unref();
+onShutdown(logger, async () => {
   // 1. Stop taking requests (calls in flight are dropped: the dispatcher's dial deadline ends
   // them); 2. then the bus; 3. then the database.
   await dialer.stop();
   await bus.close();
   await db.close();
-  logger.info('stopped');
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+});

@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { registerAgentGateway, startDemoBots } from '@pronto/agent-gateway';
 import { createBusOrExit, startOutboxRelay } from '@pronto/bus';
-import { loadConfigOrExit } from '@pronto/config';
+import { loadConfigOrExit, onShutdown } from '@pronto/config';
 import { IntentReceivedV1 } from '@pronto/contracts';
 import { openDatabase } from '@pronto/db';
 import { campaignProfileLookup, startSimulatedDialer } from '@pronto/dialer';
@@ -99,36 +99,27 @@ process.stdout.write(
   })}\n`,
 );
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
-  const force = setTimeout(() => {
-    logger.error('shutdown took over 15 s; exiting');
-    process.exit(1);
-  }, 15_000);
-  force.unref();
-  // 1. The demo agents leave, then the intake stops taking requests and the desktops are closed;
-  //    requests in flight are committed and answered (the intake drains its writer).
-  await bots?.stop();
-  await gateway.close();
-  await app.close();
-  // 2. Publish what was accepted, and let each service finish the message in hand; anything left
-  //    over is still in the outbox and the bus log, and is taken up by the next start.
-  await Promise.race([relay.flush(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
-  await relay.stop();
-  await scoring.stop();
-  await dispatcher.stop();
-  await dialer.stop();
-  await bus.close();
-  vacuum.stop();
-  // 3. Only then close the database, so no accepted event is cut off mid-commit.
-  await db.close();
-  // 4. Free the data folder for the next start.
-  await unlock?.();
-  logger.info('stopped');
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+onShutdown(
+  logger,
+  async () => {
+    // 1. The demo agents leave, then the intake stops taking requests and the desktops are closed;
+    //    requests in flight are committed and answered (the intake drains its writer).
+    await bots?.stop();
+    await gateway.close();
+    await app.close();
+    // 2. Publish what was accepted, and let each service finish the message in hand; anything left
+    //    over is still in the outbox and the bus log, and is taken up by the next start.
+    await Promise.race([relay.flush(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    await relay.stop();
+    await scoring.stop();
+    await dispatcher.stop();
+    await dialer.stop();
+    await bus.close();
+    vacuum.stop();
+    // 3. Only then close the database, so no accepted event is cut off mid-commit.
+    await db.close();
+    // 4. Free the data folder for the next start.
+    await unlock?.();
+  },
+  15_000,
+);

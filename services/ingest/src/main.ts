@@ -1,6 +1,6 @@
 // The intake service on its own (distributed mode): PostgreSQL, Kafka or Pub/Sub, no demo data.
 import { createBusOrExit, startOutboxRelay } from '@pronto/bus';
-import { loadConfigOrExit } from '@pronto/config';
+import { loadConfigOrExit, onShutdown } from '@pronto/config';
 import { IntentReceivedV1 } from '@pronto/contracts';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
@@ -36,17 +36,7 @@ const app = await buildApp({
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 logger.info({ url: address, bus: bus.kind }, 'listening');
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
-  // Each step below has its own limit; this one is for what nobody foresaw.
-  const force = setTimeout(() => {
-    logger.error('shutdown took over 20 s; exiting');
-    process.exit(1);
-  }, 20_000);
-  force.unref();
+onShutdown(logger, async () => {
   // 1. Stop taking requests; those in flight commit and answer.
   await app.close();
   // 2. Publish what they wrote (what is left is published by the next start: nothing is lost).
@@ -55,8 +45,4 @@ async function shutdown(signal: string) {
   // 3. Then the bus and the database can go.
   await bus.close();
   await db.close();
-  logger.info('stopped');
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+});

@@ -1,6 +1,6 @@
 // The scoring service on its own (distributed mode): PostgreSQL and Kafka or Pub/Sub.
 import { createBusOrExit } from '@pronto/bus';
-import { loadConfigOrExit } from '@pronto/config';
+import { loadConfigOrExit, onShutdown } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
 import { ScoringConfig } from './config.ts';
@@ -18,23 +18,9 @@ const bus = await createBusOrExit('scoring', config, {
 const scoring = await startScoring({ db, bus, logger });
 logger.info({ bus: bus.kind }, 'scoring intents');
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
-  // Each step below has its own limit; this one is for what nobody foresaw.
-  const force = setTimeout(() => {
-    logger.error('shutdown took over 20 s; exiting');
-    process.exit(1);
-  }, 20_000);
-  force.unref();
+onShutdown(logger, async () => {
   // 1. Finish the intent in hand and publish what it wrote; 2. then the bus; 3. then the database.
   await scoring.stop();
   await bus.close();
   await db.close();
-  logger.info('stopped');
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+});
