@@ -17,11 +17,18 @@ const INSTANCES = onPostgres ? 3 : 1;
 const LEADS = onPostgres ? 2_000 : 300;
 const AGENTS = onPostgres ? 50 : 10;
 
+/**
+ * Bus clients wake each other only inside one client; across clients (as across processes) a
+ * consumer finds new messages by polling, here every 20 ms instead of the default second.
+ */
+const CROSS_PROCESS_POLL_MS = 20;
+
 const FAST_CALLS = {
   agentRingMs: [0, 5],
   personRingMs: [0, 20],
   talkMs: [0, 20],
-  // Calls still take the dialer's fixed 2 s post-dial delay; no answer is declared after 50 ms.
+  // Calls take milliseconds: no post-dial delay, no answer declared after 50 ms.
+  postDialDelayMs: 0,
   noAnswerTimeoutMs: 50,
   rates: { answered: 0.5, no_answer: 0.3, busy: 0.1, voicemail: 0, failed: 0.1 },
 };
@@ -110,7 +117,9 @@ describe(`${INSTANCES} dispatcher instance(s), ${LEADS} leads, ${AGENTS} agents`
     const instances: { db: Database; bus: Bus; dispatcher: Dispatcher }[] = [];
     for (let n = 0; n < INSTANCES; n++) {
       const own = onPostgres ? await openDatabase({ url: db.url as string, poolSize: 4 }) : db;
-      const bus = onPostgres ? createInProcessBus({ sql: own.sql, logger }) : fixture.bus;
+      const bus = onPostgres
+        ? createInProcessBus({ sql: own.sql, logger, idlePollMs: CROSS_PROCESS_POLL_MS })
+        : fixture.bus;
       const dispatcher = await startDispatcher({ db: own, bus, logger });
       instances.push({ db: own, bus, dispatcher });
       cleanups.push(async () => {
@@ -121,13 +130,19 @@ describe(`${INSTANCES} dispatcher instance(s), ${LEADS} leads, ${AGENTS} agents`
         }
       });
     }
+    // The dialer and the agents have their own bus client too: every message crosses clients, as
+    // between processes.
+    const shared = onPostgres
+      ? createInProcessBus({ sql: db.sql, logger, idlePollMs: CROSS_PROCESS_POLL_MS })
+      : fixture.bus;
+    if (onPostgres) cleanups.push(() => shared.close());
     const dialer = await startSimulatedDialer({
-      bus: fixture.bus,
+      bus: shared,
       logger,
       profileFor: campaignProfileLookup(db.sql, { ttlMs: 60_000 }),
     });
     cleanups.push(() => dialer.stop());
-    const agents = await eagerAgents(fixture.bus, fixture.tenant.id);
+    const agents = await eagerAgents(shared, fixture.tenant.id);
     cleanups.push(() => agents.close());
 
     await until(async () => {
