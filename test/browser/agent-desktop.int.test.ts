@@ -37,14 +37,16 @@ let browser: Browser | undefined;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'pronto-desktop-'));
   // First start seeds the demo; then the demo campaign gets an answering dialer profile.
-  const seeding = await startPronto({ PRONTO_DATA_DIR: dataDir });
+  // The embedded database (the default of npm start) even in CI's PostgreSQL pass: the test edits it
+  // between two starts, and the demo's agents must be this test's alone.
+  const seeding = await startPronto({ PRONTO_DATA_DIR: dataDir, DATABASE_URL: '' });
   expect(await seeding.stop()).toBe(0);
   const db = await openDatabase({ dataDir: join(dataDir, 'db') });
   await db.sql.query(`UPDATE campaign SET dialer_profile = $1::jsonb WHERE slug = 'cash-loan'`, [
     JSON.stringify(ANSWERING),
   ]);
   await db.close();
-  pronto = await startPronto({ PRONTO_DATA_DIR: dataDir, PRONTO_DEMO_BOTS: '0' });
+  pronto = await startPronto({ PRONTO_DATA_DIR: dataDir, PRONTO_DEMO_BOTS: '0', DATABASE_URL: '' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 

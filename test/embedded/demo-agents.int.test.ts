@@ -17,7 +17,12 @@ const EVENTS = 20;
 describe('npm start with demo agents', () => {
   it('20 signed events are each dialed by the demo agents, and the leads show attempts, contact and met', async () => {
     // One demo agent per lead, so the test waits for human-paced accepts, not for a queue to drain.
-    const pronto = await startPronto({ PRONTO_DATA_DIR: dataDir, PRONTO_DEMO_BOTS: String(EVENTS) });
+    // The embedded database even in CI's PostgreSQL pass: these bots must not take other tests' leads.
+    const pronto = await startPronto({
+      PRONTO_DATA_DIR: dataDir,
+      PRONTO_DEMO_BOTS: String(EVENTS),
+      DATABASE_URL: '',
+    });
     try {
       const key = {
         keyId: 'demo-key',

@@ -17,7 +17,6 @@ const bus = await createBusOrExit('agent-gateway', config, {
 });
 const app = await buildGatewayApp({ db, bus, logger });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
-logger.info({ url: address, bus: bus.kind }, 'listening');
 
 onShutdown(logger, async () => {
   // 1. Close the sockets and publish each agent's offline (the app's close does both); 2. then the
@@ -26,3 +25,5 @@ onShutdown(logger, async () => {
   await bus.close();
   await db.close();
 });
+// Logged once a stop signal is handled: a supervisor may stop the process as soon as it reads this.
+logger.info({ url: address, bus: bus.kind }, 'listening');

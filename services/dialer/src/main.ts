@@ -24,7 +24,6 @@ const dialer = await startSimulatedDialer({
   logger,
   profileFor: campaignProfileLookup(db.sql, { ttlMs: PROFILE_TTL_MS }),
 });
-logger.info({ bus: bus.kind, dialer: config.DIALER }, 'dialing');
 
 onShutdown(logger, async () => {
   // 1. Stop taking requests (calls in flight are dropped: the dispatcher's dial deadline ends
@@ -33,3 +32,5 @@ onShutdown(logger, async () => {
   await bus.close();
   await db.close();
 });
+// Logged once a stop signal is handled: a supervisor may stop the process as soon as it reads this.
+logger.info({ bus: bus.kind, dialer: config.DIALER }, 'dialing');

@@ -16,7 +16,6 @@ const bus = await createBusOrExit('dispatcher', config, {
   beforeExit: () => db.close(),
 });
 const dispatcher = await startDispatcher({ db, bus, logger });
-logger.info({ bus: bus.kind }, 'dispatching leads');
 
 onShutdown(logger, async () => {
   // 1. Finish the round and the message in hand and publish what it wrote; 2. then the bus; 3. then the database.
@@ -24,3 +23,5 @@ onShutdown(logger, async () => {
   await bus.close();
   await db.close();
 });
+// Logged once a stop signal is handled: a supervisor may stop the process as soon as it reads this.
+logger.info({ bus: bus.kind }, 'dispatching leads');

@@ -90,15 +90,6 @@ const bots =
         logger: logger.child({ component: 'demo-bots' }),
       })
     : undefined;
-process.stdout.write(
-  `${banner({
-    url,
-    database: config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${join(dataDir, 'db')}`,
-    ...(demo ? { demo } : {}),
-    ...(demoAgents ? { agents: { people: demoAgents.people, bots: demoAgents.bots.length } } : {}),
-  })}\n`,
-);
-
 onShutdown(
   logger,
   async () => {
@@ -122,4 +113,14 @@ onShutdown(
     await unlock?.();
   },
   15_000,
+);
+
+// The banner says the process is ready, so it comes once a stop signal is handled.
+process.stdout.write(
+  `${banner({
+    url,
+    database: config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${join(dataDir, 'db')}`,
+    ...(demo ? { demo } : {}),
+    ...(demoAgents ? { agents: { people: demoAgents.people, bots: demoAgents.bots.length } } : {}),
+  })}\n`,
 );

@@ -29,22 +29,21 @@ export async function seedDemoAgents(
   options: { tenantId: string; dataDir: string; bots: number },
 ): Promise<DemoAgents> {
   const password = await demoPassword(options.dataDir);
-  const people = [];
+  // Created once; skipDuplicates (ON CONFLICT DO NOTHING) also copes with two processes seeding one
+  // PostgreSQL database at the same moment.
+  const missing = [];
   for (const person of DEMO_PEOPLE) {
-    const existing = await prisma.agent.findUnique({ where: { username: person.username } });
-    if (!existing) {
-      await prisma.agent.create({
-        data: {
-          tenantId: options.tenantId,
-          username: person.username,
-          displayName: person.displayName,
-          passwordHash: await hashPassword(password),
-          groups: [DEMO_GROUPS.primary, DEMO_GROUPS.backup],
-        },
-      });
-    }
-    people.push({ username: person.username, password });
+    if (await prisma.agent.findUnique({ where: { username: person.username } })) continue;
+    missing.push({
+      tenantId: options.tenantId,
+      username: person.username,
+      displayName: person.displayName,
+      passwordHash: await hashPassword(password),
+      groups: [DEMO_GROUPS.primary, DEMO_GROUPS.backup],
+    });
   }
+  if (missing.length > 0) await prisma.agent.createMany({ data: missing, skipDuplicates: true });
+  const people = DEMO_PEOPLE.map((person) => ({ username: person.username, password }));
   const bots = [];
   for (let n = 1; n <= options.bots; n++) {
     const username = `bot${n}`;

@@ -34,7 +34,6 @@ const app = await buildApp({
   onEventsCommitted: () => relay.wake(),
 });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
-logger.info({ url: address, bus: bus.kind }, 'listening');
 
 onShutdown(logger, async () => {
   // 1. Stop taking requests; those in flight commit and answer.
@@ -46,3 +45,5 @@ onShutdown(logger, async () => {
   await bus.close();
   await db.close();
 });
+// Logged once a stop signal is handled: a supervisor may stop the process as soon as it reads this.
+logger.info({ url: address, bus: bus.kind }, 'listening');
