@@ -199,18 +199,7 @@ async function accept(ctx: CommandContext, agent: AgentRow, attempt: AttemptRow)
     [lead.id, now],
   );
   await setAgentState(ctx.tx, agent.id, 'dialing', ctx.now, { missedOffers: 0 });
-  const request: DialRequestV1['payload'] = {
-    action: 'originate',
-    attemptId: attempt.id,
-    leadId: lead.id,
-    tenantId: lead.tenant_id,
-    campaignId: lead.campaign_id,
-    agentId: agent.id,
-    agentEndpoint: agent.sip_endpoint,
-    phone: lead.phone_e164,
-    callerId: lead.caller_id,
-    ringTimeoutSeconds: 30,
-  };
+  const request = dialRequest('originate', lead, agent, attempt);
   await moveLead(ctx.tx, lead, ctx.now, {
     status: 'dialing',
     events: [
@@ -235,14 +224,20 @@ async function hangup(ctx: CommandContext, agent: AgentRow, attempt: AttemptRow)
   return [
     {
       topic: 'dial-requests',
-      message: envelope('dial.request', attempt.id, hangupRequest(lead, agent, attempt), ctx.now),
+      message: envelope('dial.request', attempt.id, dialRequest('hangup', lead, agent, attempt), ctx.now),
     },
   ];
 }
 
-function hangupRequest(lead: LeadRow, agent: AgentRow, attempt: AttemptRow): DialRequestV1['payload'] {
+/** What the dialer needs to place or end the attempt's call. */
+function dialRequest(
+  action: DialRequestV1['payload']['action'],
+  lead: LeadRow,
+  agent: AgentRow,
+  attempt: AttemptRow,
+): DialRequestV1['payload'] {
   return {
-    action: 'hangup',
+    action,
     attemptId: attempt.id,
     leadId: lead.id,
     tenantId: lead.tenant_id,
