@@ -17,6 +17,7 @@ import { type ProntoProcess, startPronto } from '../support/pronto-process.ts';
 import { BENCH_KEY, closedLoop, type LoadResult, openLoop, signingCostMicros } from './load.ts';
 import { type PgbenchResult, runPgbench } from './pgbench.ts';
 import { type CpuReport, cpuMeter } from './system.ts';
+import { undoStack } from './undo-stack.ts';
 
 const TARGETS = ['pglite', 'postgres', 'half', 'pgbench'] as const;
 type Target = (typeof TARGETS)[number];
@@ -58,19 +59,7 @@ process.env.DATABASE_URL = baseDatabaseUrl; // createScratchDatabase() reads it
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
-// Everything to undo, newest first, whether the run ends normally, throws or is interrupted.
-const cleanups: (() => Promise<void>)[] = [];
-async function cleanUp() {
-  while (cleanups.length > 0) {
-    const undo = cleanups.pop();
-    await undo?.().catch((error: unknown) => log(`cleanup failed: ${(error as Error).message}`));
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    log(`\n${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  });
+const cleanups = undoStack(log);
 
 async function startProntoFor(database: 'pglite' | { url: string }): Promise<ProntoProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pronto-bench-'));
@@ -336,6 +325,6 @@ try {
   failed = true;
   log(`\nbenchmark failed: ${(error as Error).stack ?? String(error)}`);
 } finally {
-  await cleanUp();
+  await cleanups.undoAll();
 }
 process.exit(failed ? 1 : 0);

@@ -20,6 +20,7 @@ import { type ProntoProcess, startPronto } from '../support/pronto-process.ts';
 import { signedFetch } from '../support/signed-fetch.ts';
 import { BENCH_KEY, postEvent } from './load.ts';
 import { type CpuReport, cpuMeter } from './system.ts';
+import { undoStack } from './undo-stack.ts';
 
 const TARGET_P99_MS = 250;
 const AGENT_COUNT = 20;
@@ -55,19 +56,7 @@ for (const value of [...rates, durationS])
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
-// Everything to undo, newest first, whether the run ends normally, throws or is interrupted.
-const cleanups: (() => Promise<unknown>)[] = [];
-async function cleanUp() {
-  while (cleanups.length > 0) {
-    const undo = cleanups.pop();
-    await undo?.().catch((error: unknown) => log(`cleanup failed: ${(error as Error).message}`));
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    log(`\n${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  });
+const cleanups = undoStack(log);
 
 /** A moment on two clocks: monotonic for latencies, epoch ms to compare with the server's timestamps. */
 interface Stamp {
@@ -439,6 +428,6 @@ try {
   failed = true;
   log(`\nbenchmark failed: ${(error as Error).stack ?? String(error)}`);
 } finally {
-  await cleanUp();
+  await cleanups.undoAll();
 }
 process.exit(failed ? 1 : 0);
