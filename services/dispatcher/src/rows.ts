@@ -85,7 +85,7 @@ export async function lockAgent(
   return { agent, attempt };
 }
 
-/** Sets the agent's state; `paused` keeps a reason. Returns the new version. */
+/** Sets the agent's state (and, when given, its pause reason and missed offers), raising its version. */
 export async function setAgentState(
   tx: SqlQueryable,
   agentId: string,
