@@ -23,6 +23,10 @@ export const CallEventV1 = defineMessage(
     outcome: Type.Optional(AttemptOutcome),
     /** The telephony cause on `ended` (Asterisk's Hangup cause text, or the simulator's). */
     cause: Type.Optional(Type.String()),
+    /** The Q.850 cause code behind `cause`, when the dialer has one (Asterisk's Hangup `Cause`). */
+    causeCode: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** On `ended`: who ended the call. `dialer` = asked by the dispatcher; `network` = the carrier or the PBX. */
+    hangupBy: Type.Optional(Type.Enum(['agent', 'person', 'dialer', 'network'])),
     uniqueId: Type.Optional(Type.String()),
     linkedId: Type.Optional(Type.String()),
   }),

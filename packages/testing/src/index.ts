@@ -1,4 +1,22 @@
 export {
+  type AmiReplayOptions,
+  type AmiReplayServer,
+  type ReceivedAction,
+  startAmiReplayServer,
+} from './ami-replay-server.ts';
+export {
+  AMI_TRANSCRIPTS_DIR,
+  AmiIdRewriter,
+  amiHeader,
+  amiHeaders,
+  amiTranscriptPath,
+  formatAmiMessage,
+  parseAmiMessage,
+  readAmiTranscript,
+  splitAmiMessages,
+  type TranscriptLine,
+} from './ami-transcript.ts';
+export {
   createScratchDatabase,
   type DatabaseKind,
   databaseKinds,

@@ -1,6 +1,7 @@
-import { loadConfig } from '@pronto/config';
+import { ConfigError, loadConfig } from '@pronto/config';
 import { describe, expect, it } from 'vitest';
 import { DialerConfig } from './config.ts';
+import { asteriskSettingsOf } from './dialer-settings.ts';
 
 const DATABASE_URL = 'postgres://pronto@localhost:5432/pronto';
 
@@ -12,9 +13,31 @@ describe('DialerConfig', () => {
     });
   });
 
-  it('refuses DIALER=asterisk by name until the Asterisk dialer exists', () => {
-    expect(() => loadConfig(DialerConfig, { DATABASE_URL, DIALER: 'asterisk' })).toThrow(
-      /DIALER .*\(got "asterisk"\).*DIALER=asterisk \(Asterisk AMI\) is not available yet/,
-    );
+  it('takes DIALER=asterisk with its AMI address and the defaults a PBX admin expects', () => {
+    const config = loadConfig(DialerConfig, {
+      DATABASE_URL,
+      DIALER: 'asterisk',
+      ASTERISK_AMI_URL: 'ami://pronto:s%40cret@pbx.example:5039',
+    });
+    expect(asteriskSettingsOf(config)).toEqual({
+      ami: { host: 'pbx.example', port: 5039, username: 'pronto', secret: 's@cret' },
+      settings: { context: 'pronto-outbound', agentRingSeconds: 20, trunkChannels: 30, numberFormat: 'e164' },
+    });
+  });
+
+  it('names ASTERISK_AMI_URL when DIALER=asterisk comes without it', () => {
+    const config = loadConfig(DialerConfig, { DATABASE_URL, DIALER: 'asterisk' });
+    expect(() => asteriskSettingsOf(config)).toThrow(ConfigError);
+    expect(() => asteriskSettingsOf(config)).toThrow(/ASTERISK_AMI_URL is required when DIALER=asterisk/);
+  });
+
+  it('refuses an AMI URL without the user and secret, without echoing it', () => {
+    const config = loadConfig(DialerConfig, {
+      DATABASE_URL,
+      DIALER: 'asterisk',
+      ASTERISK_AMI_URL: 'ami://pbx:5038',
+    });
+    expect(() => asteriskSettingsOf(config)).toThrow(/needs the AMI user and secret/);
+    expect(() => loadConfig(DialerConfig, { DATABASE_URL, DIALER: 'sip' })).toThrow(/DIALER/);
   });
 });

@@ -1,4 +1,20 @@
+export {
+  type AmiAddress,
+  type AmiConnection,
+  AmiError,
+  AmiLoginRefused,
+  connectAmi,
+  parseAmiUrl,
+} from './asterisk/ami-connection.ts';
+export {
+  type AsteriskDialer,
+  type AsteriskDialerDeps,
+  type AsteriskDialerSettings,
+  startAsteriskDialer,
+} from './asterisk/asterisk-dialer.ts';
+export { CallTracker, type CallUpdate } from './asterisk/call-tracker.ts';
 export { DialerConfig } from './config.ts';
+export { asteriskSettingsOf, DialerSettings } from './dialer-settings.ts';
 export {
   type CampaignProfileLookupOptions,
   campaignProfileLookup,
@@ -18,3 +34,4 @@ export {
   type SimulatedDialerDeps,
   startSimulatedDialer,
 } from './simulated/simulated-dialer.ts';
+export { type RunningDialer, startDialer, startDialerOrExit } from './start-dialer.ts';

@@ -1,14 +1,11 @@
-// The dialer on its own (distributed mode): PostgreSQL for the campaigns' profiles, Kafka or Pub/Sub.
+// The dialer on its own (distributed mode): PostgreSQL for the campaigns' profiles, Kafka or Pub/Sub,
+// and for DIALER=asterisk the PBX's AMI.
 import { createBusOrExit } from '@pronto/bus';
 import { loadConfigOrExit, onShutdown } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
 import { DialerConfig } from './config.ts';
-import { campaignProfileLookup } from './simulated/campaign-profile-lookup.ts';
-import { startSimulatedDialer } from './simulated/simulated-dialer.ts';
-
-/** A campaign's changed dialer profile reaches the dialer within this time. */
-const PROFILE_TTL_MS = 30_000;
+import { startDialerOrExit } from './start-dialer.ts';
 
 const config = loadConfigOrExit('dialer', DialerConfig, process.env);
 const logger = createLogger({ name: 'dialer', level: config.LOG_LEVEL });
@@ -19,18 +16,22 @@ const bus = await createBusOrExit('dialer', config, {
   clientId: 'pronto-dialer',
   beforeExit: () => db.close(),
 });
-const dialer = await startSimulatedDialer({
+const dialer = await startDialerOrExit('dialer', config, {
   bus,
   logger,
-  profileFor: campaignProfileLookup(db.sql, { ttlMs: PROFILE_TTL_MS }),
+  sql: db.sql,
+  beforeExit: async () => {
+    await bus.close();
+    await db.close();
+  },
 });
 
 onShutdown(logger, async () => {
-  // 1. Stop taking requests (calls in flight are dropped: the dispatcher's dial deadline ends
-  // them); 2. then the bus; 3. then the database.
+  // 1. Stop taking requests (the simulated dialer drops its calls, the dispatcher's dial deadline
+  // ends them; calls in Asterisk go on to their end); 2. then the bus; 3. then the database.
   await dialer.stop();
   await bus.close();
   await db.close();
 });
 // Logged once a stop signal is handled: a supervisor may stop the process as soon as it reads this.
-logger.info({ bus: bus.kind, dialer: config.DIALER }, 'dialing');
+logger.info({ bus: bus.kind, dialer: dialer.kind }, 'dialing');

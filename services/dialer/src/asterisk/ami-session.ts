@@ -1,0 +1,134 @@
+import type { Logger } from '@pronto/telemetry';
+import {
+  type AmiAddress,
+  type AmiConnection,
+  AmiError,
+  type AmiMessage,
+  connectAmi,
+} from './ami-connection.ts';
+
+export interface AmiSessionOptions {
+  address: AmiAddress;
+  logger: Logger;
+  /**
+   * Runs on every new connection, the first and each reconnect, before `ready()` hands the
+   * connection out: the dialer reconciles its calls here. Events already flow to `onEvent`.
+   */
+  onConnected: (connection: AmiConnection, reconnect: boolean) => Promise<void>;
+  onEvent: (event: AmiMessage) => void;
+  onDisconnected?: (reason: Error) => void;
+  /** Waits before each reconnect try; the last one repeats. Kept under 5 s so a reconnect comes within 5 s of Asterisk being back. */
+  backoffMs?: readonly number[];
+  /** A `Ping` this often finds a connection that died without a FIN (a crashed host, a cut cable). */
+  keepaliveMs?: number;
+  connectTimeoutMs?: number;
+}
+
+export interface AmiSession {
+  /** The connection once it is up and reconciled; waits through a reconnect. */
+  ready(): Promise<AmiConnection>;
+  isReady(): boolean;
+  /** Reconnects so far. */
+  readonly reconnects: number;
+  close(): Promise<void>;
+}
+
+const DEFAULT_BACKOFF_MS = [100, 500, 1_000, 2_000, 4_000];
+
+/**
+ * Keeps one AMI connection up. The first connect must succeed (a refused login or an unreachable
+ * Asterisk rejects, so a misconfigured dialer stops at start with the reason); after that a lost
+ * connection is retried with backoff for as long as the session lives.
+ */
+export async function startAmiSession(options: AmiSessionOptions): Promise<AmiSession> {
+  const { logger } = options;
+  const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  const keepaliveMs = options.keepaliveMs ?? 10_000;
+  let current: AmiConnection | undefined;
+  let readyNow = false;
+  let closing = false;
+  let reconnects = 0;
+  let waiters: Array<{ resolve: (connection: AmiConnection) => void; reject: (error: Error) => void }> = [];
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  async function open(reconnect: boolean): Promise<void> {
+    const connection = await connectAmi(options.address, { timeoutMs: options.connectTimeoutMs });
+    connection.onEvent(options.onEvent);
+    current = connection;
+    const keepalive = setInterval(() => {
+      connection.action({ action: 'Ping' }).catch((error: Error) => {
+        if (connection.isOpen()) connection.destroy(new AmiError(`AMI keepalive failed: ${error.message}`));
+      });
+    }, keepaliveMs);
+    keepalive.unref();
+    connection.closed.then((reason) => {
+      clearInterval(keepalive);
+      if (current === connection) lost(reason);
+    });
+    try {
+      await options.onConnected(connection, reconnect);
+    } catch (error) {
+      // At start the caller gets the error; later the close handler retries.
+      if (!reconnect) closing = true;
+      connection.destroy(error as Error);
+      throw error;
+    }
+    if (!connection.isOpen()) return;
+    readyNow = true;
+    const ready = waiters;
+    waiters = [];
+    for (const waiter of ready) waiter.resolve(connection);
+  }
+
+  function lost(reason: Error): void {
+    current = undefined;
+    readyNow = false;
+    if (closing) return;
+    logger.warn({ err: reason }, 'AMI connection lost; reconnecting');
+    options.onDisconnected?.(reason);
+    retry(0);
+  }
+
+  function retry(attempt: number): void {
+    const wait = backoff[Math.min(attempt, backoff.length - 1)] ?? 1_000;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      if (closing) return;
+      open(true).then(
+        () => {
+          reconnects += 1;
+          logger.info({ reconnects }, 'AMI connection restored');
+        },
+        (error: Error) => {
+          logger.error(
+            { err: error, retryInMs: backoff[Math.min(attempt + 1, backoff.length - 1)] },
+            'AMI reconnect failed',
+          );
+          // A connection that opened and then failed its reconcile is retried by its close handler.
+          if (!current && !closing && !retryTimer) retry(attempt + 1);
+        },
+      );
+    }, wait);
+  }
+
+  await open(false);
+
+  return {
+    ready() {
+      if (readyNow && current) return Promise.resolve(current);
+      if (closing) return Promise.reject(new AmiError('AMI session closed'));
+      return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+    },
+    isReady: () => readyNow,
+    get reconnects() {
+      return reconnects;
+    },
+    async close() {
+      closing = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      for (const waiter of waiters) waiter.reject(new AmiError('AMI session closed'));
+      waiters = [];
+      await current?.close();
+    },
+  };
+}

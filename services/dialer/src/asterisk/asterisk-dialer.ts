@@ -1,0 +1,236 @@
+import type { Bus, Subscription } from '@pronto/bus';
+import { compileValidator, DialRequestV1 } from '@pronto/contracts';
+import type { Logger } from '@pronto/telemetry';
+import { DIALER_GROUP } from '../simulated/simulated-dialer.ts';
+import { type AmiAddress, type AmiConnection, AmiError, type AmiMessage, header } from './ami-connection.ts';
+import { startAmiSession } from './ami-session.ts';
+import { createCallEventPublisher } from './call-event-publisher.ts';
+import { CallTracker, type CallUpdate, type TrackedCall } from './call-tracker.ts';
+import { originateAction } from './originate-action.ts';
+
+type DialRequest = DialRequestV1['payload'];
+
+export interface AsteriskDialerSettings {
+  /** The dialplan context that dials the person once the agent's phone answers. */
+  context: string;
+  /** How long the agent's phone may ring before the attempt is `agent_missed`. */
+  agentRingSeconds: number;
+  /** Calls the trunk carries at once; more requests wait their turn. */
+  trunkChannels: number;
+  /** `e164` sends the number as stored (+48...); `digits` drops the '+' for trunks that want it so. */
+  numberFormat: 'e164' | 'digits';
+}
+
+export interface AsteriskDialerDeps {
+  bus: Bus;
+  logger: Logger;
+  ami: AmiAddress;
+  settings: AsteriskDialerSettings;
+  now?: () => Date;
+  /** Reconnect waits and keepalive, shortened by tests. */
+  session?: { backoffMs?: readonly number[]; keepaliveMs?: number; connectTimeoutMs?: number };
+}
+
+export interface AsteriskDialer {
+  /** Unsubscribes and logs off; calls in Asterisk go on, and nothing more is published for them. */
+  stop(): Promise<void>;
+  /** Calls handed to Asterisk and not yet ended. */
+  inFlight(): number;
+  /** Requests waiting for a free trunk channel or for the AMI connection. */
+  waiting(): number;
+  readonly reconnects: number;
+}
+
+/** Finished attempt ids remembered to ignore a redelivered originate; the oldest are forgotten first. */
+const REMEMBER_FINISHED = 10_000;
+const validator = compileValidator(DialRequestV1.schema);
+
+/**
+ * The Asterisk AMI dialer: consumes `dial-requests`, places agent-first calls with `Originate`,
+ * follows the events Asterisk sends, and publishes each attempt's `call-events`. When AMI drops it
+ * reconnects and asks Asterisk which of its calls still exist (`CoreShowChannels`), so that no
+ * attempt is lost or reported twice.
+ */
+export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<AsteriskDialer> {
+  const { bus, logger, settings } = deps;
+  const now = deps.now ?? (() => new Date());
+  const tracker = new CallTracker();
+  const requests = new Map<string, DialRequest>();
+  const queue: DialRequest[] = [];
+  const finished = new Set<string>();
+  const publisher = createCallEventPublisher(bus, logger);
+  let stopped = false;
+
+  function publish(updates: readonly CallUpdate[]): void {
+    for (const update of updates) {
+      const request = requests.get(update.attemptId);
+      if (!request) continue;
+      publisher.publish(request, [update]);
+      if (update.phase !== 'ended') continue;
+      logger.info(
+        { attemptId: update.attemptId, leadId: request.leadId, outcome: update.outcome, cause: update.cause },
+        'call ended',
+      );
+      const call = tracker.get(update.linkedId);
+      if (call) tracker.forget(call);
+      requests.delete(update.attemptId);
+      remember(update.attemptId);
+    }
+    pump();
+  }
+
+  function remember(attemptId: string): void {
+    finished.add(attemptId);
+    if (finished.size > REMEMBER_FINISHED) finished.delete(finished.values().next().value as string);
+  }
+
+  function onEvent(event: AmiMessage): void {
+    if (stopped) return;
+    publish(tracker.apply(event, now()));
+    // A hang-up asked for before the agent's leg existed is done as soon as it does.
+    if (header(event, 'event') !== 'Newchannel') return;
+    const call = tracker.get(header(event, 'uniqueid') ?? '');
+    if (call?.hangupRequested)
+      session.ready().then(
+        (connection) => hangupCall(call, connection),
+        () => undefined,
+      );
+  }
+
+  async function reconcile(connection: AmiConnection, reconnect: boolean): Promise<void> {
+    if (!reconnect) return;
+    const channels = await connection.list({ action: 'CoreShowChannels' }, 'CoreShowChannelsComplete');
+    const byLinkedId = new Map<string, AmiMessage[]>();
+    for (const channel of channels) {
+      const linkedId = header(channel, 'linkedid') ?? '';
+      byLinkedId.set(linkedId, [...(byLinkedId.get(linkedId) ?? []), channel]);
+    }
+    const at = now();
+    for (const call of [...tracker.calls()]) {
+      const legs = byLinkedId.get(call.channelId) ?? [];
+      logger.info({ attemptId: call.attemptId, legs: legs.length }, 'call reconciled after reconnect');
+      publish(tracker.reconcile(call, legs, at));
+      if (call.hangupRequested && legs.length > 0) void hangupCall(call, connection);
+    }
+  }
+
+  const session = await startAmiSession({
+    address: deps.ami,
+    logger,
+    onConnected: reconcile,
+    onEvent,
+    ...deps.session,
+  });
+  session.ready().then(pump, () => undefined);
+
+  /** Sends waiting originates while the trunk has room and AMI is up. */
+  function pump(): void {
+    if (stopped || !session.isReady()) return;
+    while (queue.length > 0 && tracker.size < settings.trunkChannels) {
+      const request = queue.shift() as DialRequest;
+      void originate(request);
+    }
+  }
+
+  async function originate(request: DialRequest): Promise<void> {
+    const call = tracker.track(request.attemptId);
+    const ids = { attemptId: request.attemptId, leadId: request.leadId, agentId: request.agentId };
+    logger.info({ ...ids, endpoint: request.agentEndpoint }, 'originating');
+    try {
+      const connection = await session.ready();
+      await connection.action(originateAction(request, settings));
+    } catch (error) {
+      // Asterisk refused it (or AMI went while it was sent and nothing of the call exists: the
+      // reconcile ends it). A refusal is final: the attempt fails with Asterisk's reason.
+      if (error instanceof AmiError && error.response) {
+        logger.warn({ ...ids, err: error }, 'originate refused');
+        publish(
+          tracker.end(call, now(), `ORIGINATE REFUSED: ${header(error.response, 'message') ?? 'error'}`),
+        );
+      }
+    }
+  }
+
+  async function hangupCall(call: TrackedCall, connection: AmiConnection): Promise<void> {
+    try {
+      await connection.action({ action: 'Hangup', channel: call.agentChannel ?? call.channelId, cause: 16 });
+    } catch (error) {
+      // Already gone is fine: its Hangup events end the call.
+      logger.debug({ attemptId: call.attemptId, err: error }, 'hangup not done');
+    }
+  }
+
+  function hangup(request: DialRequest): void {
+    const waiting = queue.findIndex((queued) => queued.attemptId === request.attemptId);
+    if (waiting >= 0) {
+      queue.splice(waiting, 1);
+      const call = tracker.track(request.attemptId);
+      publish(tracker.end(call, now(), 'AGENT HANGUP', 'dialer'));
+      return;
+    }
+    const call = tracker.get(request.attemptId);
+    if (!call || call.hangupRequested) return;
+    call.hangupRequested = true;
+    if (session.isReady())
+      session.ready().then(
+        (connection) => hangupCall(call, connection),
+        () => undefined,
+      );
+  }
+
+  function accept(request: DialRequest): void {
+    const { attemptId } = request;
+    if (requests.has(attemptId) || finished.has(attemptId)) {
+      logger.debug({ attemptId }, 'duplicate originate ignored');
+      return;
+    }
+    requests.set(attemptId, request);
+    if (!request.agentEndpoint) {
+      const call = tracker.track(attemptId);
+      logger.warn({ attemptId, agentId: request.agentId }, 'agent has no phone endpoint');
+      publish(tracker.end(call, now(), 'AGENT HAS NO PHONE ENDPOINT', 'agent').map(asAgentMissed));
+      return;
+    }
+    queue.push(request);
+    pump();
+  }
+
+  const subscription: Subscription = await bus.subscribe({
+    topic: DialRequestV1.topic,
+    group: DIALER_GROUP,
+    handler: async ({ message }) => {
+      const checked = validator.validate(message);
+      if (!checked.ok) {
+        throw new Error(
+          `not a valid ${DialRequestV1.type} v1: ${JSON.stringify(checked.errors.slice(0, 3))}`,
+        );
+      }
+      const request = checked.value.payload;
+      if (request.action === 'originate') accept(request);
+      else {
+        logger.info({ attemptId: request.attemptId, leadId: request.leadId }, 'hangup requested');
+        hangup(request);
+      }
+    },
+  });
+
+  return {
+    inFlight: () => tracker.size,
+    waiting: () => queue.length,
+    get reconnects() {
+      return session.reconnects;
+    },
+    async stop() {
+      stopped = true;
+      await subscription.close();
+      await publisher.drain();
+      publisher.stop();
+      if (tracker.size > 0) logger.warn({ calls: tracker.size }, 'calls in Asterisk left to their end');
+      await session.close();
+    },
+  };
+}
+
+function asAgentMissed(update: CallUpdate): CallUpdate {
+  return update.phase === 'ended' ? { ...update, outcome: 'agent_missed' } : update;
+}

@@ -1,0 +1,76 @@
+import type { CallUpdate, TrackedCall } from './call-tracker.ts';
+
+/** A leg's `Hangup` cause: Q.850 code and Asterisk's text. */
+export interface LegEnd {
+  code: number;
+  text: string;
+}
+
+type Decided = Pick<CallUpdate, 'outcome' | 'cause' | 'causeCode' | 'hangupBy'>;
+
+/** Q.850 causes that mean the number itself is wrong: unallocated (1), invalid format (28). */
+const INVALID_NUMBER_CAUSES = new Set([1, 28]);
+
+/**
+ * How a finished call ended, from what real Asterisk 22 reports (see ../shared/ami/README.md,
+ * "Decision table as observed"):
+ * - the person's leg bridged with the agent's: `contacted`, whoever hung up;
+ * - the agent's phone never came up (Originate failed with a channel that rang or was rejected):
+ *   `agent_missed`; an Originate that created no channel at all (no such endpoint): `failed`;
+ * - the dial to the person: BUSY -> `busy`; CONGESTION/CHANUNAVAIL -> `failed`, unless the cause
+ *   says the number is wrong; NOANSWER is split by the person's hang-up cause: 1 or 28 (Asterisk
+ *   reports a 404/484 as NOANSWER) -> `invalid_number`, otherwise a ring-out -> `no_answer`;
+ *   CANCEL (the agent hung up while it rang) -> `no_answer`.
+ */
+export function decideOutcome(call: TrackedCall): Decided {
+  const person = call.personUniqueId ? call.legEnds.get(call.personUniqueId) : undefined;
+  const agent = call.legEnds.get(call.channelId);
+  if (call.reached.has('bridged')) {
+    const by = call.hangupRequested ? 'dialer' : (call.firstHangupBy ?? 'network');
+    const end = (by === 'agent' ? agent : person) ?? person ?? agent;
+    return { outcome: 'contacted', ...cause(end, 'NORMAL CLEARING'), hangupBy: by };
+  }
+  if (call.hangupRequested && !call.personDialStatus && !call.reached.has('ringing')) {
+    return { outcome: 'no_answer', cause: 'AGENT HANGUP', hangupBy: 'dialer' };
+  }
+  if (!call.reached.has('originated')) {
+    if (!agent) {
+      const reason = call.originateAnswered?.reason ?? '';
+      return {
+        outcome: 'failed',
+        cause: `ORIGINATE FAILED (REASON ${reason || 'UNKNOWN'})`,
+        hangupBy: 'network',
+      };
+    }
+    return { outcome: 'agent_missed', ...cause(agent, 'AGENT DID NOT ANSWER'), hangupBy: 'agent' };
+  }
+  const status = call.personDialStatus;
+  const end = person ?? agent;
+  if (end && INVALID_NUMBER_CAUSES.has(end.code) && status !== 'ANSWER') {
+    return { outcome: 'invalid_number', ...cause(end, 'INVALID NUMBER'), hangupBy: 'network' };
+  }
+  switch (status) {
+    case 'BUSY':
+      return { outcome: 'busy', ...cause(end, 'USER BUSY'), hangupBy: 'person' };
+    case 'NOANSWER':
+      return { outcome: 'no_answer', cause: 'NO ANSWER', causeCode: end?.code, hangupBy: 'network' };
+    case 'CANCEL':
+      return { outcome: 'no_answer', cause: 'AGENT HANGUP', hangupBy: 'agent' };
+    case 'ANSWER':
+      // Answered but never bridged: the agent's leg went in the same instant.
+      return {
+        outcome: 'failed',
+        cause: 'ANSWERED BUT NOT BRIDGED',
+        causeCode: end?.code,
+        hangupBy: 'agent',
+      };
+    default:
+      // CONGESTION, CHANUNAVAIL, or no dial at all (the outbound context failed).
+      return { outcome: 'failed', ...cause(end, status ?? 'NO DIAL'), hangupBy: 'network' };
+  }
+}
+
+function cause(end: LegEnd | undefined, fallback: string): Pick<CallUpdate, 'cause' | 'causeCode'> {
+  if (!end?.text || end.text === 'Unknown') return { cause: fallback, causeCode: end?.code };
+  return { cause: end.text.toUpperCase(), causeCode: end.code };
+}

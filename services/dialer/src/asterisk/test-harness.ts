@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { type Bus, withNamespace } from '@pronto/bus';
+import type { CallEventV1, DialRequestV1 } from '@pronto/contracts';
+import { createLogger } from '@pronto/telemetry';
+import { type AmiReplayServer, startAmiReplayServer } from '@pronto/testing';
+import { vi } from 'vitest';
+import { parseAmiUrl } from './ami-connection.ts';
+import { type AsteriskDialer, type AsteriskDialerSettings, startAsteriskDialer } from './asterisk-dialer.ts';
+
+export const logger = createLogger({ name: 'test', level: 'silent' });
+
+/** The recorded Originates rang the agent for 15 s and dialled plain digits. */
+export const RECORDED_SETTINGS: AsteriskDialerSettings = {
+  context: 'pronto-outbound',
+  agentRingSeconds: 15,
+  trunkChannels: 30,
+  numberFormat: 'digits',
+};
+
+type CallEvent = CallEventV1['payload'];
+
+export interface AmiScenario {
+  server: AmiReplayServer;
+  dialer: AsteriskDialer;
+  events: CallEvent[];
+  /** The scenario's clock: the replay's recorded time scale, so derived timings compare with the transcript's. */
+  now: () => Date;
+  /** The scenario clock's time at a `performance.now()` reading (when the replay server got an action). */
+  clockAt(performanceMs: number): number;
+  /** Asks the dialer to originate (or hang up) and returns the request. */
+  send(action: 'originate' | 'hangup', request?: DialRequestV1['payload']): Promise<DialRequestV1['payload']>;
+  /** Until the attempt has an event of that phase. */
+  phase(attemptId: string, phase: CallEvent['phase']): Promise<CallEvent>;
+  close(): Promise<void>;
+}
+
+/**
+ * The Asterisk dialer against the AMI replay server over real TCP, on a namespace of a real
+ * in-process bus, collecting the call events it publishes. The clock runs at the replay's speed
+ * from a fixed start, so a timing the dialer derives is in recorded milliseconds.
+ */
+export async function startAmiScenario(
+  bus: Bus,
+  transcripts: string[],
+  options: { speed?: number; settings?: Partial<AsteriskDialerSettings>; keepaliveMs?: number } = {},
+): Promise<AmiScenario> {
+  const speed = options.speed ?? 1;
+  const scoped = withNamespace(bus, `ami-${randomUUID()}`);
+  const events: CallEvent[] = [];
+  await scoped.subscribe({
+    topic: 'call-events',
+    group: 'test',
+    handler: async ({ message }) => {
+      events.push((message as CallEventV1).payload);
+    },
+  });
+  const server = await startAmiReplayServer({ transcripts, speed });
+  const started = performance.now();
+  const clockAt = (performanceMs: number) => Date.UTC(2026, 10, 24, 9) + (performanceMs - started) * speed;
+  const now = () => new Date(clockAt(performance.now()));
+  const dialer = await startAsteriskDialer({
+    bus: scoped,
+    logger,
+    ami: parseAmiUrl(server.url()),
+    settings: { ...RECORDED_SETTINGS, ...options.settings },
+    now,
+    session: {
+      backoffMs: [50, 100, 200],
+      keepaliveMs: options.keepaliveMs ?? 60_000,
+      connectTimeoutMs: 5_000,
+    },
+  });
+  const phaseOf = (attemptId: string, phase: CallEvent['phase']) =>
+    events.find((event) => event.attemptId === attemptId && event.phase === phase);
+  return {
+    server,
+    dialer,
+    events,
+    now,
+    clockAt,
+    async send(action, request = dialRequest()) {
+      await scoped.publish('dial-requests', [envelope({ ...request, action })]);
+      return request;
+    },
+    async phase(attemptId, phase) {
+      await vi.waitFor(
+        () => {
+          if (!phaseOf(attemptId, phase)) throw new Error(`no ${phase} event of ${attemptId} yet`);
+        },
+        { timeout: 40_000, interval: 5 },
+      );
+      return phaseOf(attemptId, phase) as CallEvent;
+    },
+    async close() {
+      await dialer.stop();
+      await server.close();
+    },
+  };
+}
+
+/** A request with ids of our own: the replay server rewrites the recorded ones to these. */
+export function dialRequest(overrides: Partial<DialRequestV1['payload']> = {}): DialRequestV1['payload'] {
+  return {
+    action: 'originate',
+    attemptId: randomUUID(),
+    leadId: randomUUID(),
+    tenantId: randomUUID(),
+    campaignId: randomUUID(),
+    agentId: randomUUID(),
+    agentEndpoint: 'PJSIP/agent-7',
+    phone: '+48601234567',
+    callerId: '"Pronto" <48221000000>',
+    ringTimeoutSeconds: 20,
+    ...overrides,
+  };
+}
+
+function envelope(payload: DialRequestV1['payload']): DialRequestV1 {
+  return {
+    type: 'dial.request',
+    version: 1,
+    id: randomUUID(),
+    occurredAt: new Date().toISOString(),
+    key: payload.attemptId,
+    payload,
+  };
+}
