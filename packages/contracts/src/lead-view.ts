@@ -34,6 +34,20 @@ export const LeadView = Type.Object({
       answeredAt: Time,
       endedAt: Time,
       outcome: Type.Union([Type.String(), Type.Null()]),
+      /** The call as the dialer saw it: when each leg moved, who hung up and why, Asterisk's ids. */
+      call: Type.Object({
+        agentAnsweredAt: Time,
+        ringingAt: Time,
+        bridgedAt: Time,
+        endReason: Type.Union([Type.String(), Type.Null()], {
+          description: 'the telephony cause, or why the attempt ended without a call',
+        }),
+        causeCode: Type.Union([Type.Integer(), Type.Null()]),
+        hangupBy: Type.Union([Type.String(), Type.Null()]),
+        uniqueId: Type.Union([Type.String(), Type.Null()]),
+        linkedId: Type.Union([Type.String(), Type.Null()]),
+        personUniqueId: Type.Union([Type.String(), Type.Null()]),
+      }),
     }),
   ),
   history: Type.Array(

@@ -36,13 +36,19 @@ export async function applyCallEvent(ctx: CommandContext, event: CallEvent): Pro
   switch (event.phase) {
     case 'originated':
       await ctx.tx.query(
-        `UPDATE attempt SET unique_id = COALESCE(unique_id, $2), linked_id = COALESCE(linked_id, $3) WHERE id = $1`,
-        [attempt.id, event.uniqueId ?? null, event.linkedId ?? null],
+        `UPDATE attempt SET unique_id = COALESCE(unique_id, $2), linked_id = COALESCE(linked_id, $3),
+                agent_answered_at = COALESCE(agent_answered_at, $4)
+          WHERE id = $1`,
+        [attempt.id, event.uniqueId ?? null, event.linkedId ?? null, at.toISOString()],
       );
       break;
     case 'ringing':
       if (attempt.stage !== 'dialing') return false;
-      await ctx.tx.query(`UPDATE attempt SET stage = 'ringing' WHERE id = $1`, [attempt.id]);
+      await ctx.tx.query(
+        `UPDATE attempt SET stage = 'ringing', ringing_at = $2, person_unique_id = COALESCE(person_unique_id, $3)
+          WHERE id = $1`,
+        [attempt.id, at.toISOString(), event.uniqueId ?? null],
+      );
       break;
     case 'answered':
       if (attempt.answered_at) return false;
@@ -54,6 +60,12 @@ export async function applyCallEvent(ctx: CommandContext, event: CallEvent): Pro
       break;
     case 'ended':
       if (attempt.ended_at) return false;
+      await ctx.tx.query(
+        `UPDATE attempt SET hangup_cause_code = $2, hangup_by = $3,
+                person_unique_id = COALESCE(person_unique_id, NULLIF($4, linked_id))
+          WHERE id = $1`,
+        [attempt.id, event.causeCode ?? null, event.hangupBy ?? null, event.uniqueId ?? null],
+      );
       freed = await end(ctx, agent, attempt, at, event.outcome ?? 'failed', event.cause ?? null);
       break;
   }

@@ -1,4 +1,5 @@
 import { BusSettings, CommonSettings, MasterKey } from '@pronto/config';
+import { DialerSettings } from '@pronto/dialer';
 import { IntakeSettings } from '@pronto/ingest';
 import Type, { type Static } from 'typebox';
 
@@ -24,6 +25,7 @@ export const EmbeddedConfig = Type.Object({
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
   ...IntakeSettings,
   ...BusSettings,
+  ...DialerSettings,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
 export type EmbeddedConfig = Static<typeof EmbeddedConfig>;

@@ -5,7 +5,7 @@ import { createBusOrExit, startOutboxRelay } from '@pronto/bus';
 import { loadConfigOrExit, onShutdown } from '@pronto/config';
 import { IntentReceivedV1 } from '@pronto/contracts';
 import { openDatabase } from '@pronto/db';
-import { campaignProfileLookup, startSimulatedDialer } from '@pronto/dialer';
+import { startDialerOrExit } from '@pronto/dialer';
 import { startDispatcher } from '@pronto/dispatcher';
 import { buildApp } from '@pronto/ingest';
 import { startScoring } from '@pronto/scoring';
@@ -66,10 +66,15 @@ const relay = startOutboxRelay({
 });
 const scoring = await startScoring({ db, bus, logger });
 const dispatcher = await startDispatcher({ db, bus, logger });
-const dialer = await startSimulatedDialer({
+const dialer = await startDialerOrExit('pronto', config, {
   bus,
   logger,
-  profileFor: campaignProfileLookup(db.sql, { ttlMs: 30_000 }),
+  sql: db.sql,
+  beforeExit: async () => {
+    await bus.close();
+    await db.close();
+    await unlock?.();
+  },
 });
 const app = await buildApp({
   db,

@@ -52,6 +52,17 @@ export async function readLead(
       answeredAt: iso(attempt.answeredAt),
       endedAt: iso(attempt.endedAt),
       outcome: attempt.outcome,
+      call: {
+        agentAnsweredAt: iso(attempt.agentAnsweredAt),
+        ringingAt: iso(attempt.ringingAt),
+        bridgedAt: iso(attempt.bridgedAt),
+        endReason: attempt.endReason,
+        causeCode: attempt.hangupCauseCode,
+        hangupBy: attempt.hangupBy,
+        uniqueId: attempt.uniqueId,
+        linkedId: attempt.linkedId,
+        personUniqueId: attempt.personUniqueId,
+      },
     })),
     history: lead.history.map((entry) => ({
       at: entry.at.toISOString(),
