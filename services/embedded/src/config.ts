@@ -22,6 +22,13 @@ export const EmbeddedConfig = Type.Object({
   }),
   PRONTO_DEMO_SECRET: Type.Optional(Type.String({ minLength: 16, description: "the demo key's secret" })),
   PRONTO_DEMO_BOTS: Type.Integer({ minimum: 0, maximum: 500, default: 5, description: 'simulated agents' }),
+  PRONTO_DEMO_SIP_ENDPOINTS: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9_-]+=[^,=\\s]+(,[A-Za-z0-9_-]+=[^,=\\s]+)*$',
+      description:
+        "demo agents' phones for DIALER=asterisk, username=endpoint pairs: agent1=PJSIP/agent1001,bot1=PJSIP/agent1003",
+    }),
+  ),
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
   ...IntakeSettings,
   ...BusSettings,

@@ -15,7 +15,7 @@ import { banner } from './banner.ts';
 import { EmbeddedConfig } from './config.ts';
 import { loadOrCreateMasterKey, lockDataFolder } from './data-folder.ts';
 import { seedDemo } from './seed-demo.ts';
-import { seedDemoAgents } from './seed-demo-agents.ts';
+import { parseSipEndpoints, seedDemoAgents } from './seed-demo-agents.ts';
 import { startVacuum } from './vacuum.ts';
 
 const config = loadConfigOrExit('pronto', EmbeddedConfig, process.env);
@@ -42,7 +42,12 @@ const demo =
       })
     : undefined;
 const demoAgents = demo
-  ? await seedDemoAgents(db.prisma, { tenantId: demo.tenantId, dataDir, bots: config.PRONTO_DEMO_BOTS })
+  ? await seedDemoAgents(db.prisma, {
+      tenantId: demo.tenantId,
+      dataDir,
+      bots: config.PRONTO_DEMO_BOTS,
+      sipEndpoints: parseSipEndpoints(config.PRONTO_DEMO_SIP_ENDPOINTS),
+    })
   : undefined;
 
 const vacuum = startVacuum(db, logger);

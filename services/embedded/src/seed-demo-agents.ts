@@ -26,7 +26,12 @@ export interface DemoAgents {
  */
 export async function seedDemoAgents(
   prisma: PrismaClient,
-  options: { tenantId: string; dataDir: string; bots: number },
+  options: {
+    tenantId: string;
+    dataDir: string;
+    bots: number;
+    sipEndpoints?: Readonly<Record<string, string>>;
+  },
 ): Promise<DemoAgents> {
   const password = await demoPassword(options.dataDir);
   // Created once; skipDuplicates (ON CONFLICT DO NOTHING) also copes with two processes seeding one
@@ -62,7 +67,31 @@ export async function seedDemoAgents(
     });
     bots.push({ username, password: botPassword });
   }
+  // With DIALER=asterisk the dialer rings each agent's own phone first; the demo agents have none
+  // unless given here (a real deployment sets agent.sip_endpoint).
+  for (const [username, sipEndpoint] of Object.entries(options.sipEndpoints ?? {})) {
+    const { count } = await prisma.agent.updateMany({
+      where: { tenantId: options.tenantId, username },
+      data: { sipEndpoint },
+    });
+    if (count === 0) {
+      throw new Error(
+        `PRONTO_DEMO_SIP_ENDPOINTS names "${username}", who is not a demo agent (agent1, agent2, bot1...bot${options.bots})`,
+      );
+    }
+  }
   return { people, bots };
+}
+
+/** Parses `agent1=PJSIP/agent1001,bot1=PJSIP/agent1003` into username -> endpoint. */
+export function parseSipEndpoints(value: string | undefined): Record<string, string> {
+  if (!value) return {};
+  return Object.fromEntries(
+    value.split(',').map((pair) => {
+      const [username = '', endpoint = ''] = pair.split('=');
+      return [username.trim(), endpoint.trim()];
+    }),
+  );
 }
 
 async function demoPassword(dataDir: string): Promise<string> {

@@ -72,6 +72,41 @@ describe.concurrent('AMI faults', () => {
     }
   });
 
+  it('the trunk limit holds further calls back; a waiting call hung up never dials; an agent without a phone is agent_missed', async ({
+    expect,
+  }) => {
+    const scenario = await startAmiScenario(bus, ['originate-contacted'], {
+      speed: SPEED,
+      settings: { trunkChannels: 1 },
+    });
+    try {
+      const first = await scenario.send('originate');
+      const second = await scenario.send('originate');
+      await scenario.phase(first.attemptId, 'originated');
+      expect(scenario.dialer.waiting()).toBe(1);
+      expect(scenario.server.received.filter((action) => action.action === 'Originate')).toHaveLength(1);
+
+      await scenario.send('hangup', second);
+      expect(await scenario.phase(second.attemptId, 'ended')).toMatchObject({
+        outcome: 'no_answer',
+        cause: 'AGENT HANGUP',
+        hangupBy: 'dialer',
+      });
+      expect(scenario.dialer.waiting()).toBe(0);
+
+      const phoneless = await scenario.send('originate', dialRequest({ agentEndpoint: null }));
+      expect(await scenario.phase(phoneless.attemptId, 'ended')).toMatchObject({
+        outcome: 'agent_missed',
+        cause: 'AGENT HAS NO PHONE ENDPOINT',
+      });
+      expect(await scenario.phase(first.attemptId, 'ended')).toMatchObject({ outcome: 'contacted' });
+      expect(scenario.server.received.filter((action) => action.action === 'Originate')).toHaveLength(1);
+      expect(scenario.server.mismatches).toEqual([]);
+    } finally {
+      await scenario.close();
+    }
+  });
+
   it('login-ok: logs in, and logs off when stopped', async ({ expect }) => {
     const scenario = await startAmiScenario(bus, ['login-ok'], { speed: SPEED });
     await scenario.dialer.stop();

@@ -165,7 +165,7 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
     if (waiting >= 0) {
       queue.splice(waiting, 1);
       const call = tracker.track(request.attemptId);
-      publish(tracker.end(call, now(), 'AGENT HANGUP', 'dialer'));
+      publish(tracker.end(call, now(), 'AGENT HANGUP', 'dialer').map(withOutcome('no_answer')));
       return;
     }
     const call = tracker.get(request.attemptId);
@@ -188,7 +188,9 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
     if (!request.agentEndpoint) {
       const call = tracker.track(attemptId);
       logger.warn({ attemptId, agentId: request.agentId }, 'agent has no phone endpoint');
-      publish(tracker.end(call, now(), 'AGENT HAS NO PHONE ENDPOINT', 'agent').map(asAgentMissed));
+      publish(
+        tracker.end(call, now(), 'AGENT HAS NO PHONE ENDPOINT', 'agent').map(withOutcome('agent_missed')),
+      );
       return;
     }
     queue.push(request);
@@ -231,6 +233,7 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
   };
 }
 
-function asAgentMissed(update: CallUpdate): CallUpdate {
-  return update.phase === 'ended' ? { ...update, outcome: 'agent_missed' } : update;
+/** The end of a call that never reached Asterisk says why in its own outcome. */
+function withOutcome(outcome: CallUpdate['outcome']): (update: CallUpdate) => CallUpdate {
+  return (update) => (update.phase === 'ended' ? { ...update, outcome } : update);
 }
