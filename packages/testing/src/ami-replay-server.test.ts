@@ -202,6 +202,8 @@ describe('startAmiReplayServer', () => {
     const hangup = ['BridgeLeave', 'BridgeLeave', 'Hangup', 'BridgeDestroy', 'SoftHangupRequest', 'Hangup'];
     expect(last.slice(-6)).toEqual(hangup);
     expect(server.mismatches).toEqual([]);
+    // Its clock stands at the recording's last line, however fast it was played.
+    expect(server.recordedNow()).toBe(readAmiTranscript('originate-contacted').at(-1)?.t);
   });
 
   it('paces events as recorded, scaled by speed', async () => {

@@ -45,6 +45,12 @@ export interface AmiReplayServer {
   played(index: number): Promise<void>;
   /** Closes every open client socket without a word (as Asterisk's `manager kick session` does: just EOF). */
   dropConnections(): void;
+  /**
+   * The replay's own clock, in recorded milliseconds: the recorded time of the last line played
+   * (a chunk written, or the client's action matched), continuing across connections. A client
+   * given this as its clock stamps what it derives in the recording's time, whatever the speed.
+   */
+  recordedNow(): number;
   close(): Promise<void>;
 }
 
@@ -194,6 +200,7 @@ export async function startAmiReplayServer(options: AmiReplayOptions): Promise<A
         rewriter.learn(parseAmiMessage(line.raw), head.headers, answer);
         c.syncWall = performance.now();
         c.syncT = line.t;
+        advanceRecorded(c, line.t);
         c.cursor++;
         continue;
       }
@@ -206,6 +213,7 @@ export async function startAmiReplayServer(options: AmiReplayOptions): Promise<A
         }, delay);
         return;
       }
+      advanceRecorded(c, line.t);
       write(c, rewriter.apply(line.raw));
       c.cursor++;
       if (line.eof) {
@@ -214,6 +222,18 @@ export async function startAmiReplayServer(options: AmiReplayOptions): Promise<A
         stop(c, 'the recording ends the connection here');
       }
     }
+  };
+
+  // The recorded time of the latest connection's last line, on from where the previous one stopped.
+  let recordedBase = 0;
+  let recordedLast = 0;
+  let recordedConnection = -1;
+  const advanceRecorded = (c: Connection, t: number): void => {
+    if (c.index > recordedConnection) {
+      recordedBase = recordedLast;
+      recordedConnection = c.index;
+    }
+    if (c.index === recordedConnection) recordedLast = Math.max(recordedLast, recordedBase + t);
   };
 
   const accept = (socket: Socket): void => {
@@ -297,6 +317,7 @@ export async function startAmiReplayServer(options: AmiReplayOptions): Promise<A
       }
       return playback(index).promise;
     },
+    recordedNow: () => recordedLast,
     dropConnections() {
       for (const c of connections.filter((c) => !c.stopped)) {
         stop(c, 'dropped by dropConnections()');

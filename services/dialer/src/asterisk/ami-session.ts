@@ -16,6 +16,8 @@ export interface AmiSessionOptions {
    */
   onConnected: (connection: AmiConnection, reconnect: boolean) => Promise<void>;
   onEvent: (event: AmiMessage) => void;
+  /** Runs each time the connection is up and reconciled: the first time and after each reconnect. */
+  onReady?: () => void;
   onDisconnected?: (reason: Error) => void;
   /** Waits before each reconnect try; the last one repeats. Kept under 5 s so a reconnect comes within 5 s of Asterisk being back. */
   backoffMs?: readonly number[];
@@ -28,6 +30,8 @@ export interface AmiSession {
   /** The connection once it is up and reconciled; waits through a reconnect. */
   ready(): Promise<AmiConnection>;
   isReady(): boolean;
+  /** The connection when it is up and reconciled, else undefined. */
+  current(): AmiConnection | undefined;
   /** Reconnects so far. */
   readonly reconnects: number;
   close(): Promise<void>;
@@ -78,6 +82,7 @@ export async function startAmiSession(options: AmiSessionOptions): Promise<AmiSe
     const ready = waiters;
     waiters = [];
     for (const waiter of ready) waiter.resolve(connection);
+    options.onReady?.();
   }
 
   function lost(reason: Error): void {
@@ -120,6 +125,7 @@ export async function startAmiSession(options: AmiSessionOptions): Promise<AmiSe
       return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
     },
     isReady: () => readyNow,
+    current: () => (readyNow ? current : undefined),
     get reconnects() {
       return reconnects;
     },

@@ -3,7 +3,7 @@ import { compileValidator, DialRequestV1 } from '@pronto/contracts';
 import type { Logger } from '@pronto/telemetry';
 import { DIALER_GROUP } from '../simulated/simulated-dialer.ts';
 import { type AmiAddress, type AmiConnection, AmiError, type AmiMessage, header } from './ami-connection.ts';
-import { startAmiSession } from './ami-session.ts';
+import { type AmiSession, startAmiSession } from './ami-session.ts';
 import { createCallEventPublisher } from './call-event-publisher.ts';
 import { CallTracker, type CallUpdate, type TrackedCall } from './call-tracker.ts';
 import { originateAction } from './originate-action.ts';
@@ -90,11 +90,8 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
     // A hang-up asked for before the agent's leg existed is done as soon as it does.
     if (header(event, 'event') !== 'Newchannel') return;
     const call = tracker.get(header(event, 'uniqueid') ?? '');
-    if (call?.hangupRequested)
-      session.ready().then(
-        (connection) => hangupCall(call, connection),
-        () => undefined,
-      );
+    const connection = session?.current();
+    if (call?.hangupRequested && connection) void hangupCall(call, connection);
   }
 
   async function reconcile(connection: AmiConnection, reconnect: boolean): Promise<void> {
@@ -114,39 +111,48 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
     }
   }
 
-  const session = await startAmiSession({
+  // Assigned once logged in; the first onReady comes before (and finds nothing queued).
+  let session: AmiSession | undefined;
+  session = await startAmiSession({
     address: deps.ami,
     logger,
     onConnected: reconcile,
     onEvent,
+    // Originates that waited while AMI was down go now.
+    onReady: () => pump(),
     ...deps.session,
   });
-  session.ready().then(pump, () => undefined);
+  pump();
 
-  /** Sends waiting originates while the trunk has room and AMI is up. */
+  /**
+   * Sends waiting originates while the trunk has room and AMI is up. A call is tracked only as its
+   * Originate is written, so a reconcile never mistakes a call still waiting here for one that
+   * vanished from Asterisk.
+   */
   function pump(): void {
-    if (stopped || !session.isReady()) return;
+    const connection = session?.current();
+    if (stopped || !connection) return;
     while (queue.length > 0 && tracker.size < settings.trunkChannels) {
-      const request = queue.shift() as DialRequest;
-      void originate(request);
+      void originate(queue.shift() as DialRequest, connection);
     }
   }
 
-  async function originate(request: DialRequest): Promise<void> {
+  async function originate(request: DialRequest, connection: AmiConnection): Promise<void> {
     const call = tracker.track(request.attemptId);
     const ids = { attemptId: request.attemptId, leadId: request.leadId, agentId: request.agentId };
     logger.info({ ...ids, endpoint: request.agentEndpoint }, 'originating');
     try {
-      const connection = await session.ready();
       await connection.action(originateAction(request, settings));
     } catch (error) {
-      // Asterisk refused it (or AMI went while it was sent and nothing of the call exists: the
-      // reconcile ends it). A refusal is final: the attempt fails with Asterisk's reason.
+      // Refused by Asterisk: final, the attempt fails with Asterisk's reason. Without an answer (AMI
+      // went while it was sent) the reconcile after the reconnect finds out what became of it.
       if (error instanceof AmiError && error.response) {
         logger.warn({ ...ids, err: error }, 'originate refused');
         publish(
           tracker.end(call, now(), `ORIGINATE REFUSED: ${header(error.response, 'message') ?? 'error'}`),
         );
+      } else {
+        logger.warn({ ...ids, err: error }, 'originate unanswered; reconciled after the reconnect');
       }
     }
   }
@@ -171,11 +177,9 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
     const call = tracker.get(request.attemptId);
     if (!call || call.hangupRequested) return;
     call.hangupRequested = true;
-    if (session.isReady())
-      session.ready().then(
-        (connection) => hangupCall(call, connection),
-        () => undefined,
-      );
+    // While AMI is down, the reconcile after the reconnect hangs it up.
+    const connection = session?.current();
+    if (connection) void hangupCall(call, connection);
   }
 
   function accept(request: DialRequest): void {
@@ -220,7 +224,7 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
     inFlight: () => tracker.size,
     waiting: () => queue.length,
     get reconnects() {
-      return session.reconnects;
+      return session?.reconnects ?? 0;
     },
     async stop() {
       stopped = true;
@@ -228,7 +232,7 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
       await publisher.drain();
       publisher.stop();
       if (tracker.size > 0) logger.warn({ calls: tracker.size }, 'calls in Asterisk left to their end');
-      await session.close();
+      await session?.close();
     },
   };
 }

@@ -176,9 +176,11 @@ export class CallTracker {
    */
   reconcile(call: TrackedCall, channels: AmiMessage[], at: Date): CallUpdate[] {
     const updates: CallUpdate[] = [];
-    const listed = new Set(channels.map((channel) => header(channel, 'uniqueid') ?? ''));
+    // A leg whose Hangup came while the list was being sent is gone, listed or not.
+    const alive = channels.filter((channel) => !call.legEnds.has(header(channel, 'uniqueid') ?? ''));
+    const listed = new Set(alive.map((channel) => header(channel, 'uniqueid') ?? ''));
     for (const leg of [...call.liveLegs]) if (!listed.has(leg)) call.liveLegs.delete(leg);
-    for (const channel of channels) {
+    for (const channel of alive) {
       const uniqueId = header(channel, 'uniqueid');
       if (!uniqueId) continue;
       call.liveLegs.add(uniqueId);
@@ -193,12 +195,12 @@ export class CallTracker {
         this.#reach(call, 'ringing', at, updates, uniqueId);
       }
     }
-    const bridged = channels.filter((channel) => header(channel, 'bridgeid'));
+    const bridged = alive.filter((channel) => header(channel, 'bridgeid'));
     if (call.personUniqueId && bridged.length >= 2) {
       this.#reach(call, 'answered', at, updates, call.personUniqueId);
       this.#reach(call, 'bridged', at, updates, call.personUniqueId);
     }
-    if (channels.length === 0) updates.push(...this.end(call, at, 'CALL ENDED WHILE AMI WAS DISCONNECTED'));
+    if (alive.length === 0) updates.push(...this.end(call, at, 'CALL ENDED WHILE AMI WAS DISCONNECTED'));
     return updates;
   }
 

@@ -8,6 +8,8 @@ import { parseAmiUrl } from './ami-connection.ts';
 import { type AsteriskDialer, type AsteriskDialerSettings, startAsteriskDialer } from './asterisk-dialer.ts';
 
 export const logger = createLogger({ name: 'test', level: 'silent' });
+/** The scenario clock at the replay's recorded time 0. */
+export const CLOCK_START = Date.UTC(2026, 10, 24, 9);
 
 /** The recorded Originates rang the agent for 15 s and dialled plain digits. */
 export const RECORDED_SETTINGS: AsteriskDialerSettings = {
@@ -23,10 +25,8 @@ export interface AmiScenario {
   server: AmiReplayServer;
   dialer: AsteriskDialer;
   events: CallEvent[];
-  /** The scenario's clock: the replay's recorded time scale, so derived timings compare with the transcript's. */
+  /** The scenario's clock: the replay's recorded time from `CLOCK_START`, so derived timings are the transcript's. */
   now: () => Date;
-  /** The scenario clock's time at a `performance.now()` reading (when the replay server got an action). */
-  clockAt(performanceMs: number): number;
   /** Asks the dialer to originate (or hang up) and returns the request. */
   send(action: 'originate' | 'hangup', request?: DialRequestV1['payload']): Promise<DialRequestV1['payload']>;
   /** Until the attempt has an event of that phase. */
@@ -36,8 +36,9 @@ export interface AmiScenario {
 
 /**
  * The Asterisk dialer against the AMI replay server over real TCP, on a namespace of a real
- * in-process bus, collecting the call events it publishes. The clock runs at the replay's speed
- * from a fixed start, so a timing the dialer derives is in recorded milliseconds.
+ * in-process bus, collecting the call events it publishes. The dialer's clock is the replay's
+ * (the recorded time of what was last played), so a timing it derives is the transcript's own, at
+ * any replay speed.
  */
 export async function startAmiScenario(
   bus: Bus,
@@ -55,9 +56,7 @@ export async function startAmiScenario(
     },
   });
   const server = await startAmiReplayServer({ transcripts, speed });
-  const started = performance.now();
-  const clockAt = (performanceMs: number) => Date.UTC(2026, 10, 24, 9) + (performanceMs - started) * speed;
-  const now = () => new Date(clockAt(performance.now()));
+  const now = () => new Date(CLOCK_START + server.recordedNow());
   const dialer = await startAsteriskDialer({
     bus: scoped,
     logger,
@@ -77,7 +76,6 @@ export async function startAmiScenario(
     dialer,
     events,
     now,
-    clockAt,
     async send(action, request = dialRequest()) {
       await scoped.publish('dial-requests', [envelope({ ...request, action })]);
       return request;
