@@ -38,6 +38,13 @@ describe('DialerConfig', () => {
       ASTERISK_AMI_URL: 'ami://pbx:5038',
     });
     expect(() => asteriskSettingsOf(config)).toThrow(/needs the AMI user and secret/);
+    const http = loadConfig(DialerConfig, {
+      DATABASE_URL,
+      DIALER: 'asterisk',
+      ASTERISK_AMI_URL: 'http://pronto:hunter2@pbx:5038',
+    });
+    expect(() => asteriskSettingsOf(http)).toThrow(/must start with ami:\/\//);
+    expect(() => asteriskSettingsOf(http)).not.toThrow(/hunter2/);
     expect(() => loadConfig(DialerConfig, { DATABASE_URL, DIALER: 'sip' })).toThrow(/DIALER/);
   });
 });

@@ -62,9 +62,16 @@ export async function applyCallEvent(ctx: CommandContext, event: CallEvent): Pro
       if (attempt.ended_at) return false;
       await ctx.tx.query(
         `UPDATE attempt SET hangup_cause_code = $2, hangup_by = $3,
-                person_unique_id = COALESCE(person_unique_id, NULLIF($4, linked_id))
+                person_unique_id = COALESCE(person_unique_id, NULLIF($4, $5))
           WHERE id = $1`,
-        [attempt.id, event.causeCode ?? null, event.hangupBy ?? null, event.uniqueId ?? null],
+        // The end is about the person's leg only when its id is not the call's own (the agent's leg).
+        [
+          attempt.id,
+          event.causeCode ?? null,
+          event.hangupBy ?? null,
+          event.uniqueId ?? null,
+          event.linkedId ?? null,
+        ],
       );
       freed = await end(ctx, agent, attempt, at, event.outcome ?? 'failed', event.cause ?? null);
       break;

@@ -167,7 +167,21 @@ export function connectAmi(address: AmiAddress, options: ConnectOptions = {}): P
       listeners.push(collect);
       try {
         await action({ ...fields, actionid });
-        await Promise.race([completed, closed.then((reason) => Promise.reject(reason))]);
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new AmiError(`${String(fields.action)}: no end of its list within ${actionTimeoutMs} ms`),
+              ),
+            actionTimeoutMs,
+          );
+        });
+        try {
+          await Promise.race([completed, late, closed.then((reason) => Promise.reject(reason))]);
+        } finally {
+          clearTimeout(timer);
+        }
         return items;
       } finally {
         listeners.splice(listeners.indexOf(collect), 1);

@@ -54,9 +54,16 @@ export async function startAmiSession(options: AmiSessionOptions): Promise<AmiSe
   let reconnects = 0;
   let waiters: Array<{ resolve: (connection: AmiConnection) => void; reject: (error: Error) => void }> = [];
   let retryTimer: NodeJS.Timeout | undefined;
+  let opening: Promise<void> | undefined;
+  /** Tries since the session was last ready: the backoff grows with it, also when a login works but the reconcile fails. */
+  let failures = 0;
 
   async function open(reconnect: boolean): Promise<void> {
     const connection = await connectAmi(options.address, { timeoutMs: options.connectTimeoutMs });
+    if (closing) {
+      await connection.close();
+      throw new AmiError('AMI session closed');
+    }
     connection.onEvent(options.onEvent);
     current = connection;
     const keepalive = setInterval(() => {
@@ -72,12 +79,12 @@ export async function startAmiSession(options: AmiSessionOptions): Promise<AmiSe
     try {
       await options.onConnected(connection, reconnect);
     } catch (error) {
-      // At start the caller gets the error; later the close handler retries.
+      // At start the caller gets the error; later the next try is scheduled.
       if (!reconnect) closing = true;
       connection.destroy(error as Error);
       throw error;
     }
-    if (!connection.isOpen()) return;
+    if (!connection.isOpen()) throw new AmiError('AMI connection lost during the reconcile');
     readyNow = true;
     const ready = waiters;
     waiters = [];
@@ -91,28 +98,33 @@ export async function startAmiSession(options: AmiSessionOptions): Promise<AmiSe
     if (closing) return;
     logger.warn({ err: reason }, 'AMI connection lost; reconnecting');
     options.onDisconnected?.(reason);
-    retry(0);
+    schedule();
   }
 
-  function retry(attempt: number): void {
-    const wait = backoff[Math.min(attempt, backoff.length - 1)] ?? 1_000;
+  /** One reconnect try at a time, after the backoff for the tries so far. */
+  function schedule(): void {
+    if (closing || retryTimer || opening) return;
+    const wait = backoff[Math.min(failures, backoff.length - 1)] ?? 1_000;
+    failures += 1;
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
       if (closing) return;
-      open(true).then(
-        () => {
-          reconnects += 1;
-          logger.info({ reconnects }, 'AMI connection restored');
-        },
-        (error: Error) => {
-          logger.error(
-            { err: error, retryInMs: backoff[Math.min(attempt + 1, backoff.length - 1)] },
-            'AMI reconnect failed',
-          );
-          // A connection that opened and then failed its reconcile is retried by its close handler.
-          if (!current && !closing && !retryTimer) retry(attempt + 1);
-        },
-      );
+      opening = open(true)
+        .then(
+          () => {
+            failures = 0;
+            reconnects += 1;
+            logger.info({ reconnects }, 'AMI connection restored');
+          },
+          (error: Error) => {
+            const retryInMs = backoff[Math.min(failures, backoff.length - 1)];
+            if (!closing) logger.error({ err: error, retryInMs }, 'AMI reconnect failed');
+          },
+        )
+        .finally(() => {
+          opening = undefined;
+          if (!readyNow) schedule();
+        });
     }, wait);
   }
 
@@ -134,6 +146,8 @@ export async function startAmiSession(options: AmiSessionOptions): Promise<AmiSe
       if (retryTimer) clearTimeout(retryTimer);
       for (const waiter of waiters) waiter.reject(new AmiError('AMI session closed'));
       waiters = [];
+      // A reconnect under way finishes (and closes what it opened) before the session is closed.
+      await opening;
       await current?.close();
     },
   };

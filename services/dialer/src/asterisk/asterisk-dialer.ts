@@ -140,7 +140,7 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
   async function originate(request: DialRequest, connection: AmiConnection): Promise<void> {
     const call = tracker.track(request.attemptId);
     const ids = { attemptId: request.attemptId, leadId: request.leadId, agentId: request.agentId };
-    logger.info({ ...ids, endpoint: request.agentEndpoint }, 'originating');
+    logger.info(ids, 'originating');
     try {
       await connection.action(originateAction(request, settings));
     } catch (error) {
@@ -152,7 +152,10 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
           tracker.end(call, now(), `ORIGINATE REFUSED: ${header(error.response, 'message') ?? 'error'}`),
         );
       } else {
-        logger.warn({ ...ids, err: error }, 'originate unanswered; reconciled after the reconnect');
+        // No answer on a connection that looks up: drop it, so the reconnect's reconcile finds out
+        // what became of the call rather than it holding a trunk channel for ever.
+        logger.warn({ ...ids, err: error }, 'originate unanswered; reconnecting to reconcile');
+        if (connection.isOpen()) connection.destroy(error as Error);
       }
     }
   }

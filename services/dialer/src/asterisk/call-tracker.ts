@@ -35,6 +35,8 @@ export interface TrackedCall {
   /** Who asked first for the hang-up of a bridged call (HangupRequest names the side). */
   firstHangupBy?: 'agent' | 'person';
   hangupRequested: boolean;
+  /** The agent's phone hung up (its own HangupRequest), not asked by the dialer. */
+  agentHungUp?: boolean;
   /** Bridge id -> the legs in it. */
   readonly bridges: Map<string, Set<string>>;
   reached: Set<CallPhase>;
@@ -96,10 +98,6 @@ export class CallTracker {
         if (!uniqueId) break;
         call.liveLegs.add(uniqueId);
         if (uniqueId === call.channelId) call.agentChannel = header(event, 'channel');
-        else {
-          call.personUniqueId ??= uniqueId;
-          if (uniqueId === call.personUniqueId) call.personChannel = header(event, 'channel');
-        }
         break;
       case 'Newstate':
         if (uniqueId === call.channelId && header(event, 'channelstatedesc') === 'Up')
@@ -122,14 +120,16 @@ export class CallTracker {
         const legs = call.bridges.get(bridge) ?? new Set<string>();
         legs.add(uniqueId);
         call.bridges.set(bridge, legs);
-        // The contact: the person's leg and the agent's in one bridge.
-        if (call.personUniqueId && legs.has(call.personUniqueId) && legs.has(call.channelId)) {
+        // The contact: the person's leg in one bridge with another leg of the call (the agent's, or
+        // a Local channel standing for it).
+        if (call.personUniqueId && legs.has(call.personUniqueId) && legs.size >= 2) {
           this.#reach(call, 'answered', at, updates, call.personUniqueId);
           this.#reach(call, 'bridged', at, updates, call.personUniqueId);
         }
         break;
       }
       case 'HangupRequest':
+        if (uniqueId === call.channelId && !call.hangupRequested) call.agentHungUp = true;
         if (call.reached.has('bridged') && !call.firstHangupBy && !call.hangupRequested)
           call.firstHangupBy = uniqueId === call.channelId ? 'agent' : 'person';
         break;
@@ -224,9 +224,15 @@ export class CallTracker {
         this.#reach(call, 'originated', at, updates, call.channelId);
       return;
     }
-    if (!destination || destination === call.channelId) return;
-    call.personUniqueId ??= destination;
-    if (name === 'DialBegin') call.personChannel ??= header(event, 'destchannel');
+    // Only the agent leg's own Dial is the dial to the person; a retried dial (another trunk) replaces it.
+    if (!destination || destination === call.channelId || header(event, 'uniqueid') !== call.channelId)
+      return;
+    if (name === 'DialBegin') {
+      call.personUniqueId = destination;
+      call.personChannel = header(event, 'destchannel');
+      call.personDialStatus = undefined;
+    }
+    if (destination !== call.personUniqueId) return;
     if (name === 'DialState' && status === 'RINGING') this.#reach(call, 'ringing', at, updates, destination);
     if (name === 'DialEnd' && status) call.personDialStatus = status;
   }

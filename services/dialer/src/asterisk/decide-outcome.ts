@@ -26,7 +26,7 @@ export function decideOutcome(call: TrackedCall): Decided {
   const person = call.personUniqueId ? call.legEnds.get(call.personUniqueId) : undefined;
   const agent = call.legEnds.get(call.channelId);
   if (call.reached.has('bridged')) {
-    const by = call.hangupRequested ? 'dialer' : (call.firstHangupBy ?? 'network');
+    const by = call.firstHangupBy ?? (call.hangupRequested ? 'dialer' : 'network');
     const end = (by === 'agent' ? agent : person) ?? person ?? agent;
     return { outcome: 'contacted', ...cause(end, 'NORMAL CLEARING'), hangupBy: by };
   }
@@ -46,6 +46,15 @@ export function decideOutcome(call: TrackedCall): Decided {
   }
   const status = call.personDialStatus;
   const end = person ?? agent;
+  if (!call.personUniqueId && call.agentHungUp) {
+    // The agent's phone answered and hung up before the person was dialed: the lead was never called.
+    return {
+      outcome: 'agent_missed',
+      cause: 'AGENT HUNG UP BEFORE THE DIAL',
+      causeCode: agent?.code,
+      hangupBy: 'agent',
+    };
+  }
   if (end && INVALID_NUMBER_CAUSES.has(end.code) && status !== 'ANSWER') {
     return { outcome: 'invalid_number', ...cause(end, 'INVALID NUMBER'), hangupBy: 'network' };
   }
@@ -55,7 +64,11 @@ export function decideOutcome(call: TrackedCall): Decided {
     case 'NOANSWER':
       return { outcome: 'no_answer', cause: 'NO ANSWER', causeCode: end?.code, hangupBy: 'network' };
     case 'CANCEL':
-      return { outcome: 'no_answer', cause: 'AGENT HANGUP', hangupBy: 'agent' };
+      return {
+        outcome: 'no_answer',
+        cause: 'AGENT HANGUP',
+        hangupBy: call.hangupRequested ? 'dialer' : 'agent',
+      };
     case 'ANSWER':
       // Answered but never bridged: the agent's leg went in the same instant.
       return {

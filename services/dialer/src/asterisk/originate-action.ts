@@ -22,12 +22,12 @@ export function originateAction(
   return {
     action: 'Originate',
     actionid: request.attemptId,
-    channel: request.agentEndpoint,
+    channel: oneLine(request.agentEndpoint ?? ''),
     context: settings.context,
     exten,
     priority: 1,
     timeout: settings.agentRingSeconds * 1_000,
-    ...(request.callerId ? { callerid: request.callerId } : {}),
+    ...(request.callerId ? { callerid: oneLine(request.callerId) } : {}),
     channelid: request.attemptId,
     async: 'true',
     variable: {
@@ -36,4 +36,9 @@ export function originateAction(
       PRONTO_RING_TIMEOUT: String(request.ringTimeoutSeconds),
     },
   };
+}
+
+/** AMI is line-based: a line break in a value would end the header (or the whole action) early. */
+function oneLine(value: string): string {
+  return value.replace(/[\r\n]+/g, ' ');
 }
