@@ -21,6 +21,26 @@ afterAll(async () => {
 });
 
 describe('npm start with DIALER=asterisk', () => {
+  it('stops at start, exit code 1, saying why, when Asterisk refuses the login', async () => {
+    const refusing = await startAmiReplayServer({ transcripts: ['login-bad-secret'], speed: 4 });
+    const ownDir = await mkdtemp(join(tmpdir(), 'pronto-asterisk-refused-'));
+    try {
+      const starting = startPronto({
+        PRONTO_DATA_DIR: ownDir,
+        DATABASE_URL: '',
+        DIALER: 'asterisk',
+        ASTERISK_AMI_URL: refusing.url('pronto', 'not-the-secret'),
+      });
+      await expect(starting).rejects.toThrow(
+        /exited with 1 before it was ready:[\s\S]*cannot start the Asterisk dialer: AMI login as "pronto" at 127\.0\.0\.1:\d+ refused: Authentication failed/,
+      );
+      await expect(starting).rejects.not.toThrow(/not-the-secret/);
+    } finally {
+      await refusing.close();
+      await rm(ownDir, { recursive: true, force: true });
+    }
+  });
+
   it('a signed event becomes a contacted lead: dispatcher, Asterisk dialer, AMI over TCP', async () => {
     const pronto = await startPronto({
       PRONTO_DATA_DIR: dataDir,
