@@ -2,7 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LeadView } from '@pronto/contracts';
-import { type AmiReplayServer, startAmiReplayServer } from '@pronto/testing';
+import {
+  type AmiReplayServer,
+  createScratchDatabase,
+  dropScratchDatabase,
+  startAmiReplayServer,
+} from '@pronto/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPronto } from '../support/pronto-process.ts';
 import { signedFetch } from '../support/signed-fetch.ts';
@@ -42,10 +47,11 @@ describe('npm start with DIALER=asterisk', () => {
   });
 
   it('a signed event becomes a contacted lead: dispatcher, Asterisk dialer, AMI over TCP', async () => {
+    // A database of its own (a scratch one in CI's PostgreSQL pass): the bot must take only this lead.
+    const databaseUrl = process.env.DATABASE_URL ? await createScratchDatabase() : '';
     const pronto = await startPronto({
       PRONTO_DATA_DIR: dataDir,
-      // Its own embedded database even in CI's PostgreSQL pass: the bot must take only this lead.
-      DATABASE_URL: '',
+      DATABASE_URL: databaseUrl,
       DIALER: 'asterisk',
       ASTERISK_AMI_URL: ami.url(),
       ASTERISK_NUMBER_FORMAT: 'digits',
@@ -118,6 +124,7 @@ describe('npm start with DIALER=asterisk', () => {
       expect(ami.mismatches).toEqual([]);
     } finally {
       await pronto.stop();
+      if (databaseUrl) await dropScratchDatabase(databaseUrl);
     }
   });
 });
