@@ -28,10 +28,10 @@ export {
   type SimulatedOutcome,
 } from './simulated/dialer-profile.ts';
 export {
-  DIALER_GROUP,
   type Scheduler,
   type SimulatedDialer,
   type SimulatedDialerDeps,
   startSimulatedDialer,
 } from './simulated/simulated-dialer.ts';
 export { type RunningDialer, startDialer, startDialerOrExit } from './start-dialer.ts';
+export { DIALER_GROUP, subscribeDialRequests } from './subscribe-dial-requests.ts';

@@ -1,26 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { type Bus, createInProcessBus } from '@pronto/bus';
-import { openTestDatabase, startAmiReplayServer, type TestDatabase } from '@pronto/testing';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { startAmiReplayServer } from '@pronto/testing';
+import { describe, it } from 'vitest';
 import { AmiLoginRefused, type AmiMessage, connectAmi, parseAmiUrl } from './ami-connection.ts';
 import { startAsteriskDialer } from './asterisk-dialer.ts';
 import { CallTracker } from './call-tracker.ts';
-import { dialRequest, logger, RECORDED_SETTINGS, startAmiScenario } from './test-harness.ts';
+import { dialRequest, logger, RECORDED_SETTINGS, startAmiScenario, useTestBus } from './test-harness.ts';
 
 // Faults, replayed from what Asterisk 22 really did: a refused login, the AMI connection dropped
 // mid-call (kicked, Asterisk stopped, Asterisk killed), a call hung up by the dialer, a keepalive.
 
-let db: TestDatabase;
-let bus: Bus;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  bus = createInProcessBus({ sql: db.sql, logger, idlePollMs: 20 });
-});
-afterAll(async () => {
-  await bus?.close();
-  await db?.close();
-});
+const testBus = useTestBus();
 
 const SPEED = 4;
 
@@ -29,7 +18,7 @@ describe.concurrent('AMI faults', () => {
     const server = await startAmiReplayServer({ transcripts: ['login-bad-secret'], speed: SPEED });
     try {
       const starting = startAsteriskDialer({
-        bus,
+        bus: testBus.bus,
         logger,
         ami: parseAmiUrl(server.url('pronto', 'wrong')),
         settings: RECORDED_SETTINGS,
@@ -55,7 +44,7 @@ describe.concurrent('AMI faults', () => {
     expect,
   }) => {
     const transcript = fileURLToPath(new URL('./fixtures/originate-invalid-channel.jsonl', import.meta.url));
-    const scenario = await startAmiScenario(bus, [transcript], { speed: SPEED });
+    const scenario = await startAmiScenario(testBus.bus, [transcript], { speed: SPEED });
     try {
       const request = await scenario.send('originate', dialRequest({ agentEndpoint: 'agent-7' }));
       const ended = await scenario.phase(request.attemptId, 'ended');
@@ -75,7 +64,7 @@ describe.concurrent('AMI faults', () => {
   it('the trunk limit holds further calls back; a waiting call hung up never dials; an agent without a phone is agent_missed', async ({
     expect,
   }) => {
-    const scenario = await startAmiScenario(bus, ['originate-contacted'], {
+    const scenario = await startAmiScenario(testBus.bus, ['originate-contacted'], {
       speed: SPEED,
       settings: { trunkChannels: 1 },
     });
@@ -108,7 +97,7 @@ describe.concurrent('AMI faults', () => {
   });
 
   it('login-ok: logs in, and logs off when stopped', async ({ expect }) => {
-    const scenario = await startAmiScenario(bus, ['login-ok'], { speed: SPEED });
+    const scenario = await startAmiScenario(testBus.bus, ['login-ok'], { speed: SPEED });
     await scenario.dialer.stop();
     await scenario.server.played(0); // Goodbye, then Asterisk closes the socket
     await scenario.server.close();
@@ -120,7 +109,7 @@ describe.concurrent('AMI faults', () => {
   });
 
   it('ping: the keepalive is answered and the connection stays', async ({ expect }) => {
-    const scenario = await startAmiScenario(bus, ['ping'], { speed: SPEED, keepaliveMs: 100 });
+    const scenario = await startAmiScenario(testBus.bus, ['ping'], { speed: SPEED, keepaliveMs: 100 });
     try {
       await expect
         .poll(() => scenario.server.received.filter((action) => action.action === 'Ping').length)
@@ -135,9 +124,13 @@ describe.concurrent('AMI faults', () => {
   it('ami-connection-drop: reconnects, finds the call still up, reports it once, and hangs it up when asked', async ({
     expect,
   }) => {
-    const scenario = await startAmiScenario(bus, ['ami-connection-drop', 'ami-connection-drop.reconnect'], {
-      speed: SPEED,
-    });
+    const scenario = await startAmiScenario(
+      testBus.bus,
+      ['ami-connection-drop', 'ami-connection-drop.reconnect'],
+      {
+        speed: SPEED,
+      },
+    );
     try {
       const request = await scenario.send('originate');
       await scenario.phase(request.attemptId, 'bridged');
@@ -169,7 +162,7 @@ describe.concurrent('AMI faults', () => {
     expect,
   }) => {
     const scenario = await startAmiScenario(
-      bus,
+      testBus.bus,
       ['ami-connection-drop-asterisk-stop', 'ami-connection-drop-asterisk-stop.reconnect'],
       { speed: SPEED },
     );
@@ -199,7 +192,7 @@ describe.concurrent('AMI faults', () => {
     expect,
   }) => {
     const scenario = await startAmiScenario(
-      bus,
+      testBus.bus,
       ['ami-connection-drop-asterisk-crash', 'ami-connection-drop-asterisk-stop.reconnect'],
       { speed: SPEED },
     );
@@ -225,7 +218,7 @@ describe.concurrent('AMI faults', () => {
   it('coreshowchannels-during-call.originator: a hangup request ends the bridged call with the Hangup action', async ({
     expect,
   }) => {
-    const scenario = await startAmiScenario(bus, ['coreshowchannels-during-call.originator'], {
+    const scenario = await startAmiScenario(testBus.bus, ['coreshowchannels-during-call.originator'], {
       speed: SPEED,
     });
     try {

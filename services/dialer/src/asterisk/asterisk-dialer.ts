@@ -1,7 +1,7 @@
 import type { Bus, Subscription } from '@pronto/bus';
-import { compileValidator, DialRequestV1 } from '@pronto/contracts';
+import type { DialRequestV1 } from '@pronto/contracts';
 import type { Logger } from '@pronto/telemetry';
-import { DIALER_GROUP } from '../simulated/simulated-dialer.ts';
+import { subscribeDialRequests } from '../subscribe-dial-requests.ts';
 import { type AmiAddress, type AmiConnection, AmiError, type AmiMessage, header } from './ami-connection.ts';
 import { type AmiSession, startAmiSession } from './ami-session.ts';
 import { createCallEventPublisher } from './call-event-publisher.ts';
@@ -43,7 +43,6 @@ export interface AsteriskDialer {
 
 /** Finished attempt ids remembered to ignore a redelivered originate; the oldest are forgotten first. */
 const REMEMBER_FINISHED = 10_000;
-const validator = compileValidator(DialRequestV1.schema);
 
 /**
  * The Asterisk AMI dialer: consumes `dial-requests`, places agent-first calls with `Originate`,
@@ -204,24 +203,7 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
     pump();
   }
 
-  const subscription: Subscription = await bus.subscribe({
-    topic: DialRequestV1.topic,
-    group: DIALER_GROUP,
-    handler: async ({ message }) => {
-      const checked = validator.validate(message);
-      if (!checked.ok) {
-        throw new Error(
-          `not a valid ${DialRequestV1.type} v1: ${JSON.stringify(checked.errors.slice(0, 3))}`,
-        );
-      }
-      const request = checked.value.payload;
-      if (request.action === 'originate') accept(request);
-      else {
-        logger.info({ attemptId: request.attemptId, leadId: request.leadId }, 'hangup requested');
-        hangup(request);
-      }
-    },
-  });
+  const subscription: Subscription = await subscribeDialRequests(bus, logger, { originate: accept, hangup });
 
   return {
     inFlight: () => tracker.size,

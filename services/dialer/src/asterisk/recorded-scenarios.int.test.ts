@@ -1,8 +1,7 @@
-import { type Bus, createInProcessBus } from '@pronto/bus';
 import type { CallEventV1 } from '@pronto/contracts';
-import { openTestDatabase, readAmiTranscript, type TestDatabase } from '@pronto/testing';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { CLOCK_START, logger, startAmiScenario } from './test-harness.ts';
+import { readAmiTranscript } from '@pronto/testing';
+import { describe, it } from 'vitest';
+import { CLOCK_START, startAmiScenario, useTestBus } from './test-harness.ts';
 
 // Every originate scenario recorded from Asterisk 22 (../shared/ami/transcripts), replayed over TCP
 // at four times the recorded speed: the outcome, the cause, the ids and the timings the dialer derives
@@ -13,17 +12,7 @@ const SPEED = 4;
 const SLACK_MS = 25;
 
 type CallEvent = CallEventV1['payload'];
-let db: TestDatabase;
-let bus: Bus;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  bus = createInProcessBus({ sql: db.sql, logger, idlePollMs: 20 });
-});
-afterAll(async () => {
-  await bus?.close();
-  await db?.close();
-});
+const testBus = useTestBus();
 
 /** The recorded time of the first message holding every needle (in what Asterisk sent), or of the client's Originate. */
 function recordedMs(transcript: string, ...needles: string[]): number {
@@ -144,7 +133,7 @@ const scenarios: Record<string, Expected> = {
 describe.concurrent('recorded Asterisk scenarios', () => {
   for (const [transcript, expected] of Object.entries(scenarios)) {
     it(`${transcript}: ${expected.outcome} (${expected.cause})`, async ({ expect }) => {
-      const scenario = await startAmiScenario(bus, [transcript], { speed: SPEED });
+      const scenario = await startAmiScenario(testBus.bus, [transcript], { speed: SPEED });
       try {
         const request = await scenario.send('originate');
         const ended = await scenario.phase(request.attemptId, 'ended');

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, withNamespace } from '@pronto/bus';
+import { type Bus, createInProcessBus, withNamespace } from '@pronto/bus';
 import type { CallEventV1, DialRequestV1 } from '@pronto/contracts';
 import { createLogger } from '@pronto/telemetry';
-import { type AmiReplayServer, startAmiReplayServer } from '@pronto/testing';
-import { vi } from 'vitest';
+import {
+  type AmiReplayServer,
+  openTestDatabase,
+  startAmiReplayServer,
+  type TestDatabase,
+} from '@pronto/testing';
+import { afterAll, beforeAll, vi } from 'vitest';
+import { dialRequest as dialRequestMessage } from '../simulated/test-harness.ts';
 import { parseAmiUrl } from './ami-connection.ts';
 import { type AsteriskDialer, type AsteriskDialerSettings, startAsteriskDialer } from './asterisk-dialer.ts';
 
@@ -20,6 +26,29 @@ export const RECORDED_SETTINGS: AsteriskDialerSettings = {
 };
 
 type CallEvent = CallEventV1['payload'];
+
+/**
+ * The test file's bus: a real in-process bus on a test database, opened before the file's tests
+ * and closed after them. Each scenario works on its own namespace of it.
+ */
+export function useTestBus(): { readonly bus: Bus } {
+  let db: TestDatabase | undefined;
+  let bus: Bus | undefined;
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    bus = createInProcessBus({ sql: db.sql, logger, idlePollMs: 20 });
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await db?.close();
+  });
+  return {
+    get bus() {
+      if (!bus) throw new Error('the test bus is opened in beforeAll');
+      return bus;
+    },
+  };
+}
 
 export interface AmiScenario {
   server: AmiReplayServer;
@@ -77,7 +106,7 @@ export async function startAmiScenario(
     events,
     now,
     async send(action, request = dialRequest()) {
-      await scoped.publish('dial-requests', [envelope({ ...request, action })]);
+      await scoped.publish('dial-requests', [dialRequestMessage(action, request)]);
       return request;
     },
     async phase(attemptId, phase) {
@@ -98,28 +127,9 @@ export async function startAmiScenario(
 
 /** A request with ids of our own: the replay server rewrites the recorded ones to these. */
 export function dialRequest(overrides: Partial<DialRequestV1['payload']> = {}): DialRequestV1['payload'] {
-  return {
-    action: 'originate',
-    attemptId: randomUUID(),
-    leadId: randomUUID(),
-    tenantId: randomUUID(),
-    campaignId: randomUUID(),
-    agentId: randomUUID(),
-    agentEndpoint: 'PJSIP/agent-7',
-    phone: '+48601234567',
+  return dialRequestMessage('originate', {
     callerId: '"Pronto" <48221000000>',
     ringTimeoutSeconds: 20,
     ...overrides,
-  };
-}
-
-function envelope(payload: DialRequestV1['payload']): DialRequestV1 {
-  return {
-    type: 'dial.request',
-    version: 1,
-    id: randomUUID(),
-    occurredAt: new Date().toISOString(),
-    key: payload.attemptId,
-    payload,
-  };
+  }).payload;
 }

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus, Subscription } from '@pronto/bus';
-import { CallEventV1, compileValidator, DialRequestV1 } from '@pronto/contracts';
+import { CallEventV1, type DialRequestV1 } from '@pronto/contracts';
 import { isDatabaseUnavailable } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
+import { subscribeDialRequests } from '../subscribe-dial-requests.ts';
 import type { DialerProfile } from './dialer-profile.ts';
 import { type CallPhase, type PlannedPhase, type PlannedStep, planCall } from './plan-call.ts';
-
-/** The consumer group of every dialer on `dial-requests` (TOPOLOGY). */
-export const DIALER_GROUP = 'dialer';
 
 /** Timers, injected so that tests move time without waiting. */
 export interface Scheduler {
@@ -61,8 +59,6 @@ interface Call {
   readonly agentChannel: string;
   readonly personChannel: string;
 }
-
-const validator = compileValidator(DialRequestV1.schema);
 
 /**
  * The simulated dialer: consumes `dial-requests` and plays each originated call out on timers,
@@ -237,24 +233,11 @@ export async function startSimulatedDialer(deps: SimulatedDialerDeps): Promise<S
     };
   }
 
-  const subscription: Subscription = await bus.subscribe({
-    topic: DialRequestV1.topic,
-    group: DIALER_GROUP,
+  const subscription: Subscription = await subscribeDialRequests(bus, logger, {
+    originate,
+    hangup: (request) => hangup(request.attemptId),
     // The campaign's profile is read from the database: while it is away, requests wait.
     isTransient: isDatabaseUnavailable,
-    handler: async ({ message }) => {
-      const checked = validator.validate(message);
-      if (!checked.ok) {
-        // Retrying cannot fix a message that breaks its contract: straight to the dead letters.
-        throw new Error(
-          `not a valid ${DialRequestV1.type} v1: ${JSON.stringify(checked.errors.slice(0, 3))}`,
-        );
-      }
-      const request = checked.value.payload;
-      if (request.action === 'originate') return originate(request);
-      logger.info({ attemptId: request.attemptId, leadId: request.leadId }, 'hangup requested');
-      hangup(request.attemptId);
-    },
   });
 
   return {
