@@ -10,6 +10,7 @@
 // target (on the wall p99), and exits 0 either way.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '@pronto/testing';
 import {
   type CampaignRules,
   type DispatchPolicy,
@@ -35,18 +36,6 @@ const { values: flags } = parseArgs({
 const calls = Number(flags.calls ?? process.env.BENCH_POLICY_CALLS ?? 200);
 const warmup = Number(flags.warmup ?? process.env.BENCH_POLICY_WARMUP ?? 50);
 const log = (line = '') => process.stdout.write(`${line}\n`);
-
-/** mulberry32: a tiny seeded PRNG, enough to make the same traffic on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const teamOf = (campaign: number) => `team-${campaign}`;
 
@@ -139,7 +128,7 @@ function main() {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  const random = mulberry32(20_261_124);
+  const random = seededRandom(20_261_124);
   const leads = queue(random);
   const rounds: [string, PolicyInput][] = [
     ['full round', { queue: leads, agents: agents(random, AGENTS), campaigns: campaigns(), now: NOW }],

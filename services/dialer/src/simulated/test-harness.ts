@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { type Bus, createInProcessBus } from '@pronto/bus';
 import type { CallEventV1, DialRequestV1 } from '@pronto/contracts';
 import { createLogger } from '@pronto/telemetry';
-import { openTestDatabase, type TestDatabase } from '@pronto/testing';
+import { openTestDatabase, seededRandom, type TestDatabase } from '@pronto/testing';
+
+export { seededRandom };
+
 import { vi } from 'vitest';
 import {
   DEFAULT_DIALER_PROFILE,
@@ -18,18 +21,6 @@ export const logger = createLogger({ name: 'test', level: 'silent' });
 export function always(outcome: SimulatedOutcome, overrides: Record<string, unknown> = {}): DialerProfile {
   const rates = { answered: 0, no_answer: 0, busy: 0, voicemail: 0, failed: 0, [outcome]: 1 };
   return resolveProfile({ rates, ...overrides });
-}
-
-/** mulberry32: a small seeded generator, so that a test's draws are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** Timers that fire only when the test moves the clock. */

@@ -1,3 +1,4 @@
+import { seededRandom } from '@pronto/testing';
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from './default-policy.ts';
 import { fifoPolicy } from './fifo-policy.ts';
@@ -13,21 +14,9 @@ import type {
 const NOW = 1_767_225_600_000;
 const ALLOWANCE_MS = 15_000;
 
-/** mulberry32: seeded, so a failing round can be replayed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Small ranges on purpose, so that due times, scores, queue times and idle times often tie. */
 function randomRound(seed: number): PolicyInput {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)] as T;
   const groups = ['g1', 'g2', 'g3', 'g4'];
   const campaigns = new Map<string, CampaignRules>(
