@@ -89,6 +89,21 @@ export function isOpen(calendar: CallingCalendar, zone: string, atMs: number): b
   return openIntervals(calendar, zone, atMs, atMs + 1).length > 0;
 }
 
+/**
+ * Consecutive spans [from, to) that cover `horizonDays` from `startMs`: one day first, then doubling up
+ * to 16 days. Nearly every lead is answered from the first span (a window is open now, or opens
+ * today), and each span costs the calendar arithmetic of its days.
+ */
+export function* growingSpans(startMs: number, horizonDays: number): Generator<Interval> {
+  const end = startMs + horizonDays * DAY_MS;
+  let days = 1;
+  for (let from = startMs; from < end; days = Math.min(days * 2, 16)) {
+    const to = Math.min(from + days * DAY_MS, end);
+    yield { start: from, end: to };
+    from = to;
+  }
+}
+
 /** `atMs` itself when a window is open then, else the next opening; null when none opens within `horizonDays`. */
 export function nextOpening(
   calendar: CallingCalendar,
@@ -96,8 +111,8 @@ export function nextOpening(
   atMs: number,
   horizonDays = 370,
 ): number | null {
-  for (let from = atMs; from < atMs + horizonDays * DAY_MS; from += 14 * DAY_MS) {
-    const first = openIntervals(calendar, zone, from, from + 14 * DAY_MS)[0];
+  for (const span of growingSpans(atMs, horizonDays)) {
+    const first = openIntervals(calendar, zone, span.start, span.end)[0];
     if (first) return first.start;
   }
   return null;

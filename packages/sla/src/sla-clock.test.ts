@@ -36,6 +36,13 @@ describe('business-hours SLA clock, Europe/Warsaw', () => {
     );
   });
 
+  it('counts a long SLA across days: 24 business hours from Friday 10:00 end Monday 12:00', () => {
+    // Friday 10:00-21:00 (11 h), Saturday 09:00-18:00 (9 h), Monday 08:00-12:00 (4 h).
+    expect(due(weekdays, 'Europe/Warsaw', '2026-01-16T09:00:00Z', 24 * 3600)?.dueAt).toEqual(
+      utc('2026-01-19T11:00:00Z'),
+    );
+  });
+
   it('starts the clock at the next opening for a Sunday event', () => {
     expect(due(weekdays, 'Europe/Warsaw', '2026-03-29T10:00:00Z')).toEqual({
       anchorAt: utc('2026-03-30T06:00:00Z'),

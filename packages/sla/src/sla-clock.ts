@@ -1,4 +1,4 @@
-import { type CallingCalendar, nextOpening, openIntervals } from './calling-calendar.ts';
+import { type CallingCalendar, growingSpans, nextOpening, openIntervals } from './calling-calendar.ts';
 
 export type SlaClock = 'calendar' | 'business_hours';
 
@@ -8,8 +8,6 @@ export interface SlaDue {
   /** When the lead must have been contacted to meet the SLA. */
   dueAt: Date;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * The SLA anchor and due time of a lead accepted at `acceptedAt` (DESIGN "The SLA, exactly").
@@ -32,8 +30,8 @@ export function computeSlaDue(input: {
   const anchor = nextOpening(input.calendar, input.zone, accepted);
   if (anchor === null) return null;
   let remaining = budget;
-  for (let from = anchor; from < anchor + 370 * DAY_MS; from += 7 * DAY_MS) {
-    for (const interval of openIntervals(input.calendar, input.zone, from, from + 7 * DAY_MS)) {
+  for (const span of growingSpans(anchor, 370)) {
+    for (const interval of openIntervals(input.calendar, input.zone, span.start, span.end)) {
       const length = interval.end - interval.start;
       if (remaining <= length)
         return { anchorAt: new Date(anchor), dueAt: new Date(interval.start + remaining) };
