@@ -36,24 +36,33 @@ interface RoundDeps {
  * One decision round: read the free agents and the queues they serve, let the policy pair them,
  * then make each offer in its own transaction. The database decides races: an agent that is no
  * longer available, a lead no longer queued, or a unique index turns an offer into a no-op.
+ *
+ * Each assignment names its own agent and lead, so the offers are made side by side, as many at
+ * once as the database takes (one on the embedded database): when fifty agents come free together,
+ * the last one hears of its lead a few transactions later, not fifty.
  */
 export async function runOfferRound(deps: RoundDeps): Promise<RoundResult> {
   const input = await readPolicyInput(deps.db, deps.settings, deps.now);
   const result: RoundResult = { offered: 0, lost: 0, blocked: 0, failed: 0 };
   if (!input) return result;
   const assignments = deps.policy(input);
-  for (const assignment of assignments) {
-    const outcome = await makeOffer(deps, assignment).catch((error: unknown) => {
-      if (isRace(error)) return 'lost' as const;
-      // One lead that cannot be offered (say, a zone the calendar rejects) must not stop the others.
-      deps.logger.error(
-        { err: error, leadId: assignment.leadId, agentId: assignment.agentId },
-        'offer failed',
-      );
-      return 'failed' as const;
-    });
-    result[outcome] += 1;
-  }
+  let next = 0;
+  const offerNext = async () => {
+    // The policy's order holds for the start of each offer: the most urgent leads go first.
+    for (let assignment = assignments[next++]; assignment; assignment = assignments[next++]) {
+      const leadId = assignment.leadId;
+      const agentId = assignment.agentId;
+      const outcome = await makeOffer(deps, assignment).catch((error: unknown) => {
+        if (isRace(error)) return 'lost' as const;
+        // One lead that cannot be offered (say, a zone the calendar rejects) must not stop the others.
+        deps.logger.error({ err: error, leadId, agentId }, 'offer failed');
+        return 'failed' as const;
+      });
+      result[outcome] += 1;
+    }
+  };
+  const workers = Math.max(1, Math.min(deps.db.maxConcurrency, assignments.length));
+  await Promise.all(Array.from({ length: workers }, offerNext));
   return result;
 }
 
