@@ -8,6 +8,7 @@ import { openDatabase } from '@pronto/db';
 import { startDialerOrExit } from '@pronto/dialer';
 import { startDispatcher } from '@pronto/dispatcher';
 import { buildApp } from '@pronto/ingest';
+import { reportRoutes, startReporting } from '@pronto/reporting';
 import { startScoring } from '@pronto/scoring';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
@@ -71,6 +72,7 @@ const relay = startOutboxRelay({
 });
 const scoring = await startScoring({ db, bus, logger });
 const dispatcher = await startDispatcher({ db, bus, logger });
+const reporting = await startReporting({ db, bus, logger });
 const dialer = await startDialerOrExit('pronto', config, {
   bus,
   logger,
@@ -87,6 +89,7 @@ const app = await buildApp({
   logger,
   writer: { maxConcurrency: config.PRONTO_WRITER_CONCURRENCY },
   onEventsCommitted: () => relay.wake(),
+  signedRoutes: [async (scope) => scope.register(reportRoutes, { sql: db.sql, now: () => new Date() })],
 });
 const gateway = await registerAgentGateway(app, { db, bus, logger });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
@@ -114,6 +117,7 @@ onShutdown(
     await relay.stop();
     await scoring.stop();
     await dispatcher.stop();
+    await reporting.stop();
     await dialer.stop();
     await bus.close();
     vacuum.stop();

@@ -8,6 +8,7 @@ import type { SecretBox } from '@pronto/tenancy';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyPluginAsync,
   type FastifySchemaCompiler,
   LogController,
 } from 'fastify';
@@ -40,6 +41,11 @@ export interface IngestDeps {
   writer?: { maxBatch?: number; maxConcurrency?: number };
   /** Told after each commit of events, so the outbox relay publishes them without waiting to poll. */
   onEventsCommitted?: () => void;
+  /**
+   * More routes behind the same signature check (a request's tenant is `request.tenantId`): other
+   * services' read APIs in the one process (reporting's GET /v1/reports/sla).
+   */
+  signedRoutes?: readonly FastifyPluginAsync[];
 }
 
 const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
@@ -135,6 +141,7 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
     await signed.register(getLeadRoute, { prisma: deps.db.prisma, now });
     await signed.register(dncRoute, { sql: deps.db.sql, now });
     await signed.register(dncImportRoute, { sql: deps.db.sql, now });
+    for (const routes of deps.signedRoutes ?? []) await signed.register(routes);
   });
   return app;
 }

@@ -1,0 +1,106 @@
+import type { SqlQueryable } from '@pronto/db';
+import { foldLeadFact, type LeadFact, type ReportRow } from './fold-lead-fact.ts';
+
+/** The columns of report_lead, in the order of ReportRow's fields. */
+const COLUMNS = {
+  leadId: 'lead_id',
+  tenantId: 'tenant_id',
+  campaignId: 'campaign_id',
+  timeZone: 'time_zone',
+  firstSeenAt: 'first_seen_at',
+  anchorAt: 'anchor_at',
+  dueAt: 'due_at',
+  suppressionReason: 'suppression_reason',
+  firstAttemptId: 'first_attempt_id',
+  firstAttemptAt: 'first_attempt_at',
+  firstAttemptAgentId: 'first_attempt_agent_id',
+  firstAttemptGroup: 'first_attempt_group',
+  contactedAt: 'contacted_at',
+  contactAgentId: 'contact_agent_id',
+  contactGroup: 'contact_group',
+  dialsBeforeDue: 'dials_before_due',
+  lastDialAttemptId: 'last_dial_attempt_id',
+  lastOutcomeBeforeDue: 'last_outcome_before_due',
+  missedOfferBeforeDue: 'missed_offer_before_due',
+  blockedWindowBeforeDue: 'blocked_window_before_due',
+  offerAttemptId: 'offer_attempt_id',
+  offerGroup: 'offer_group',
+  lastEvent: 'last_event',
+  updatedAt: 'updated_at',
+} as const satisfies Record<keyof ReportRow, string>;
+
+const FIELDS = Object.keys(COLUMNS) as (keyof ReportRow)[];
+const NAMES = FIELDS.map((field) => COLUMNS[field]);
+const SELECT = FIELDS.map((field) => `${COLUMNS[field]} AS "${field}"`).join(', ');
+const upsert = (table: string) => `INSERT INTO ${table} (${NAMES.join(', ')})
+  VALUES (${NAMES.map((_, i) => `$${i + 1}`).join(', ')})
+  ON CONFLICT (lead_id) DO UPDATE SET ${NAMES.slice(1)
+    .map((name) => `${name} = EXCLUDED.${name}`)
+    .join(', ')}`;
+const UPSERT = upsert('report_lead');
+
+/** Many rows in one statement (a rebuild), into `table`: report_lead, or a copy of its shape. */
+export async function insertRows(tx: SqlQueryable, table: string, rows: readonly ReportRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const types = FIELDS.map((field) => COLUMN_TYPES[field]);
+  await tx.query(
+    `INSERT INTO ${table} (${NAMES.join(', ')})
+     SELECT * FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`,
+    FIELDS.map((field) => rows.map((row) => toParam(row[field]))),
+  );
+}
+
+const COLUMN_TYPES: Record<keyof ReportRow, string> = {
+  leadId: 'uuid',
+  tenantId: 'uuid',
+  campaignId: 'uuid',
+  timeZone: 'text',
+  firstSeenAt: 'timestamptz',
+  anchorAt: 'timestamptz',
+  dueAt: 'timestamptz',
+  suppressionReason: 'text',
+  firstAttemptId: 'text',
+  firstAttemptAt: 'timestamptz',
+  firstAttemptAgentId: 'text',
+  firstAttemptGroup: 'text',
+  contactedAt: 'timestamptz',
+  contactAgentId: 'text',
+  contactGroup: 'text',
+  dialsBeforeDue: 'int',
+  lastDialAttemptId: 'text',
+  lastOutcomeBeforeDue: 'text',
+  missedOfferBeforeDue: 'boolean',
+  blockedWindowBeforeDue: 'boolean',
+  offerAttemptId: 'text',
+  offerGroup: 'text',
+  lastEvent: 'text',
+  updatedAt: 'timestamptz',
+};
+
+function toParam(value: ReportRow[keyof ReportRow]): unknown {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/** The stored row of a lead, locked for the rest of the transaction. */
+export async function loadRow(tx: SqlQueryable, leadId: string): Promise<ReportRow | undefined> {
+  const [row] = await tx.query<ReportRow>(`SELECT ${SELECT} FROM report_lead WHERE lead_id = $1 FOR UPDATE`, [
+    leadId,
+  ]);
+  if (!row) return undefined;
+  // Timestamps come back as Date from both drivers; counts as numbers.
+  return { ...row, dialsBeforeDue: Number(row.dialsBeforeDue) };
+}
+
+export async function saveRow(tx: SqlQueryable, row: ReportRow): Promise<void> {
+  await tx.query(
+    UPSERT,
+    FIELDS.map((field) => toParam(row[field])),
+  );
+}
+
+/** Folds one fact into its lead's row, inside the caller's transaction. */
+export async function applyFact(tx: SqlQueryable, fact: LeadFact): Promise<ReportRow> {
+  const row = foldLeadFact(await loadRow(tx, fact.leadId), fact);
+  await saveRow(tx, row);
+  return row;
+}

@@ -1,0 +1,214 @@
+import type { SqlQueryable } from '@pronto/db';
+import { BREACH_REASONS, type BreachReason } from './fold-lead-fact.ts';
+
+export const GROUP_BY = ['campaign', 'agent', 'group', 'hour'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+export interface SlaQuery {
+  tenantId: string;
+  /** The period [from, to): leads whose due time falls in it (suppressed ones: their arrival). */
+  from: Date;
+  to: Date;
+  /** A campaign's slug; all the tenant's campaigns when absent. */
+  campaign?: string;
+  groupBy?: GroupBy;
+  now: Date;
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+}
+
+export interface SlaFigures {
+  eligible: number;
+  met: number;
+  breached: number;
+  open: number;
+  suppressed: number;
+  /** met / eligible; null when nothing is eligible. */
+  attainment: number | null;
+  /** Share of eligible leads first dialed by their due time (speed-to-dial). */
+  firstAttemptWithinSla: number | null;
+  /** Seconds from the SLA anchor to the first dial. */
+  speedToLead: Percentiles;
+  /** Seconds from the SLA anchor to the contact. */
+  speedToContact: Percentiles;
+  /** Share of eligible leads contacted at all (in time or late). */
+  contactRate: number | null;
+  breachReasons: Record<BreachReason, number>;
+}
+
+export interface SlaSlice extends SlaFigures {
+  /** The campaign's slug, the agent's id, the group, or the hour (0-23, in the lead's zone); null: none. */
+  key: string | null;
+  /** The agent's name, for groupBy=agent. */
+  label?: string;
+}
+
+export interface SlaReport extends SlaFigures {
+  from: string;
+  to: string;
+  campaign: string | null;
+  groupBy: GroupBy | null;
+  generatedAt: string;
+  slices: SlaSlice[];
+}
+
+/** The slice key of a report row (r) and its campaign (c), per groupBy. */
+const SLICE_KEY: Record<GroupBy, string> = {
+  campaign: 'c.slug',
+  agent: 'COALESCE(r.contact_agent_id, r.first_attempt_agent_id)',
+  group: 'COALESCE(r.contact_group, r.first_attempt_group)',
+  hour: `extract(hour FROM r.anchor_at AT TIME ZONE COALESCE(r.time_zone, c.time_zone))::int::text`,
+};
+
+/**
+ * What happened to each lead of the period, as SQL: the result (met, breached, open, suppressed)
+ * and, for a breach, its reason: the same rules as leadResult() and breachReason() in
+ * fold-lead-fact.ts, which a test holds to this.
+ */
+export function perLeadSql(groupBy: GroupBy | undefined, table = 'report_lead'): string {
+  return `SELECT r.*, c.slug AS campaign_slug,
+            CASE WHEN r.suppression_reason IS NOT NULL THEN 'suppressed'
+                 WHEN r.due_at IS NULL THEN 'no_sla'
+                 WHEN r.contacted_at IS NOT NULL AND r.contacted_at <= r.due_at THEN 'met'
+                 WHEN r.due_at < $5 THEN 'breached'
+                 ELSE 'open' END AS result,
+            CASE WHEN r.dials_before_due = 0 THEN
+                   CASE WHEN r.blocked_window_before_due THEN 'outside_window'
+                        WHEN r.missed_offer_before_due THEN 'agent_missed_offer'
+                        ELSE 'no_agent_available' END
+                 WHEN r.last_outcome_before_due = 'failed' THEN 'dialer_error'
+                 ELSE 'no_answer_all_attempts' END AS reason,
+            ${groupBy ? SLICE_KEY[groupBy] : 'NULL::text'} AS slice
+       FROM ${table} r JOIN campaign c ON c.id = r.campaign_id
+      WHERE r.tenant_id = $1
+        AND COALESCE(r.due_at, r.first_seen_at) >= $2 AND COALESCE(r.due_at, r.first_seen_at) < $3
+        AND ($4::text IS NULL OR c.slug = $4)`;
+}
+
+interface FigureRow {
+  slice: string | null;
+  total: boolean;
+  eligible: number;
+  met: number;
+  breached: number;
+  open: number;
+  suppressed: number;
+  first_in_sla: number;
+  contacted: number;
+  lead_p: (number | null)[] | null;
+  contact_p: (number | null)[] | null;
+  [reason: `r_${string}`]: number;
+}
+
+const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+const percentiles = (values: (number | null)[] | null): Percentiles => ({
+  p50: values?.[0] ?? null,
+  p90: values?.[1] ?? null,
+  p99: values?.[2] ?? null,
+});
+
+function figures(row: FigureRow): SlaFigures {
+  const eligible = Number(row.eligible);
+  const breachReasons = Object.fromEntries(
+    BREACH_REASONS.map((reason) => [reason, Number(row[`r_${reason}`] ?? 0)]),
+  ) as Record<BreachReason, number>;
+  return {
+    eligible,
+    met: Number(row.met),
+    breached: Number(row.breached),
+    open: Number(row.open),
+    suppressed: Number(row.suppressed),
+    attainment: ratio(Number(row.met), eligible),
+    firstAttemptWithinSla: ratio(Number(row.first_in_sla), eligible),
+    speedToLead: percentiles(row.lead_p),
+    speedToContact: percentiles(row.contact_p),
+    contactRate: ratio(Number(row.contacted), eligible),
+    breachReasons,
+  };
+}
+
+/** The SLA report of a tenant over a period (DESIGN "The SLA, exactly"), overall and per slice. */
+export async function slaReport(
+  sql: SqlQueryable,
+  query: SlaQuery,
+  /** report_lead, or a table of its shape (a recomputation). */
+  table = 'report_lead',
+): Promise<SlaReport> {
+  const eligible = `result IN ('met', 'breached', 'open')`;
+  const rows = await sql.query<FigureRow>(
+    `WITH l AS (${perLeadSql(query.groupBy, table)})
+     SELECT slice, GROUPING(slice) = 1 AS total,
+            count(*) FILTER (WHERE ${eligible})::int AS eligible,
+            count(*) FILTER (WHERE result = 'met')::int AS met,
+            count(*) FILTER (WHERE result = 'breached')::int AS breached,
+            count(*) FILTER (WHERE result = 'open')::int AS open,
+            count(*) FILTER (WHERE result = 'suppressed')::int AS suppressed,
+            count(*) FILTER (WHERE ${eligible} AND first_attempt_at <= due_at)::int AS first_in_sla,
+            count(*) FILTER (WHERE ${eligible} AND contacted_at IS NOT NULL)::int AS contacted,
+            percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (
+              ORDER BY extract(epoch FROM first_attempt_at - anchor_at)::float8) FILTER (WHERE ${eligible}) AS lead_p,
+            percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (
+              ORDER BY extract(epoch FROM contacted_at - anchor_at)::float8) FILTER (WHERE ${eligible}) AS contact_p,
+            ${BREACH_REASONS.map(
+              (reason) =>
+                `count(*) FILTER (WHERE result = 'breached' AND reason = '${reason}')::int AS r_${reason}`,
+            ).join(',\n            ')}
+       FROM l GROUP BY GROUPING SETS ((), (slice))`,
+    [
+      query.tenantId,
+      query.from.toISOString(),
+      query.to.toISOString(),
+      query.campaign ?? null,
+      query.now.toISOString(),
+    ],
+  );
+  const total = rows.find((row) => row.total);
+  const empty: FigureRow = {
+    slice: null,
+    total: true,
+    eligible: 0,
+    met: 0,
+    breached: 0,
+    open: 0,
+    suppressed: 0,
+    first_in_sla: 0,
+    contacted: 0,
+    lead_p: null,
+    contact_p: null,
+  };
+  const slices = query.groupBy
+    ? rows
+        .filter((row) => !row.total)
+        .map((row) => ({ key: row.slice, ...figures(row) }))
+        .sort((a, b) => sliceOrder(a.key, b.key, query.groupBy as GroupBy))
+    : [];
+  if (query.groupBy === 'agent' && slices.length > 0) {
+    const names = await sql.query<{ id: string; display_name: string }>(
+      'SELECT id::text, display_name FROM agent WHERE tenant_id = $1 AND id::text = ANY($2::text[])',
+      [query.tenantId, slices.map((slice) => slice.key).filter((key) => key !== null)],
+    );
+    const byId = new Map(names.map((row) => [row.id, row.display_name]));
+    for (const slice of slices as SlaSlice[]) {
+      const name = slice.key ? byId.get(slice.key) : undefined;
+      if (name) slice.label = name;
+    }
+  }
+  return {
+    from: query.from.toISOString(),
+    to: query.to.toISOString(),
+    campaign: query.campaign ?? null,
+    groupBy: query.groupBy ?? null,
+    generatedAt: query.now.toISOString(),
+    ...figures(total ?? empty),
+    slices,
+  };
+}
+
+function sliceOrder(a: string | null, b: string | null, groupBy: GroupBy): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return groupBy === 'hour' ? Number(a) - Number(b) : a.localeCompare(b);
+}

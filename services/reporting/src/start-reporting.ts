@@ -1,0 +1,69 @@
+import { type Bus, consumeOnce, type Subscription } from '@pronto/bus';
+import { compileValidator, LeadEventV1 } from '@pronto/contracts';
+import { type Database, isDatabaseUnavailable } from '@pronto/db';
+import type { Logger } from '@pronto/telemetry';
+import { applyFact } from './report-store.ts';
+
+export const REPORTING_GROUP = 'reporting';
+const KEEP_PROCESSED_MS = 8 * 86_400_000;
+
+export interface ReportingDeps {
+  db: Database;
+  bus: Bus;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface Reporting {
+  /** Stops taking lead events, finishing the one in hand. */
+  stop(): Promise<void>;
+}
+
+const validator = compileValidator(LeadEventV1.schema);
+
+/**
+ * The reporting consumer: folds every `lead-events` message into its lead's report row, once (the
+ * message id is recorded in the transaction of the change), in the lead's order (the message key).
+ */
+export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
+  const { db, bus, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const subscription: Subscription = await bus.subscribe({
+    topic: LeadEventV1.topic,
+    group: REPORTING_GROUP,
+    isTransient: isDatabaseUnavailable,
+    handler: async ({ message }) => {
+      const checked = validator.validate(message);
+      // Retrying cannot fix a message that breaks its contract: straight to the dead letters.
+      if (!checked.ok)
+        throw new Error(`not a valid lead.event v1: ${JSON.stringify(checked.errors.slice(0, 3))}`);
+      const { id, payload } = checked.value;
+      await consumeOnce(db.sql, REPORTING_GROUP, id, (tx) =>
+        applyFact(tx, {
+          leadId: payload.leadId,
+          tenantId: payload.tenantId,
+          campaignId: payload.campaignId,
+          event: payload.event,
+          at: new Date(payload.at),
+          detail: payload.detail,
+        }),
+      );
+      logger.debug({ leadId: payload.leadId, event: payload.event }, 'lead event reported');
+    },
+  });
+  const forget = setInterval(() => {
+    db.sql
+      .query('DELETE FROM processed_message WHERE consumer = $1 AND processed_at < $2', [
+        REPORTING_GROUP,
+        new Date(now().getTime() - KEEP_PROCESSED_MS).toISOString(),
+      ])
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not forget old processed lead events'));
+  }, 600_000);
+  forget.unref();
+  return {
+    async stop() {
+      clearInterval(forget);
+      await subscription.close();
+    },
+  };
+}
