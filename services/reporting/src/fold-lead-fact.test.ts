@@ -7,8 +7,7 @@ const at = (seconds: number) => new Date(ANCHOR + seconds * 1000);
 /** Folds [seconds after the anchor, event, detail] facts of one lead, queued with a 300 s SLA. */
 function fold(...facts: [number, string, Record<string, unknown>?][]): ReportRow {
   const all: [number, string, Record<string, unknown>?][] = [
-    [0, 'scored', { zone: 'Europe/Warsaw' }],
-    [0, 'queued', { anchorAt: at(0).toISOString(), dueAt: at(300).toISOString() }],
+    [0, 'queued', { zone: 'Europe/Warsaw', anchorAt: at(0).toISOString(), dueAt: at(300).toISOString() }],
     ...facts,
   ];
   let row: ReportRow | undefined;
@@ -23,7 +22,8 @@ function fold(...facts: [number, string, Record<string, unknown>?][]): ReportRow
     };
     row = foldLeadFact(row, fact);
   }
-  return row as ReportRow;
+  if (!row) throw new Error('no reported fact');
+  return row;
 }
 
 const dial = (

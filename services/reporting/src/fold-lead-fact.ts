@@ -7,7 +7,7 @@ export interface ReportRow {
   leadId: string;
   tenantId: string;
   campaignId: string;
-  /** The lead's zone, for the hour-of-day slice. */
+  /** The lead's zone, for the hour-of-day slice (from its queueing; else the campaign's zone counts). */
   timeZone: string | null;
   firstSeenAt: Date;
   anchorAt: Date | null;
@@ -88,8 +88,28 @@ export function emptyRow(fact: LeadFact): ReportRow {
   };
 }
 
-/** Applies one fact, in the lead's order; returns the new row (the old one is not changed). */
-export function foldLeadFact(previous: ReportRow | undefined, fact: LeadFact): ReportRow {
+/**
+ * The facts the report depends on; the others (scored, rescored, dispositioned, retry_scheduled,
+ * expired, ...) change none of its figures, so the live fold does not even open a transaction for
+ * them, and a rebuild passes over them the same way.
+ */
+export const REPORTED_EVENTS: ReadonlySet<string> = new Set([
+  'queued',
+  'suppressed',
+  'dial_blocked',
+  'offered',
+  'dialing',
+  'call_ended',
+  'offer_missed',
+  'contacted',
+]);
+
+/**
+ * Applies one fact, in the lead's order; returns the new row (the old one is not changed), or the
+ * old one (undefined before the first reported fact) when the fact is not one the report uses.
+ */
+export function foldLeadFact(previous: ReportRow | undefined, fact: LeadFact): ReportRow | undefined {
+  if (!REPORTED_EVENTS.has(fact.event)) return previous;
   const row = { ...(previous ?? emptyRow(fact)), lastEvent: fact.event, updatedAt: fact.at };
   const { detail } = fact;
   // "By the due time": a fact before the lead is queued (no due yet) is before it too.
@@ -97,10 +117,8 @@ export function foldLeadFact(previous: ReportRow | undefined, fact: LeadFact): R
   const attemptId = text(detail.attemptId);
   const groupOf = (id: string | null) => (id !== null && id === row.offerAttemptId ? row.offerGroup : null);
   switch (fact.event) {
-    case 'scored':
-      row.timeZone = text(detail.zone) ?? row.timeZone;
-      break;
     case 'queued':
+      row.timeZone = text(detail.zone) ?? row.timeZone;
       row.anchorAt = time(detail.anchorAt) ?? row.anchorAt;
       row.dueAt = time(detail.dueAt) ?? row.dueAt;
       break;

@@ -1,5 +1,5 @@
 import type { Sql, SqlQueryable } from '@pronto/db';
-import { foldLeadFact, type ReportRow } from './fold-lead-fact.ts';
+import { foldLeadFact, REPORTED_EVENTS, type ReportRow } from './fold-lead-fact.ts';
 import { insertRows } from './report-store.ts';
 import { type SlaQuery, type SlaReport, slaReport } from './sla-report.ts';
 
@@ -32,9 +32,10 @@ export async function foldHistory(
          FROM lead_history h JOIN lead l ON l.id = h.lead_id
         WHERE ($1::uuid IS NULL OR l.tenant_id = $1)
           AND ($2::uuid IS NULL OR (h.lead_id, h.id) > ($2::uuid, $3::bigint))
+          AND h.type = ANY($4::text[])
         ORDER BY h.lead_id, h.id
         LIMIT ${PAGE}`,
-      [tenantId ?? null, after?.leadId ?? null, after?.id ?? null],
+      [tenantId ?? null, after?.leadId ?? null, after?.id ?? null, [...REPORTED_EVENTS]],
     );
     for (const row of page) {
       if (current && current.leadId !== row.lead_id) {

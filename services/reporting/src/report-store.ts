@@ -99,8 +99,8 @@ export async function saveRow(tx: SqlQueryable, row: ReportRow): Promise<void> {
 }
 
 /** Folds one fact into its lead's row, inside the caller's transaction. */
-export async function applyFact(tx: SqlQueryable, fact: LeadFact): Promise<ReportRow> {
+export async function applyFact(tx: SqlQueryable, fact: LeadFact): Promise<ReportRow | undefined> {
   const row = foldLeadFact(await loadRow(tx, fact.leadId), fact);
-  await saveRow(tx, row);
+  if (row) await saveRow(tx, row);
   return row;
 }

@@ -2,6 +2,7 @@ import { type Bus, consumeOnce, type Subscription } from '@pronto/bus';
 import { compileValidator, LeadEventV1 } from '@pronto/contracts';
 import { type Database, isDatabaseUnavailable } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
+import { REPORTED_EVENTS } from './fold-lead-fact.ts';
 import { applyFact } from './report-store.ts';
 
 export const REPORTING_GROUP = 'reporting';
@@ -38,6 +39,8 @@ export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
       if (!checked.ok)
         throw new Error(`not a valid lead.event v1: ${JSON.stringify(checked.errors.slice(0, 3))}`);
       const { id, payload } = checked.value;
+      // A fact no figure depends on: nothing to fold, nothing to record.
+      if (!REPORTED_EVENTS.has(payload.event)) return;
       await consumeOnce(db.sql, REPORTING_GROUP, id, (tx) =>
         applyFact(tx, {
           leadId: payload.leadId,

@@ -229,6 +229,7 @@ function decide(lead: LeadRow, message: IntentReceivedV1): Change | null {
       {
         type: 'queued',
         detail: {
+          zone: zone.zone,
           clock: sla ? lead.sla_clock : 'calendar',
           anchorAt: sla.anchorAt.toISOString(),
           dueAt: sla.dueAt.toISOString(),
