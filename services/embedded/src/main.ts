@@ -8,7 +8,7 @@ import { openDatabase } from '@pronto/db';
 import { startDialerOrExit } from '@pronto/dialer';
 import { startDispatcher } from '@pronto/dispatcher';
 import { buildApp } from '@pronto/ingest';
-import { reportRoutes, startReporting } from '@pronto/reporting';
+import { registerMetrics, reportRoutes, startReporting } from '@pronto/reporting';
 import { startScoring } from '@pronto/scoring';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
@@ -92,6 +92,7 @@ const app = await buildApp({
   signedRoutes: [async (scope) => scope.register(reportRoutes, { sql: db.sql, now: () => new Date() })],
 });
 const gateway = await registerAgentGateway(app, { db, bus, logger });
+await registerMetrics(app, { sql: db.sql });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 const url = address.replace('[::1]', 'localhost');
 logger.info({ url, database: db.kind, dataDir }, 'listening');

@@ -9,6 +9,7 @@ export {
   leadResult,
   type ReportRow,
 } from './fold-lead-fact.ts';
+export { type MetricsDeps, registerMetrics, SPEED_TO_LEAD_BUCKETS } from './metrics.ts';
 export { compareWithHistory, foldHistory, rebuildReports } from './rebuild.ts';
 export { periodOf, type ReportParams } from './report-query.ts';
 export { type ReportRouteDeps, reportRoutes, SlaReportSchema } from './report-routes.ts';
