@@ -141,7 +141,7 @@ export async function slaReport(
   const eligible = `result IN ('met', 'breached', 'open')`;
   const rows = await sql.query<FigureRow>(
     `WITH l AS (${perLeadSql(query.groupBy, table)})
-     SELECT slice, GROUPING(slice) = 1 AS total,
+     SELECT ${query.groupBy ? 'slice, GROUPING(slice) = 1' : 'NULL::text AS slice, true'} AS total,
             count(*) FILTER (WHERE ${eligible})::int AS eligible,
             count(*) FILTER (WHERE result = 'met')::int AS met,
             count(*) FILTER (WHERE result = 'breached')::int AS breached,
@@ -157,7 +157,8 @@ export async function slaReport(
               (reason) =>
                 `count(*) FILTER (WHERE result = 'breached' AND reason = '${reason}')::int AS r_${reason}`,
             ).join(',\n            ')}
-       FROM l GROUP BY GROUPING SETS ((), (slice))`,
+       -- Without slices, one group: GROUPING SETS would sort every row by a constant first.
+       FROM l GROUP BY ${query.groupBy ? 'GROUPING SETS ((), (slice))' : '()'}`,
     [
       query.tenantId,
       query.from.toISOString(),
