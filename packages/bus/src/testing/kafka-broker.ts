@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +26,25 @@ export function ensureKafka(): string {
   const brokers = out.trim().split('=')[1];
   if (!brokers) throw new Error(`unexpected output from ${start}: ${out}`);
   process.env.KAFKA_BROKERS = brokers;
-  process.once('exit', () => {
-    execFileSync(join(sharedKafka, 'stop'), ['--data', data, '--purge'], { stdio: 'ignore' });
-  });
+  stopWhenThisProcessEnds(data);
   return brokers;
+}
+
+/**
+ * Vitest can end its workers without an 'exit' event, which left brokers running after the tests.
+ * A detached watcher reads a pipe from this process: once it closes, however this process ends, the
+ * watcher stops the broker and removes its data.
+ */
+function stopWhenThisProcessEnds(data: string): void {
+  const watcher = spawn(
+    'sh',
+    ['-c', 'read _ ; exec "$0" --data "$1" --purge', join(sharedKafka, 'stop'), data],
+    {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      detached: true,
+    },
+  );
+  watcher.unref();
+  // The pipe stays open for the life of this process without keeping it alive.
+  (watcher.stdin as { unref?: () => void } | null)?.unref?.();
 }
