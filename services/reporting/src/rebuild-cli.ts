@@ -1,6 +1,6 @@
 // npm run reports:rebuild [-- --check] [-- --days N]
 // Refolds the report rows from the leads' history. --check changes nothing: it compares the report
-// of the last N days (default 30) as stored with the one the history gives, per tenant.
+// of the last N days (default 30, and the day ahead) as stored with the one the history gives, per tenant.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@pronto/db';
@@ -28,10 +28,18 @@ try {
     const tenants = await db.sql.query<{ id: string; slug: string }>(
       'SELECT id::text, slug FROM tenant ORDER BY slug',
     );
+    if (tenants.length === 0)
+      process.stdout.write('reports:rebuild: no tenants in this database, nothing to compare\n');
     const now = new Date();
     let differ = 0;
     for (const tenant of tenants) {
-      const query = { tenantId: tenant.id, from: new Date(now.getTime() - days * 86_400_000), to: now, now };
+      // Up to a day ahead, so the leads still open (due later) are compared too.
+      const query = {
+        tenantId: tenant.id,
+        from: new Date(now.getTime() - days * 86_400_000),
+        to: new Date(now.getTime() + 86_400_000),
+        now,
+      };
       const { live, recomputed } = await compareWithHistory(db.sql, { ...query, groupBy: 'campaign' });
       const same = JSON.stringify(live) === JSON.stringify(recomputed);
       if (!same) differ += 1;
