@@ -2,7 +2,8 @@ import { AgentState, EventStatus } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
-import { BREACH_REASONS, type BreachReason } from './fold-lead-fact.ts';
+import { BREACH_REASONS } from './fold-lead-fact.ts';
+import { breachReasonSql } from './sla-report.ts';
 
 export interface MetricsDeps {
   sql: SqlQueryable;
@@ -42,14 +43,6 @@ const EVENTS_SQL = perCampaign(
 // report_lead, this scan is most of what a scrape costs.
 const MET = 'contacted_at <= due_at';
 const BREACHED = '(contacted_at IS NULL OR contacted_at > due_at) AND due_at < $1';
-const BREACH_CAUSE: Record<BreachReason, string> = {
-  outside_window: 'dials_before_due = 0 AND blocked_window_before_due',
-  agent_missed_offer: 'dials_before_due = 0 AND NOT blocked_window_before_due AND missed_offer_before_due',
-  no_agent_available:
-    'dials_before_due = 0 AND NOT blocked_window_before_due AND NOT missed_offer_before_due',
-  dialer_error: "dials_before_due <> 0 AND last_outcome_before_due = 'failed'",
-  no_answer_all_attempts: "dials_before_due <> 0 AND last_outcome_before_due IS DISTINCT FROM 'failed'",
-};
 const SPEED = 'first_attempt_at - anchor_at';
 const SLA_SQL = perCampaign(
   [
@@ -63,7 +56,7 @@ const SLA_SQL = perCampaign(
           count(*) FILTER (WHERE ${MET})::float8 AS met,
           ${BREACH_REASONS.map(
             (reason) =>
-              `count(*) FILTER (WHERE ${BREACHED} AND ${BREACH_CAUSE[reason]})::float8 AS "b_${reason}"`,
+              `count(*) FILTER (WHERE ${BREACHED} AND ${breachReasonSql()} = '${reason}')::float8 AS "b_${reason}"`,
           ).join(',\n          ')},
           ${SPEED_TO_LEAD_BUCKETS.map(
             (bound, i) =>

@@ -65,6 +65,19 @@ const SLICE_KEY: Record<GroupBy, string> = {
 };
 
 /**
+ * breachReason() (fold-lead-fact.ts) as an SQL expression over report_lead's columns, for the
+ * report and for /metrics; `prefix` qualifies the columns (`r.`).
+ */
+export function breachReasonSql(prefix = ''): string {
+  return `CASE WHEN ${prefix}dials_before_due = 0 THEN
+                   CASE WHEN ${prefix}blocked_window_before_due THEN 'outside_window'
+                        WHEN ${prefix}missed_offer_before_due THEN 'agent_missed_offer'
+                        ELSE 'no_agent_available' END
+                 WHEN ${prefix}last_outcome_before_due = 'failed' THEN 'dialer_error'
+                 ELSE 'no_answer_all_attempts' END`;
+}
+
+/**
  * What happened to each lead of the period, as SQL: the result (met, breached, open, suppressed)
  * and, for a breach, its reason: the same rules as leadResult() and breachReason() in
  * fold-lead-fact.ts, which a test holds to this.
@@ -76,12 +89,7 @@ export function perLeadSql(groupBy: GroupBy | undefined, table = 'report_lead'):
                  WHEN r.contacted_at IS NOT NULL AND r.contacted_at <= r.due_at THEN 'met'
                  WHEN r.due_at < $5 THEN 'breached'
                  ELSE 'open' END AS result,
-            CASE WHEN r.dials_before_due = 0 THEN
-                   CASE WHEN r.blocked_window_before_due THEN 'outside_window'
-                        WHEN r.missed_offer_before_due THEN 'agent_missed_offer'
-                        ELSE 'no_agent_available' END
-                 WHEN r.last_outcome_before_due = 'failed' THEN 'dialer_error'
-                 ELSE 'no_answer_all_attempts' END AS reason,
+            ${breachReasonSql('r.')} AS reason,
             ${groupBy ? SLICE_KEY[groupBy] : 'NULL::text'} AS slice
        FROM ${table} r JOIN campaign c ON c.id = r.campaign_id
       WHERE r.tenant_id = $1
