@@ -1,7 +1,8 @@
 import type { Sql, SqlQueryable } from '@pronto/db';
 import { foldLeadFact, REPORTED_EVENTS, type ReportRow } from './fold-lead-fact.ts';
 import { insertRows } from './report-store.ts';
-import { type SlaQuery, type SlaReport, slaReport } from './sla-report.ts';
+import { type SlaQuery, type SlaReport, slaReportFromRows } from './sla-report.ts';
+import { markEveryHourDirty } from './sla-rollup.ts';
 
 const PAGE = 5_000;
 
@@ -69,13 +70,17 @@ export async function foldHistory(
 
 /**
  * Replaces the report rows (of one tenant, or all) with those folded from the history. Run it with
- * the reporting consumer stopped: a lead event consumed while it runs could be counted twice.
+ * the reporting consumer stopped: a lead event consumed while it runs could be counted twice. Every
+ * hour of the old and new rows is marked dirty: reports read them from the rows until the rollup's
+ * refresher has summed them again.
  */
 export async function rebuildReports(sql: Sql, tenantId?: string): Promise<number> {
   return sql.transaction(async (tx) => {
     await tx.query('LOCK TABLE report_lead IN EXCLUSIVE MODE');
     await tx.query('DELETE FROM report_lead WHERE ($1::uuid IS NULL OR tenant_id = $1)', [tenantId ?? null]);
-    return foldHistory(tx, (rows) => insertRows(tx, 'report_lead', rows), tenantId);
+    const leads = await foldHistory(tx, (rows) => insertRows(tx, 'report_lead', rows), tenantId);
+    await markEveryHourDirty(tx, tenantId);
+    return leads;
   });
 }
 
@@ -92,8 +97,8 @@ export async function compareWithHistory(
       'CREATE TEMP TABLE report_lead_recomputed (LIKE report_lead INCLUDING DEFAULTS) ON COMMIT DROP',
     );
     await foldHistory(tx, (rows) => insertRows(tx, 'report_lead_recomputed', rows), query.tenantId);
-    const live = await slaReport(tx, query);
-    const recomputed = await slaReport(tx, query, 'report_lead_recomputed');
+    const live = await slaReportFromRows(tx, query);
+    const recomputed = await slaReportFromRows(tx, query, 'report_lead_recomputed');
     return { live, recomputed };
   });
 }

@@ -24,8 +24,16 @@ const Figures = {
   firstAttemptWithinSla: Type.Union([Share], {
     description: 'Share of eligible leads dialed by their due time.',
   }),
-  speedToLead: Type.Union([Percentiles], { description: 'Seconds from the SLA anchor to the first dial.' }),
-  speedToContact: Type.Union([Percentiles], { description: 'Seconds from the SLA anchor to the contact.' }),
+  speedToLead: Type.Union([Percentiles], {
+    description:
+      'Whole seconds from the SLA anchor to the first dial of eligible leads, rounded up; p50/p90/p99 are ' +
+      'nearest-rank percentiles: at least that share of those leads were dialed within that many seconds.',
+  }),
+  speedToContact: Type.Union([Percentiles], {
+    description:
+      'Whole seconds from the SLA anchor to the contact of eligible leads, rounded up; p50/p90/p99 are ' +
+      'nearest-rank percentiles: at least that share of the contacted leads were contacted within that many seconds.',
+  }),
   contactRate: Type.Union([Share], { description: 'Share of eligible leads contacted at all.' }),
   breachReasons: Type.Object({
     no_agent_available: Type.Integer(),

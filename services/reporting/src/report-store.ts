@@ -1,5 +1,6 @@
 import type { SqlQueryable } from '@pronto/db';
 import { foldLeadFact, type LeadFact, type ReportRow } from './fold-lead-fact.ts';
+import { rowHour } from './sla-rollup.ts';
 
 /** The columns of report_lead, in the order of ReportRow's fields. */
 const COLUMNS = {
@@ -37,7 +38,13 @@ const upsert = (table: string) => `INSERT INTO ${table} (${NAMES.join(', ')})
   ON CONFLICT (lead_id) DO UPDATE SET ${NAMES.slice(1)
     .map((name) => `${name} = EXCLUDED.${name}`)
     .join(', ')}`;
-const UPSERT = upsert('report_lead');
+/**
+ * The upsert, and in the same statement the row's hours (before and after) marked dirty for the
+ * rollup (sla-rollup.ts), one mark per hour and transaction: no extra round trip per fact.
+ */
+const SAVE = `WITH saved AS (${upsert('report_lead')} RETURNING 1)
+  INSERT INTO report_rollup_dirty (tenant_id, hour)
+  SELECT $2, unnest($${NAMES.length + 1}::timestamptz[]) ON CONFLICT DO NOTHING`;
 
 /** Many rows in one statement (a rebuild), into `table`: report_lead, or a copy of its shape. */
 export async function insertRows(tx: SqlQueryable, table: string, rows: readonly ReportRow[]): Promise<void> {
@@ -91,16 +98,19 @@ export async function loadRow(tx: SqlQueryable, leadId: string): Promise<ReportR
   return { ...row, dialsBeforeDue: Number(row.dialsBeforeDue) };
 }
 
-export async function saveRow(tx: SqlQueryable, row: ReportRow): Promise<void> {
-  await tx.query(
-    UPSERT,
-    FIELDS.map((field) => toParam(row[field])),
-  );
+/** Saves a lead's row and marks its hours dirty; `previous`: the row it replaces, if its hour moved. */
+export async function saveRow(tx: SqlQueryable, row: ReportRow, previous?: ReportRow): Promise<void> {
+  const hours = new Set([rowHour(row), ...(previous ? [rowHour(previous)] : [])]);
+  await tx.query(SAVE, [
+    ...FIELDS.map((field) => toParam(row[field])),
+    [...hours].map((hour) => new Date(hour).toISOString()),
+  ]);
 }
 
 /** Folds one fact into its lead's row, inside the caller's transaction. */
 export async function applyFact(tx: SqlQueryable, fact: LeadFact): Promise<ReportRow | undefined> {
-  const row = foldLeadFact(await loadRow(tx, fact.leadId), fact);
-  if (row) await saveRow(tx, row);
+  const previous = await loadRow(tx, fact.leadId);
+  const row = foldLeadFact(previous, fact);
+  if (row) await saveRow(tx, row, previous);
   return row;
 }

@@ -1,5 +1,6 @@
 import type { SqlQueryable } from '@pronto/db';
 import { BREACH_REASONS, type BreachReason } from './fold-lead-fact.ts';
+import { DAY_MS, ROLLUP_LEADS_FROM, rollupFigureSql, rollupSpan } from './sla-rollup-query.ts';
 
 export const GROUP_BY = ['campaign', 'agent', 'group', 'hour'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -11,6 +12,8 @@ export interface SlaQuery {
   to: Date;
   /** A campaign's slug; all the tenant's campaigns when absent. */
   campaign?: string;
+  /** An agent group (the contact's, else the first dial's); all leads when absent. */
+  group?: string;
   groupBy?: GroupBy;
   now: Date;
 }
@@ -56,13 +59,33 @@ export interface SlaReport extends SlaFigures {
   slices: SlaSlice[];
 }
 
+/** The hour (0-23) of a report row's (r) anchor in its zone, else its campaign's (c). */
+export const LOCAL_HOUR_SQL =
+  'extract(hour FROM r.anchor_at AT TIME ZONE COALESCE(r.time_zone, c.time_zone))::int';
+
 /** The slice key of a report row (r) and its campaign (c), per groupBy. */
 const SLICE_KEY: Record<GroupBy, string> = {
   campaign: 'c.slug',
   agent: 'COALESCE(r.contact_agent_id, r.first_attempt_agent_id)',
   group: 'COALESCE(r.contact_group, r.first_attempt_group)',
-  hour: `extract(hour FROM r.anchor_at AT TIME ZONE COALESCE(r.time_zone, c.time_zone))::int::text`,
+  hour: `${LOCAL_HOUR_SQL}::text`,
 };
+
+/**
+ * Seconds from a report row's (r) anchor to `column`, as the percentiles count them: whole seconds,
+ * rounded up, so "p90 = 60" reads "90 % of the leads within 60 seconds".
+ */
+export const secondsSql = (column: string, anchor = 'r.anchor_at') =>
+  `ceil(extract(epoch FROM ${column} - ${anchor}))::int`;
+
+/** leadResult() (fold-lead-fact.ts) as SQL over a report row (r), at the time in `now`. */
+export function leadResultSql(now: string): string {
+  return `CASE WHEN r.suppression_reason IS NOT NULL THEN 'suppressed'
+                 WHEN r.due_at IS NULL THEN 'no_sla'
+                 WHEN r.contacted_at IS NOT NULL AND r.contacted_at <= r.due_at THEN 'met'
+                 WHEN r.due_at < ${now} THEN 'breached'
+                 ELSE 'open' END`;
+}
 
 /**
  * breachReason() (fold-lead-fact.ts) as an SQL expression over report_lead's columns, for the
@@ -83,21 +106,27 @@ export function breachReasonSql(prefix = ''): string {
  * fold-lead-fact.ts, which a test holds to this.
  */
 export function perLeadSql(groupBy: GroupBy | undefined, table = 'report_lead'): string {
+  return leadsSql(
+    groupBy,
+    `${table} r`,
+    'COALESCE(r.due_at, r.first_seen_at) >= $2 AND COALESCE(r.due_at, r.first_seen_at) < $3',
+  );
+}
+
+/** perLeadSql() over the rows of `from` (report_lead as r, maybe joined) that satisfy `period`. */
+export function leadsSql(groupBy: GroupBy | undefined, from: string, period: string): string {
   return `SELECT r.*, c.slug AS campaign_slug,
-            CASE WHEN r.suppression_reason IS NOT NULL THEN 'suppressed'
-                 WHEN r.due_at IS NULL THEN 'no_sla'
-                 WHEN r.contacted_at IS NOT NULL AND r.contacted_at <= r.due_at THEN 'met'
-                 WHEN r.due_at < $5 THEN 'breached'
-                 ELSE 'open' END AS result,
+            ${leadResultSql('$5')} AS result,
             ${breachReasonSql('r.')} AS reason,
             ${groupBy ? SLICE_KEY[groupBy] : 'NULL::text'} AS slice
-       FROM ${table} r JOIN campaign c ON c.id = r.campaign_id
+       FROM ${from} JOIN campaign c ON c.id = r.campaign_id
       WHERE r.tenant_id = $1
-        AND COALESCE(r.due_at, r.first_seen_at) >= $2 AND COALESCE(r.due_at, r.first_seen_at) < $3
+        AND ${period}
         AND ($4::text IS NULL OR c.slug = $4)`;
 }
 
-interface FigureRow {
+/** One row of the report's statement: a slice's figures, or the total's. */
+export interface FigureRow {
   slice: string | null;
   total: boolean;
   eligible: number;
@@ -139,16 +168,50 @@ function figures(row: FigureRow): SlaFigures {
   };
 }
 
-/** The SLA report of a tenant over a period (DESIGN "The SLA, exactly"), overall and per slice. */
+/**
+ * The SLA report of a tenant over a period (DESIGN "The SLA, exactly"), overall and per slice. Over
+ * report_lead, whole hours that have ended come from their rollup (sla-rollup.ts) where it carries
+ * the slicing and filters, and the rest from the rows: the same figures as slaReportFromRows().
+ */
 export async function slaReport(
   sql: SqlQueryable,
   query: SlaQuery,
-  /** report_lead, or a table of its shape (a recomputation). */
+  /** report_lead, or a table of its shape (a recomputation: rows only). */
+  table = 'report_lead',
+): Promise<SlaReport> {
+  const span = table === 'report_lead' ? rollupSpan(query) : undefined;
+  if (!span) return slaReportFromRows(sql, query, table);
+  // The rows outside the rollup: the period's ends (bounds known when planning), and its dirty hours.
+  const at = 'COALESCE(r.due_at, r.first_seen_at)';
+  const leads = `${leadsSql(query.groupBy, 'report_lead r', `((${at} >= $2 AND ${at} < $6) OR (${at} >= $7 AND ${at} < $3))`)}
+     UNION ALL
+     ${leadsSql(query.groupBy, ROLLUP_LEADS_FROM, 'true')}`;
+  const rows = await sql.query<FigureRow>(rollupFigureSql(query.groupBy, leads, secondsSql), [
+    query.tenantId,
+    query.from.toISOString(),
+    query.to.toISOString(),
+    query.campaign ?? null,
+    query.now.toISOString(),
+    ...[span.from, span.to, span.dayFrom, span.dayTo].map((ms) => new Date(ms).toISOString()),
+    Array.from({ length: (span.dayTo - span.dayFrom) / DAY_MS }, (_, i) =>
+      new Date(span.dayFrom + i * DAY_MS).toISOString(),
+    ),
+  ]);
+  return reportOf(sql, query, rows);
+}
+
+/**
+ * The SLA report from report_lead's rows (or a table of its shape) alone. Percentiles are nearest-rank
+ * (percentile_disc) over whole seconds rounded up: the rollup's 1-second histograms give the same.
+ */
+export async function slaReportFromRows(
+  sql: SqlQueryable,
+  query: SlaQuery,
   table = 'report_lead',
 ): Promise<SlaReport> {
   const eligible = `result IN ('met', 'breached', 'open')`;
   const rows = await sql.query<FigureRow>(
-    `WITH l AS (${perLeadSql(query.groupBy, table)})
+    `WITH l AS (${perLeadSql(query.groupBy, table)}${query.group === undefined ? '' : ` AND ${SLICE_KEY.group} = $6`})
      SELECT ${query.groupBy ? 'slice, GROUPING(slice) = 1' : 'NULL::text AS slice, true'} AS total,
             count(*) FILTER (WHERE ${eligible})::int AS eligible,
             count(*) FILTER (WHERE result = 'met')::int AS met,
@@ -157,10 +220,10 @@ export async function slaReport(
             count(*) FILTER (WHERE result = 'suppressed')::int AS suppressed,
             count(*) FILTER (WHERE ${eligible} AND first_attempt_at <= due_at)::int AS first_in_sla,
             count(*) FILTER (WHERE ${eligible} AND contacted_at IS NOT NULL)::int AS contacted,
-            percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (
-              ORDER BY extract(epoch FROM first_attempt_at - anchor_at)::float8) FILTER (WHERE ${eligible}) AS lead_p,
-            percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (
-              ORDER BY extract(epoch FROM contacted_at - anchor_at)::float8) FILTER (WHERE ${eligible}) AS contact_p,
+            percentile_disc(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (
+              ORDER BY ${secondsSql('first_attempt_at', 'anchor_at')}) FILTER (WHERE ${eligible}) AS lead_p,
+            percentile_disc(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (
+              ORDER BY ${secondsSql('contacted_at', 'anchor_at')}) FILTER (WHERE ${eligible}) AS contact_p,
             ${BREACH_REASONS.map(
               (reason) =>
                 `count(*) FILTER (WHERE result = 'breached' AND reason = '${reason}')::int AS r_${reason}`,
@@ -173,8 +236,14 @@ export async function slaReport(
       query.to.toISOString(),
       query.campaign ?? null,
       query.now.toISOString(),
+      ...(query.group === undefined ? [] : [query.group]),
     ],
   );
+  return reportOf(sql, query, rows);
+}
+
+/** The report from its statement's rows: the total, the slices in order, the agents' names. */
+async function reportOf(sql: SqlQueryable, query: SlaQuery, rows: FigureRow[]): Promise<SlaReport> {
   const total = rows.find((row) => row.total);
   const empty: FigureRow = {
     slice: null,
