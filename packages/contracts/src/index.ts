@@ -28,4 +28,5 @@ export {
 } from './message-envelope.ts';
 export { FieldError, PROBLEM_CONTENT_TYPE, Problem } from './problem.ts';
 export { ScoreFactor } from './score-factor.ts';
+export { SurveyRequestedV1 } from './survey-requested-message.ts';
 export { TOPOLOGY } from './topology.ts';

@@ -13,4 +13,7 @@ export const TOPOLOGY: Readonly<Record<string, readonly string[]>> = {
   'agent-commands': ['dispatcher'],
   'dial-requests': ['dialer'],
   'call-events': ['dispatcher', 'reporting'],
+  // Read by the tenant's SMS provider integration, outside Pronto: its subscription exists from the
+  // first survey on, so the questions asked before it is deployed wait for it.
+  'survey-requests': ['survey-sender'],
 };

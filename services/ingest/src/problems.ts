@@ -23,6 +23,16 @@ export const PROBLEM_TYPES = {
     title: 'This eventId was already used with a different body',
     help: 'An eventId identifies one event forever: send the original body to read the first answer, or use a new eventId for a new event.',
   },
+  'survey-already-answered': {
+    status: 409,
+    title: 'The survey was already answered with another score',
+    help: 'The first answer stands; send the same score again to read it back.',
+  },
+  'survey-expired': {
+    status: 410,
+    title: 'The survey has expired',
+    help: 'Replies are taken for 7 days after the question; a later reply is not recorded.',
+  },
   'payload-too-large': {
     status: 413,
     title: 'The body is too large',
