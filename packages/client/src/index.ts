@@ -8,3 +8,4 @@ export {
 } from './pronto-client.ts';
 export { BASE_DELAY_MS, MAX_DELAY_MS } from './retry-delay.ts';
 export { CsvSplitError } from './split-dnc-csv.ts';
+export { type VerifiedWebhook, type VerifyWebhookInput, verifyWebhook } from './verify-webhook.ts';
