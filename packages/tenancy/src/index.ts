@@ -1,6 +1,7 @@
 export { hashPassword, verifyPassword } from './agent-password.ts';
 export { createAgent, type NewAgent } from './create-agent.ts';
 export { createCampaign, DEFAULT_CALLING_WINDOWS, type NewCampaign } from './create-campaign.ts';
+export { type CreatedManager, createManager, type NewManager } from './create-manager.ts';
 export { createTenant, type NewTenant } from './create-tenant.ts';
 export { type ActiveApiKey, findApiKey } from './find-api-key.ts';
 export { generateSecret, issueApiKey } from './issue-api-key.ts';

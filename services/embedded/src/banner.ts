@@ -4,16 +4,24 @@ export function banner(input: {
   database: string;
   demo?: { keyId: string; secret: string };
   agents?: { people: readonly { username: string; password: string }[]; bots: number };
+  manager?: { username: string; password: string };
 }): string {
   const lines = [
     '',
     '  Pronto is running (embedded mode)',
     '',
     `  Agent desktop   ${input.url}/agent`,
+    `  Manager         ${input.url}/manager`,
     `  API docs        ${input.url}/docs`,
     `  Health          ${input.url}/healthz`,
     `  Database        ${input.database}`,
   ];
+  if (input.manager)
+    lines.push(
+      '',
+      '  Demo manager (sign in at /manager):',
+      `    ${input.manager.username} / ${input.manager.password}`,
+    );
   if (input.agents) {
     lines.push('', '  Demo agents (sign in at /agent):');
     for (const person of input.agents.people) lines.push(`    ${person.username} / ${person.password}`);

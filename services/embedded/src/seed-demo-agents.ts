@@ -94,7 +94,8 @@ export function parseSipEndpoints(value: string | undefined): Record<string, str
   );
 }
 
-async function demoPassword(dataDir: string): Promise<string> {
+/** The demo's people's password (agents and the manager): generated once, kept in <data>/demo-agent-password. */
+export async function demoPassword(dataDir: string): Promise<string> {
   const file = join(dataDir, 'demo-agent-password');
   try {
     const kept = (await readFile(file, 'utf8')).trim();

@@ -16,13 +16,32 @@ declare module 'fastify' {
 const EMPTY = Buffer.alloc(0);
 
 /**
+ * Another proof of who is asking, for a GET request without a Pronto-Signature (a manager's session
+ * cookie): the tenant it belongs to, or undefined to leave the request to the signature check.
+ */
+export type SessionAuthenticator = (request: FastifyRequest) => Promise<{ tenantId: string } | undefined>;
+
+/**
  * A preValidation hook for signed routes: verifies Pronto-Signature over the exact bytes, applies the
  * tenant's rate limit, and only then parses the JSON, so nothing unauthenticated is parsed or stored.
  */
-export function createAuthenticate(deps: { keys: ApiKeyDirectory; limiter: RateLimiter; now: () => Date }) {
+export function createAuthenticate(deps: {
+  keys: ApiKeyDirectory;
+  limiter: RateLimiter;
+  now: () => Date;
+  session?: SessionAuthenticator | undefined;
+}) {
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const raw = Buffer.isBuffer(request.body) ? request.body : EMPTY;
     request.rawBody = raw;
+    // Reads only: whatever a session proves, an event is never taken without a signature.
+    if (deps.session && request.method === 'GET' && !header(request, 'pronto-signature')) {
+      const signedIn = await deps.session(request);
+      if (signedIn) {
+        request.tenantId = signedIn.tenantId;
+        return;
+      }
+    }
     const keyId = header(request, 'pronto-key-id');
     if (!keyId) throw new ProblemError('unauthorized', 'Pronto-Key-Id header is missing');
     const key = await deps.keys.find(keyId);

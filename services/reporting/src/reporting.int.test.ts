@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, createInProcessBus } from '@pronto/bus';
 import type { LeadEventV1 } from '@pronto/contracts';
-import type { Database } from '@pronto/db';
 import { type Harness, startHarness } from '@pronto/ingest/testing';
 import { createLogger } from '@pronto/telemetry';
 import { createCampaign, createTenant } from '@pronto/tenancy';
@@ -12,103 +11,17 @@ import { compareWithHistory } from './rebuild.ts';
 import { reportRoutes } from './report-routes.ts';
 import { loadRow } from './report-store.ts';
 import { type Reporting, startReporting } from './start-reporting.ts';
+import {
+  DAY,
+  DAY_QUERY,
+  eventually,
+  FIRST_LEAD,
+  foldedCount,
+  playDay,
+  SLA_MS,
+} from './testing/scripted-day.ts';
 
 const logger = createLogger({ name: 'reporting-test', level: 'silent' });
-/** The scripted day: Monday 30 March 2026, the first weekday of summer time in Warsaw. */
-const DAY = Date.UTC(2026, 2, 30, 0, 0, 0);
-const FIRST_LEAD = DAY + 6 * 3_600_000; // 08:00 in Warsaw (UTC+2)
-const SLA_MS = 300_000;
-const AGENTS = ['0b9c6f5e-0000-4000-8000-00000000000a', '0b9c6f5e-0000-4000-8000-00000000000b'];
-
-type Fact = [seconds: number, event: string, detail?: Record<string, unknown>];
-
-/**
- * What happens to lead n of 100 (seconds after its anchor): 91 contacted in time, 4 breached after
- * dials nobody answered, 3 breached because no agent dialed them by the due time (contacted later),
- * 2 suppressed at scoring.
- */
-function scriptFor(n: number, anchor: number): Fact[] {
-  const iso = (seconds: number) => new Date(anchor + seconds * 1000).toISOString();
-  const agentId = AGENTS[n % 2] as string;
-  const group = n % 2 === 0 ? 'sales' : 'backup';
-  const queued: Fact[] = [
-    [0, 'scored', { score: 50, zone: 'Europe/Warsaw' }],
-    [0, 'queued', { zone: 'Europe/Warsaw', anchorAt: iso(0), dueAt: iso(SLA_MS / 1000) }],
-  ];
-  const dial = (seconds: number, attemptId: string): Fact[] => [
-    [seconds - 10, 'offered', { attemptId, agentId, group }],
-    [seconds, 'dialing', { attemptId, agentId, attemptNumber: 1 }],
-  ];
-  if (n < 91)
-    return [
-      ...queued,
-      ...dial(30 + (n % 7) * 10, `a${n}`),
-      [90, 'contacted', { attemptId: `a${n}`, agentId, at: iso(90), firstContact: true }],
-      [200, 'call_ended', { attemptId: `a${n}`, outcome: 'contacted' }],
-      [230, 'dispositioned', { attemptId: `a${n}`, code: 'sale' }],
-    ];
-  if (n < 95)
-    return [
-      ...queued,
-      ...dial(30, `a${n}`),
-      [60, 'call_ended', { attemptId: `a${n}`, outcome: 'no_answer' }],
-      [60, 'retry_scheduled', { retryAt: iso(180) }],
-      ...dial(190, `b${n}`),
-      [220, 'call_ended', { attemptId: `b${n}`, outcome: 'busy' }],
-      [220, 'expired', { reason: 'max_attempts' }],
-    ];
-  if (n < 98)
-    return [
-      ...queued,
-      ...dial(410, `a${n}`),
-      [420, 'contacted', { attemptId: `a${n}`, agentId, at: iso(420), firstContact: true }],
-    ];
-  return [[0, 'suppressed', { reason: n === 98 ? 'dnc' : 'no_consent' }]];
-}
-
-/**
- * Writes each lead and its history, and publishes the same facts on lead-events, as the services do
- * (history and message in one transaction): the live report folds the messages, a rebuild the rows.
- */
-async function playDay(db: Database, bus: Bus, tenantId: string, campaignId: string, leads: number) {
-  const messages: LeadEventV1[] = [];
-  for (let n = 0; n < leads; n++) {
-    const anchor = FIRST_LEAD + n * 5 * 60_000;
-    const [lead] = await db.sql.query<{ id: string }>(
-      `INSERT INTO lead (tenant_id, campaign_id, phone_e164, status, received_at, last_intent_at, updated_at)
-       VALUES ($1, $2, $3, 'queued', $4, $4, $4) RETURNING id::text`,
-      [tenantId, campaignId, `+4860${String(1_000_000 + n)}`, new Date(anchor).toISOString()],
-    );
-    const leadId = lead?.id as string;
-    let version = 0;
-    for (const [seconds, event, detail = {}] of scriptFor(n, anchor)) {
-      const at = new Date(anchor + seconds * 1000).toISOString();
-      version += 1;
-      await db.sql.query(
-        'INSERT INTO lead_history (lead_id, at, type, detail) VALUES ($1, $2, $3, $4::jsonb)',
-        [leadId, at, event, JSON.stringify(detail)],
-      );
-      messages.push({
-        type: 'lead.event',
-        version: 1,
-        id: randomUUID(),
-        occurredAt: at,
-        key: leadId,
-        payload: { leadId, tenantId, campaignId, leadVersion: version, event, at, status: 'queued', detail },
-      });
-    }
-  }
-  await bus.publish('lead-events', messages);
-  return messages;
-}
-
-async function eventually(check: () => Promise<boolean>, what: string) {
-  const deadline = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('the SLA report of a scripted day', () => {
   let harness: Harness;
@@ -116,14 +29,8 @@ describe('the SLA report of a scripted day', () => {
   let reporting: Reporting;
   let published: LeadEventV1[];
   let folded = 0;
-  const query = `from=2026-03-30&to=2026-03-31`;
-
-  const processed = async () => {
-    const [row] = await harness.db.sql.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM processed_message WHERE consumer = 'reporting'`,
-    );
-    return row?.n ?? 0;
-  };
+  const query = DAY_QUERY;
+  const processed = () => foldedCount(harness.db.sql);
 
   beforeAll(async () => {
     const db = await openTestDatabase();

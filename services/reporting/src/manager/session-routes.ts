@@ -1,0 +1,88 @@
+import { compileValidator } from '@pronto/contracts';
+import type { IngestDeps } from '@pronto/ingest';
+import type { Logger } from '@pronto/telemetry';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { clearManagerCookie, managerToken, setManagerCookie } from './manager-cookie.ts';
+import { ManagerProblem } from './manager-problems.ts';
+import type { ManagerSession, ManagerSessions, SignedInManager } from './manager-sessions.ts';
+
+const SignIn = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 100 }),
+  password: Type.String({ minLength: 1, maxLength: 1_000 }),
+});
+const signInValidator = compileValidator(SignIn);
+
+/** What the page may know about the signed-in manager (not the tenant's id: it never needs it). */
+const publicManager = ({ username, displayName }: SignedInManager) => ({ username, displayName });
+
+/** POST, GET and DELETE /manager/session: JSON sign-in, the session in an httpOnly cookie. */
+export function registerSessionRoutes(
+  scope: FastifyInstance,
+  options: {
+    sessions: ManagerSessions;
+    logger: Logger;
+    ttlMs: number;
+    /** Told when a session ends, so that its live streams end too. */
+    onSignOut: (tokenSha256: string) => void;
+  },
+) {
+  const { sessions, logger } = options;
+
+  scope.post('/manager/session', { bodyLimit: 16 * 1024 }, async (request, reply) => {
+    const checked = signInValidator.validate(request.body);
+    if (!checked.ok)
+      throw new ManagerProblem(
+        'validation-error',
+        'Send JSON { "username": "...", "password": "..." }',
+        checked.errors,
+      );
+    const signedIn = await sessions.signIn(checked.value.username, checked.value.password);
+    if (!signedIn) {
+      // Who tried is worth knowing (a forgotten password, or someone guessing); what they typed is not.
+      logger.info({ username: checked.value.username }, 'manager sign-in refused');
+      throw new ManagerProblem('sign-in-failed', 'The username or the password is wrong');
+    }
+    logger.info({ managerId: signedIn.session.manager.id }, 'manager signed in');
+    setManagerCookie(request, reply, signedIn.token, options.ttlMs);
+    return { manager: publicManager(signedIn.session.manager) };
+  });
+
+  scope.get('/manager/session', async (request) => {
+    const session = await requireManager(sessions, request);
+    return { manager: publicManager(session.manager) };
+  });
+
+  scope.delete('/manager/session', async (request, reply) => {
+    const token = managerToken(request);
+    if (token) options.onSignOut(await sessions.signOut(token));
+    clearManagerCookie(request, reply);
+    return reply.code(204).send();
+  });
+}
+
+/** The session of the request's cookie, or a 401 problem. */
+export async function requireManager(
+  sessions: ManagerSessions,
+  request: FastifyRequest,
+): Promise<ManagerSession> {
+  const token = managerToken(request);
+  const session = token ? await sessions.find(token) : undefined;
+  if (!session) throw new ManagerProblem('not-signed-in', 'Sign in with POST /manager/session');
+  return session;
+}
+
+/**
+ * For buildApp's `sessionAuthenticator`: a manager's session reads its own tenant's reports
+ * (GET /v1/reports/*) as a signed request would; no other signed route takes it.
+ */
+export function managerSessionAuthenticator(
+  sessions: ManagerSessions,
+): NonNullable<IngestDeps['sessionAuthenticator']> {
+  return async (request) => {
+    if (!request.routeOptions.url?.startsWith('/v1/reports/')) return undefined;
+    const token = managerToken(request);
+    const session = token ? await sessions.find(token) : undefined;
+    return session ? { tenantId: session.manager.tenantId } : undefined;
+  };
+}
