@@ -17,9 +17,10 @@ const masterKey = randomBytes(32).toString('base64');
 const pubsubProject = `pronto-dist-${randomUUID().slice(0, 8)}`;
 
 /**
- * The README's distributed run: ingest and scoring as their own processes (their real main.ts) on
- * PostgreSQL, talking over each real bus. Scoring starts after events were accepted, as happens
- * when it is deployed or restarted later: nothing published meanwhile may be lost.
+ * The README's distributed run: ingest, scoring and reporting as their own processes (their real
+ * main.ts) on PostgreSQL, talking over each real bus. Scoring starts after events were accepted, as
+ * happens when it is deployed or restarted later: nothing published meanwhile may be lost. The
+ * reporting service answers the signed SLA report from what it folded.
  */
 describe.runIf(onPostgres).each([
   { bus: 'kafka', env: () => ({ KAFKA_BROKERS: ensureKafka() }) },
@@ -27,7 +28,7 @@ describe.runIf(onPostgres).each([
     bus: 'pubsub',
     env: async () => ({ PUBSUB_EMULATOR_HOST: await ensurePubSubEmulator(), PUBSUB_PROJECT: pubsubProject }),
   },
-])('ingest and scoring as separate processes on $bus (PostgreSQL)', ({ bus, env: busEnv }) => {
+])('ingest, scoring and reporting as separate processes on $bus (PostgreSQL)', ({ bus, env: busEnv }) => {
   it('queues every accepted event, also those sent before scoring started', async () => {
     const databaseUrl = await createScratchDatabase();
     const db: Database = await openDatabase({ url: databaseUrl });
@@ -48,6 +49,13 @@ describe.runIf(onPostgres).each([
         ready: /"url":"(http:\/\/[^"]+)"/,
       });
       services.push(ingest);
+      const reporting = await startService({
+        name: 'reporting',
+        entry: 'services/reporting/src/main.ts',
+        env: { ...env, PRONTO_MASTER_KEY: masterKey },
+        ready: /"url":"(http:\/\/[^"]+)"/,
+      });
+      services.push(reporting);
       const send = async (n: number) => {
         const response = await signedFetch(ingest.ready, key, 'POST', '/v1/events', {
           eventId: `dist-${n}`,
@@ -95,6 +103,26 @@ describe.runIf(onPostgres).each([
       expect(scored[0]?.n).toBe(20);
       expect(leads.filter((lead) => lead.status === 'queued' && lead.due_at)).toHaveLength(16);
       expect(leads.filter((lead) => lead.suppression_reason === 'no_consent')).toHaveLength(4);
+
+      // The reporting service's own API: the 16 queued leads are due within the coming days (the
+      // business-hours clock may start them at the next window), the 4 suppressed ones are shown apart.
+      const from = new Date(Date.now() - 86_400_000).toISOString();
+      const to = new Date(Date.now() + 10 * 86_400_000).toISOString();
+      const report = async () =>
+        (await signedFetch(reporting.ready, key, 'GET', `/v1/reports/sla?from=${from}&to=${to}`)).json as {
+          eligible: number;
+          suppressed: number;
+          open: number;
+        };
+      let figures = await report();
+      while (figures.eligible + figures.suppressed < 20 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        figures = await report();
+      }
+      expect(figures).toMatchObject({ eligible: 16, suppressed: 4, open: 16 });
+      // It takes no events: intake is ingest's.
+      const post = await signedFetch(reporting.ready, key, 'POST', '/v1/events', { eventId: 'x' });
+      expect(post.status).toBe(404);
     } finally {
       for (const service of services) await service.stop();
       if (bus === 'pubsub') await deletePubSubProject(pubsubProject);

@@ -8,7 +8,15 @@ import { openDatabase } from '@pronto/db';
 import { startDialerOrExit } from '@pronto/dialer';
 import { startDispatcher } from '@pronto/dispatcher';
 import { buildApp } from '@pronto/ingest';
-import { registerMetrics, reportRoutes, startReporting } from '@pronto/reporting';
+import {
+  createManagerSessions,
+  managerSessionAuthenticator,
+  registerManagerDashboard,
+  registerMetrics,
+  reportingSignedRoutes,
+  startAlerts,
+  startReporting,
+} from '@pronto/reporting';
 import { startScoring } from '@pronto/scoring';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
@@ -17,6 +25,7 @@ import { EmbeddedConfig } from './config.ts';
 import { loadOrCreateMasterKey, lockDataFolder } from './data-folder.ts';
 import { seedDemo } from './seed-demo.ts';
 import { parseSipEndpoints, seedDemoAgents } from './seed-demo-agents.ts';
+import { seedDemoManager } from './seed-demo-manager.ts';
 import { startVacuum } from './vacuum.ts';
 
 const config = loadConfigOrExit('pronto', EmbeddedConfig, process.env);
@@ -50,6 +59,7 @@ const demoAgents = demo
       sipEndpoints: parseSipEndpoints(config.PRONTO_DEMO_SIP_ENDPOINTS),
     })
   : undefined;
+const demoManager = demo ? await seedDemoManager(db.sql, { tenantId: demo.tenantId, dataDir }) : undefined;
 
 const vacuum = startVacuum(db, logger);
 const bus = await createBusOrExit('pronto', config, {
@@ -73,6 +83,8 @@ const relay = startOutboxRelay({
 const scoring = await startScoring({ db, bus, logger });
 const dispatcher = await startDispatcher({ db, bus, logger });
 const reporting = await startReporting({ db, bus, logger });
+// Breach alerts: signed webhooks for breached leads and campaigns below their attainment threshold.
+const alerts = startAlerts({ db, secretBox, logger });
 const dialer = await startDialerOrExit('pronto', config, {
   bus,
   logger,
@@ -83,16 +95,20 @@ const dialer = await startDialerOrExit('pronto', config, {
     await unlock?.();
   },
 });
+// Managers' sessions: the dashboard's sign-in, also accepted by GET /v1/reports/* for their tenant.
+const managerSessions = createManagerSessions(db.sql, () => new Date());
 const app = await buildApp({
   db,
   secretBox,
   logger,
   writer: { maxConcurrency: config.PRONTO_WRITER_CONCURRENCY },
   onEventsCommitted: () => relay.wake(),
-  signedRoutes: [async (scope) => scope.register(reportRoutes, { sql: db.sql, now: () => new Date() })],
+  sessionAuthenticator: managerSessionAuthenticator(managerSessions),
+  signedRoutes: reportingSignedRoutes({ sql: db.sql, now: () => new Date() }),
 });
 const gateway = await registerAgentGateway(app, { db, bus, logger });
 await registerMetrics(app, { sql: db.sql });
+await registerManagerDashboard(app, { sql: db.sql, sessions: managerSessions, logger });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 const url = address.replace('[::1]', 'localhost');
 logger.info({ url, database: db.kind, dataDir }, 'listening');
@@ -119,6 +135,7 @@ onShutdown(
     await scoring.stop();
     await dispatcher.stop();
     await reporting.stop();
+    await alerts.stop();
     await dialer.stop();
     await bus.close();
     vacuum.stop();
@@ -136,6 +153,7 @@ process.stdout.write(
     url,
     database: config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${join(dataDir, 'db')}`,
     ...(demo ? { demo } : {}),
+    ...(demoManager ? { manager: demoManager } : {}),
     ...(demoAgents ? { agents: { people: demoAgents.people, bots: demoAgents.bots.length } } : {}),
   })}\n`,
 );

@@ -14,7 +14,7 @@ import Fastify, {
 } from 'fastify';
 import type { TSchema } from 'typebox';
 import { createApiKeyDirectory } from './api-key-directory.ts';
-import { createAuthenticate } from './authenticate.ts';
+import { createAuthenticate, type SessionAuthenticator } from './authenticate.ts';
 import { createCampaignDirectory } from './campaign-directory.ts';
 import { problemErrorHandler } from './error-handler.ts';
 import { createEventWriter } from './event-writer.ts';
@@ -46,6 +46,16 @@ export interface IngestDeps {
    * services' read APIs in the one process (reporting's GET /v1/reports/sla).
    */
   signedRoutes?: readonly FastifyPluginAsync[];
+  /**
+   * Consulted for GET requests of the signed routes that carry no signature (a manager's session
+   * on GET /v1/reports/*); the tenant it answers is the request's, as a signature's would be.
+   */
+  sessionAuthenticator?: SessionAuthenticator;
+  /**
+   * false: no event intake, lead or DNC routes, only `signedRoutes` behind the same signature check
+   * (the reporting service's own API in the distributed run). Default true.
+   */
+  intake?: boolean;
 }
 
 const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
@@ -133,14 +143,21 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
     const keys = createApiKeyDirectory(deps.db.prisma, deps.secretBox, now);
     signed.addHook(
       'preValidation',
-      createAuthenticate({ keys, limiter: createRateLimiter(() => now().getTime()), now }),
+      createAuthenticate({
+        keys,
+        limiter: createRateLimiter(() => now().getTime()),
+        now,
+        session: deps.sessionAuthenticator,
+      }),
     );
-    const campaigns = createCampaignDirectory(deps.db.prisma, () => now().getTime());
-    await signed.register(postEventRoute, { writer, campaigns });
-    await signed.register(postEventBatchRoute, { writer, campaigns });
-    await signed.register(getLeadRoute, { prisma: deps.db.prisma, now });
-    await signed.register(dncRoute, { sql: deps.db.sql, now });
-    await signed.register(dncImportRoute, { sql: deps.db.sql, now });
+    if (deps.intake !== false) {
+      const campaigns = createCampaignDirectory(deps.db.prisma, () => now().getTime());
+      await signed.register(postEventRoute, { writer, campaigns });
+      await signed.register(postEventBatchRoute, { writer, campaigns });
+      await signed.register(getLeadRoute, { prisma: deps.db.prisma, now });
+      await signed.register(dncRoute, { sql: deps.db.sql, now });
+      await signed.register(dncImportRoute, { sql: deps.db.sql, now });
+    }
     for (const routes of deps.signedRoutes ?? []) await signed.register(routes);
   });
   return app;

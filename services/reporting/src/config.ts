@@ -1,10 +1,17 @@
-import { BusSettings, CommonSettings } from '@pronto/config';
+import { BusSettings, CommonSettings, MasterKey } from '@pronto/config';
 import Type, { type Static } from 'typebox';
 
 export const ReportingConfig = Type.Object({
+  PORT: CommonSettings.PORT,
+  HOST: CommonSettings.HOST,
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string' }),
   ...BusSettings,
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
+  PRONTO_MASTER_KEY: Type.Optional(
+    MasterKey(
+      "ingest's key: opens API-key secrets to check signed requests and to sign breach alerts; unset: no HTTP API, no breach alerts",
+    ),
+  ),
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
 export type ReportingConfig = Static<typeof ReportingConfig>;

@@ -1,3 +1,6 @@
+export type { AttainmentAlert, LeadBreachedAlert } from './alerts/alert-payload.ts';
+export { alertSettingsRoutes } from './alerts/alert-settings-routes.ts';
+export { type Alerts, startAlerts } from './alerts/start-alerts.ts';
 export {
   BREACH_REASONS,
   type BreachReason,
@@ -9,10 +12,38 @@ export {
   leadResult,
   type ReportRow,
 } from './fold-lead-fact.ts';
-export { type MetricsDeps, registerMetrics, SPEED_TO_LEAD_BUCKETS } from './metrics.ts';
+export {
+  type KpiFigures,
+  type KpiQuery,
+  type KpiReport,
+  type KpiSlice,
+  kpiReport,
+} from './kpi/kpi-report.ts';
+export { KpiReportSchema, type KpiRouteDeps, kpiRoutes } from './kpi/kpi-routes.ts';
+export { KPI_GROUP_BY, type KpiGroupBy } from './kpi/kpi-sql.ts';
+export {
+  type DashboardSnapshot,
+  dashboardSnapshot,
+} from './manager/dashboard-snapshot.ts';
+export { createManagerSessions, type ManagerSessions } from './manager/manager-sessions.ts';
+export { type ManagerDashboardDeps, registerManagerDashboard } from './manager/register-manager-dashboard.ts';
+export { managerSessionAuthenticator } from './manager/session-routes.ts';
+export { type MetricsDeps, registerMetrics, SPEED_TO_LEAD_BUCKETS, tenantOperations } from './metrics.ts';
 export { compareWithHistory, foldHistory, rebuildReports } from './rebuild.ts';
 export { periodOf, type ReportParams } from './report-query.ts';
 export { type ReportRouteDeps, reportRoutes, SlaReportSchema } from './report-routes.ts';
 export { applyFact, loadRow } from './report-store.ts';
-export { GROUP_BY, type GroupBy, type SlaQuery, type SlaReport, slaReport } from './sla-report.ts';
+export { reportingSignedRoutes } from './reporting-api.ts';
+export {
+  GROUP_BY,
+  type GroupBy,
+  type SlaQuery,
+  type SlaReport,
+  slaReport,
+  slaReportFromRows,
+} from './sla-report.ts';
+export { markEveryHourDirty, refreshRollup } from './sla-rollup.ts';
 export { REPORTING_GROUP, type Reporting, startReporting } from './start-reporting.ts';
+export { netPromoterScore, npsCategory } from './surveys/nps.ts';
+export { requestSurvey, SURVEY_RELAY, SURVEY_TTL_MS } from './surveys/request-survey.ts';
+export { type SurveyRouteDeps, surveyRoutes } from './surveys/survey-routes.ts';

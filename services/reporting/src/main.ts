@@ -1,10 +1,18 @@
-// The reporting service on its own (distributed mode): folds lead-events into the report rows that
-// GET /v1/reports/sla reads (served by ingest from the same database).
+// The reporting service on its own (distributed mode): folds lead-events into the report rows, serves
+// the report API, the manager dashboard and /metrics, and sends the breach alerts.
 import { createBusOrExit } from '@pronto/bus';
 import { loadConfigOrExit, onShutdown } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
+import { buildApp } from '@pronto/ingest';
 import { createLogger } from '@pronto/telemetry';
+import { createSecretBox } from '@pronto/tenancy';
+import { startAlerts } from './alerts/start-alerts.ts';
 import { ReportingConfig } from './config.ts';
+import { createManagerSessions } from './manager/manager-sessions.ts';
+import { registerManagerDashboard } from './manager/register-manager-dashboard.ts';
+import { managerSessionAuthenticator } from './manager/session-routes.ts';
+import { registerMetrics } from './metrics.ts';
+import { reportingSignedRoutes } from './reporting-api.ts';
 import { startReporting } from './start-reporting.ts';
 
 const config = loadConfigOrExit('reporting', ReportingConfig, process.env);
@@ -17,12 +25,41 @@ const bus = await createBusOrExit('reporting', config, {
   beforeExit: () => db.close(),
 });
 const reporting = await startReporting({ db, bus, logger });
+// Signed requests are checked, and breach alerts signed, with the tenant's API key secret, which only
+// the master key opens.
+const secretBox = config.PRONTO_MASTER_KEY
+  ? createSecretBox(Buffer.from(config.PRONTO_MASTER_KEY, 'base64'))
+  : undefined;
+const alerts = secretBox ? startAlerts({ db, secretBox, logger }) : undefined;
+if (!secretBox) logger.warn('no HTTP API and no breach alerts: PRONTO_MASTER_KEY is not set');
+// The same API as the embedded process, without the event intake (that is ingest's).
+const app = secretBox ? await serveApi(secretBox) : undefined;
+
+async function serveApi(box: NonNullable<typeof secretBox>) {
+  const now = () => new Date();
+  const sessions = createManagerSessions(db.sql, now);
+  const server = await buildApp({
+    db,
+    secretBox: box,
+    logger,
+    intake: false,
+    sessionAuthenticator: managerSessionAuthenticator(sessions),
+    signedRoutes: reportingSignedRoutes({ sql: db.sql, now }),
+  });
+  await registerMetrics(server, { sql: db.sql });
+  await registerManagerDashboard(server, { sql: db.sql, sessions, logger });
+  return server;
+}
+const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : undefined;
 
 onShutdown(logger, async () => {
-  // 1. Finish the lead event in hand; 2. then the bus; 3. then the database.
+  // 1. Stop answering; finish the lead event in hand and the alerts round in hand; 2. then the bus;
+  // 3. then the database.
+  await app?.close();
   await reporting.stop();
+  await alerts?.stop();
   await bus.close();
   await db.close();
 });
 // Logged once a stop signal is handled: a supervisor may stop the process as soon as it reads this.
-logger.info({ bus: bus.kind }, 'reporting lead events');
+logger.info({ bus: bus.kind, ...(url ? { url } : {}) }, 'reporting lead events');

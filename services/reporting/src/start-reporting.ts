@@ -4,9 +4,13 @@ import { type Database, isDatabaseUnavailable } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
 import { REPORTED_EVENTS } from './fold-lead-fact.ts';
 import { applyFact } from './report-store.ts';
+import { refreshRollup } from './sla-rollup.ts';
+import { SURVEY_EVENT, startSurveyRequests } from './surveys/survey-requests.ts';
 
 export const REPORTING_GROUP = 'reporting';
 const KEEP_PROCESSED_MS = 8 * 86_400_000;
+/** How often the SLA rollup sums the hours that ended or changed: until then the report reads their rows. */
+const ROLLUP_REFRESH_MS = 30_000;
 
 export interface ReportingDeps {
   db: Database;
@@ -29,6 +33,7 @@ const validator = compileValidator(LeadEventV1.schema);
 export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
   const { db, bus, logger } = deps;
   const now = deps.now ?? (() => new Date());
+  const surveys = startSurveyRequests({ db, bus, logger, now });
   const subscription: Subscription = await bus.subscribe({
     topic: LeadEventV1.topic,
     group: REPORTING_GROUP,
@@ -39,6 +44,8 @@ export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
       if (!checked.ok)
         throw new Error(`not a valid lead.event v1: ${JSON.stringify(checked.errors.slice(0, 3))}`);
       const { id, payload } = checked.value;
+      // A contact's outcome asks the person for a score (idempotent by its attempt, no fold).
+      if (payload.event === SURVEY_EVENT) return surveys.handle(payload);
       // A fact no figure depends on: nothing to fold, nothing to record.
       if (!REPORTED_EVENTS.has(payload.event)) return;
       await consumeOnce(db.sql, REPORTING_GROUP, id, (tx) =>
@@ -63,10 +70,24 @@ export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
       .catch((error: unknown) => logger.warn({ err: error }, 'could not forget old processed lead events'));
   }, 600_000);
   forget.unref();
+  // One refresh at a time: a slow one (after a rebuild, a month of hours) is not started twice.
+  let refreshing: Promise<void> | undefined;
+  const rollup = setInterval(() => {
+    refreshing ??= refreshRollup(db.sql, now())
+      .then(() => undefined)
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not refresh the SLA rollup'))
+      .finally(() => {
+        refreshing = undefined;
+      });
+  }, ROLLUP_REFRESH_MS);
+  rollup.unref();
   return {
     async stop() {
       clearInterval(forget);
+      clearInterval(rollup);
+      await refreshing;
       await subscription.close();
+      await surveys.stop();
     },
   };
 }
