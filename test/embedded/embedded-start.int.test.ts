@@ -79,6 +79,27 @@ describe('npm start (embedded)', () => {
           history: [{ type: 'received' }, { type: 'scored' }, { type: 'queued' }],
         },
       });
+
+      // The demo manager printed at start signs in at /manager, and the session reads the same
+      // SLA report as the signed API.
+      const password = (await readFile(join(dataDir, 'demo-agent-password'), 'utf8')).trim();
+      expect(pronto.output()).toContain(`manager / ${password}`);
+      const signIn = await fetch(`${pronto.url}/manager/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'manager', password }),
+      });
+      expect(signIn.status).toBe(200);
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] as string;
+      expect((await fetch(`${pronto.url}/manager`, { headers: { cookie } })).status).toBe(200);
+      const period = `/v1/reports/sla?from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 10 * 86_400_000).toISOString()}`;
+      const bySession = (await (
+        await fetch(`${pronto.url}${period}`, { headers: { cookie } })
+      ).json()) as Record<string, unknown>;
+      const signed = (await signedFetch(pronto.url, { keyId: 'demo-key', secret }, 'GET', period))
+        .json as Record<string, unknown>;
+      expect({ ...bySession, generatedAt: null }).toEqual({ ...signed, generatedAt: null });
+      expect(signed).toMatchObject({ eligible: 1, open: 1 });
     } finally {
       await pronto.stop();
     }
