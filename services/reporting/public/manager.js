@@ -272,9 +272,8 @@ function renderCsvLink(snapshot) {
     params.set('to', snapshot.period.to);
   }
   if (snapshot.filters.campaign) params.set('campaign', snapshot.filters.campaign);
-  const link = byTestId('csv-link');
-  link.href = `/v1/reports/sla.csv?${params}`;
-  link.title = snapshot.filters.group ? 'Every agent group: the CSV is not filtered by group' : '';
+  if (snapshot.filters.group) params.set('group', snapshot.filters.group);
+  byTestId('csv-link').href = `/v1/reports/sla.csv?${params}`;
 }
 
 function renderCharts(snapshot) {

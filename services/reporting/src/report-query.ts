@@ -8,6 +8,7 @@ export interface ReportParams {
   window?: 'live' | 'today';
   tz?: string;
   campaign?: string;
+  group?: string;
   groupBy?: GroupBy;
 }
 

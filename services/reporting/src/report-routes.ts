@@ -75,10 +75,18 @@ const ReportQuery = Type.Object(
     ),
     tz: Type.Optional(Type.String({ description: 'The zone of window=today (default UTC).' })),
     campaign: Type.Optional(Type.String({ description: "A campaign's slug (default: all)." })),
+    group: Type.Optional(
+      Type.String({
+        description: 'An agent group: leads contacted, else first dialed, by it (default: all).',
+      }),
+    ),
     groupBy: Type.Optional(Type.Union(GROUP_BY.map((key) => Type.Literal(key)))),
   },
   { additionalProperties: false },
 );
+
+/** A lead's agent group, as slaReport's `group` filter reads it: the contact's, else the first dial's. */
+const SLICE_KEY_GROUP = 'COALESCE(contact_group, first_attempt_group)';
 
 function periodOrThrow(params: ReportParams, now: Date): Period {
   try {
@@ -140,6 +148,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
         tenantId: request.tenantId,
         ...period,
         ...(request.query.campaign ? { campaign: request.query.campaign } : {}),
+        ...(request.query.group ? { group: request.query.group } : {}),
         ...(request.query.groupBy ? { groupBy: request.query.groupBy } : {}),
         now,
       });
@@ -166,7 +175,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
                 extract(epoch FROM first_attempt_at - anchor_at)::float8 AS seconds_to_first_attempt,
                 extract(epoch FROM contacted_at - anchor_at)::float8 AS seconds_to_contact
            FROM (${perLeadSql(undefined)}) l
-          WHERE result <> 'no_sla'
+          WHERE result <> 'no_sla' AND ($6::text IS NULL OR ${SLICE_KEY_GROUP} = $6)
           ORDER BY COALESCE(due_at, first_seen_at), lead_id`,
         [
           request.tenantId,
@@ -174,6 +183,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
           period.to.toISOString(),
           request.query.campaign ?? null,
           now.toISOString(),
+          request.query.group ?? null,
         ],
       );
       const lines = [CSV_COLUMNS.join(',')];

@@ -184,6 +184,21 @@ describe('the SLA report of a scripted day', () => {
     }
   });
 
+  it('filters by agent group: the API, its slice and the CSV agree', async () => {
+    const bySlice = (await harness.send('GET', `/v1/reports/sla?${query}&groupBy=group`)).json();
+    const sales = bySlice.slices.find((slice: { key: string }) => slice.key === 'sales');
+    const filtered = (await harness.send('GET', `/v1/reports/sla?${query}&group=sales`)).json();
+    // The even leads of the 98 dialed ones went to the sales group.
+    expect(filtered.eligible).toBe(49);
+    const { key: _key, ...figures } = sales;
+    expect(filtered).toMatchObject(figures);
+    const csv = (await harness.send('GET', `/v1/reports/sla.csv?${query}&group=sales`)).body;
+    const [header, ...lines] = csv.trim().split('\r\n');
+    const groupColumn = (header as string).split(',').indexOf('agent_group');
+    expect(lines).toHaveLength(49);
+    expect(new Set(lines.map((line) => line.split(',')[groupColumn]))).toEqual(new Set(['sales']));
+  });
+
   it('gives the same numbers when recomputed from the history', async () => {
     for (const groupBy of [undefined, 'campaign', 'agent', 'group', 'hour'] as const) {
       const { live, recomputed } = await compareWithHistory(harness.db.sql, {
