@@ -3,24 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LeadView } from '@pronto/contracts';
 import { openDatabase } from '@pronto/db';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ProntoProcess, repoRoot, startPronto } from '../support/pronto-process.ts';
+import { ARTIFACTS, launchChromium } from '../support/chromium.ts';
+import { type ProntoProcess, startPronto } from '../support/pronto-process.ts';
 import { signedFetch } from '../support/signed-fetch.ts';
-
-// Debian's Chromium (`apt-get install chromium`, done by .ci/run), driven by playwright-core.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ARTIFACTS = join(repoRoot, 'test', 'artifacts');
 
 /** Every call is answered: the person picks up after a short ring and stays on the line. */
 const ANSWERING = {
@@ -47,7 +34,7 @@ beforeAll(async () => {
   ]);
   await db.close();
   pronto = await startPronto({ PRONTO_DATA_DIR: dataDir, PRONTO_DEMO_BOTS: '0', DATABASE_URL: '' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

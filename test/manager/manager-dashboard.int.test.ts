@@ -22,27 +22,14 @@ import {
 } from '@pronto/reporting/testing';
 import { createLogger } from '@pronto/telemetry';
 import { openTestDatabase } from '@pronto/testing';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { banner } from '../../services/embedded/src/banner.ts';
 import { seedDemo } from '../../services/embedded/src/seed-demo.ts';
 import { seedDemoManager } from '../../services/embedded/src/seed-demo-manager.ts';
 import { REPORTED_EVENTS } from '../../services/reporting/src/fold-lead-fact.ts';
-import { repoRoot } from '../support/pronto-process.ts';
+import { ARTIFACTS, launchChromium } from '../support/chromium.ts';
 
-// Debian's Chromium (`apt-get install chromium`, done by .ci/run), driven by playwright-core.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ARTIFACTS = join(repoRoot, 'test', 'artifacts');
 const logger = createLogger({ name: 'manager-browser-test', level: 'silent' });
 
 let dataDir: string;
@@ -82,7 +69,7 @@ beforeAll(async () => {
   const folded = published.filter((message) => REPORTED_EVENTS.has(message.payload.event)).length;
   await eventually(async () => (await foldedCount(db.sql)) === folded, 'the day is folded');
   url = await harness.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Problem } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
-import { fieldError, ProblemError } from '@pronto/ingest';
 import Type from 'typebox';
-import { type Period, periodOf, ReportParamError, type ReportParams } from './report-query.ts';
+import { PeriodQueryFields, periodOrProblem } from './report-query.ts';
 import { GROUP_BY, perLeadSql, slaReport } from './sla-report.ts';
 
 export interface ReportRouteDeps {
@@ -64,17 +63,7 @@ export const SlaReportSchema = Type.Object({
 
 const ReportQuery = Type.Object(
   {
-    from: Type.Optional(
-      Type.String({ description: 'ISO 8601 date or date-time with offset; leads due from then.' }),
-    ),
-    to: Type.Optional(Type.String({ description: 'Exclusive end (default: now).' })),
-    window: Type.Optional(
-      Type.Union([Type.Literal('live'), Type.Literal('today')], {
-        description: 'live: due in the last 15 minutes; today: since midnight in tz. Instead of from/to.',
-      }),
-    ),
-    tz: Type.Optional(Type.String({ description: 'The zone of window=today (default UTC).' })),
-    campaign: Type.Optional(Type.String({ description: "A campaign's slug (default: all)." })),
+    ...PeriodQueryFields,
     group: Type.Optional(
       Type.String({
         description: 'An agent group: leads contacted, else first dialed, by it (default: all).',
@@ -87,18 +76,6 @@ const ReportQuery = Type.Object(
 
 /** A lead's agent group, as slaReport's `group` filter reads it: the contact's, else the first dial's. */
 const SLICE_KEY_GROUP = 'COALESCE(contact_group, first_attempt_group)';
-
-function periodOrThrow(params: ReportParams, now: Date): Period {
-  try {
-    return periodOf(params, now);
-  } catch (error) {
-    if (error instanceof ReportParamError)
-      throw new ProblemError('validation-error', 'The query has invalid fields', [
-        fieldError(error.field, error.message),
-      ]);
-    throw error;
-  }
-}
 
 const CSV_COLUMNS = [
   'lead_id',
@@ -143,7 +120,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
     },
     async (request) => {
       const now = deps.now();
-      const period = periodOrThrow(request.query, now);
+      const period = periodOrProblem(request.query, now);
       return slaReport(deps.sql, {
         tenantId: request.tenantId,
         ...period,
@@ -166,7 +143,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
     },
     async (request, reply) => {
       const now = deps.now();
-      const period = periodOrThrow(request.query, now);
+      const period = periodOrProblem(request.query, now);
       const rows = await deps.sql.query<Record<string, unknown>>(
         `SELECT lead_id, campaign_slug AS campaign, first_seen_at, anchor_at, due_at, first_attempt_at, contacted_at,
                 result, CASE WHEN result = 'breached' THEN reason END AS breach_reason, suppression_reason,

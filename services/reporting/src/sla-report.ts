@@ -1,4 +1,5 @@
 import type { SqlQueryable } from '@pronto/db';
+import { labelAgentSlices } from './agent-labels.ts';
 import { BREACH_REASONS, type BreachReason } from './fold-lead-fact.ts';
 import { DAY_MS, ROLLUP_LEADS_FROM, rollupFigureSql, rollupSpan } from './sla-rollup-query.ts';
 
@@ -264,17 +265,7 @@ async function reportOf(sql: SqlQueryable, query: SlaQuery, rows: FigureRow[]): 
         .map((row) => ({ key: row.slice, ...figures(row) }))
         .sort((a, b) => sliceOrder(a.key, b.key, query.groupBy as GroupBy))
     : [];
-  if (query.groupBy === 'agent' && slices.length > 0) {
-    const names = await sql.query<{ id: string; display_name: string }>(
-      'SELECT id::text, display_name FROM agent WHERE tenant_id = $1 AND id::text = ANY($2::text[])',
-      [query.tenantId, slices.map((slice) => slice.key).filter((key) => key !== null)],
-    );
-    const byId = new Map(names.map((row) => [row.id, row.display_name]));
-    for (const slice of slices as SlaSlice[]) {
-      const name = slice.key ? byId.get(slice.key) : undefined;
-      if (name) slice.label = name;
-    }
-  }
+  if (query.groupBy === 'agent') await labelAgentSlices(sql, query.tenantId, slices);
   return {
     from: query.from.toISOString(),
     to: query.to.toISOString(),

@@ -1,4 +1,5 @@
 import type { SqlQueryable } from '@pronto/db';
+import { labelAgentSlices } from '../agent-labels.ts';
 import { netPromoterScore } from '../surveys/nps.ts';
 import { contactFiguresSql, type KpiGroupBy, presenceFiguresSql } from './kpi-sql.ts';
 
@@ -157,17 +158,7 @@ export async function kpiReport(sql: SqlQueryable, query: KpiQuery): Promise<Kpi
     key,
     ...figures(contactOf.get(key) ?? NO_CONTACTS, presenceOf.get(key) ?? NO_PRESENCE),
   }));
-  if (query.groupBy === 'agent' && slices.length > 0) {
-    const names = await sql.query<{ id: string; display_name: string }>(
-      'SELECT id::text, display_name FROM agent WHERE tenant_id = $1 AND id::text = ANY($2::text[])',
-      [query.tenantId, slices.map((slice) => slice.key).filter((key) => key !== null)],
-    );
-    const byId = new Map(names.map((row) => [row.id, row.display_name]));
-    for (const slice of slices) {
-      const name = slice.key ? byId.get(slice.key) : undefined;
-      if (name) slice.label = name;
-    }
-  }
+  if (query.groupBy === 'agent') await labelAgentSlices(sql, query.tenantId, slices);
   return {
     from: query.from.toISOString(),
     to: query.to.toISOString(),

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Problem } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
-import { fieldError, ProblemError } from '@pronto/ingest';
 import Type from 'typebox';
-import { type Period, periodOf, ReportParamError } from '../report-query.ts';
+import { PeriodQueryFields, periodOrProblem } from '../report-query.ts';
 import { kpiReport } from './kpi-report.ts';
 import { KPI_GROUP_BY } from './kpi-sql.ts';
 
@@ -79,31 +78,11 @@ export const KpiReportSchema = Type.Object({
 
 const KpiQuery = Type.Object(
   {
-    from: Type.Optional(Type.String({ description: 'ISO 8601 date or date-time with offset.' })),
-    to: Type.Optional(Type.String({ description: 'Exclusive end (default: now).' })),
-    window: Type.Optional(
-      Type.Union([Type.Literal('live'), Type.Literal('today')], {
-        description: 'live: the last 15 minutes; today: since midnight in tz. Instead of from/to.',
-      }),
-    ),
-    tz: Type.Optional(Type.String({ description: 'The zone of window=today (default UTC).' })),
-    campaign: Type.Optional(Type.String({ description: "A campaign's slug (default: all)." })),
+    ...PeriodQueryFields,
     groupBy: Type.Optional(Type.Enum([...KPI_GROUP_BY], { description: 'The slices (default agent).' })),
   },
   { additionalProperties: false },
 );
-
-function periodOrThrow(params: Parameters<typeof periodOf>[0], now: Date): Period {
-  try {
-    return periodOf(params, now);
-  } catch (error) {
-    if (error instanceof ReportParamError)
-      throw new ProblemError('validation-error', 'The query has invalid fields', [
-        fieldError(error.field, error.message),
-      ]);
-    throw error;
-  }
-}
 
 /** GET /v1/reports/kpis, for a tenant's signed requests. */
 export const kpiRoutes: FastifyPluginAsyncTypebox<KpiRouteDeps> = async (app, deps) => {
@@ -123,7 +102,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<KpiRouteDeps> = async (app, de
     async (request) => {
       const now = deps.now();
       const { from, to, window, tz, campaign, groupBy } = request.query;
-      const period = periodOrThrow(
+      const period = periodOrProblem(
         {
           ...(from ? { from } : {}),
           ...(to ? { to } : {}),

@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { repoRoot } from './pronto-process.ts';
+
+/** Debian's Chromium (`apt-get install chromium`, done by .ci/run), driven by playwright-core. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Where browser tests keep their screenshots (test/artifacts, not committed). */
+export const ARTIFACTS = join(repoRoot, 'test', 'artifacts');
+
+/** A headless Chromium that fetches nothing on its own (no updates, no sync, no QUIC). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
