@@ -7,3 +7,4 @@ export { type ActiveApiKey, findApiKey } from './find-api-key.ts';
 export { generateSecret, issueApiKey } from './issue-api-key.ts';
 export { rotateApiKey } from './rotate-api-key.ts';
 export { createSecretBox, type SecretBox } from './secret-box.ts';
+export { isWellFormedToken, newSessionToken, sessionTokenSha256 } from './session-token.ts';

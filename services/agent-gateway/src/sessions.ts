@@ -1,6 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@pronto/db';
-import { hashPassword, verifyPassword } from '@pronto/tenancy';
+import {
+  hashPassword,
+  isWellFormedToken,
+  newSessionToken,
+  sessionTokenSha256,
+  verifyPassword,
+} from '@pronto/tenancy';
 
 /** Who a session belongs to: what the desktop shows, and what commands carry. */
 export interface SignedInAgent {
@@ -28,11 +34,6 @@ export interface Sessions {
 
 const AGENT_FIELDS = { id: true, tenantId: true, username: true, displayName: true } as const;
 
-/** A token is 32 random bytes, base64url: 43 characters. Anything else is not worth a query. */
-export const isWellFormedToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
-
-export const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
-
 /**
  * Agents' sign-in sessions. The table keeps only the SHA-256 of each token, so a copy of the
  * database does not let anyone in.
@@ -49,10 +50,9 @@ export function createSessions(prisma: PrismaClient, now: () => Date, ttlMs: num
       });
       const matches = await verifyPassword(password, agent?.passwordHash ?? (await decoy));
       if (!agent || !matches) return undefined;
-      const token = randomBytes(32).toString('base64url');
+      const { token, tokenSha256 } = newSessionToken();
       const at = now();
       const expiresAt = new Date(at.getTime() + ttlMs);
-      const tokenSha256 = sha256(token);
       const { passwordHash: _, ...signedIn } = agent;
       // Sign-ins are rare; tidying the agent's expired sessions here keeps the table small without a timer.
       await prisma.agentSession.deleteMany({ where: { agentId: agent.id, expiresAt: { lte: at } } });
@@ -62,7 +62,7 @@ export function createSessions(prisma: PrismaClient, now: () => Date, ttlMs: num
 
     async find(token) {
       if (!isWellFormedToken(token)) return undefined;
-      const tokenSha256 = sha256(token);
+      const tokenSha256 = sessionTokenSha256(token);
       const row = await prisma.agentSession.findUnique({
         where: { tokenSha256 },
         select: { expiresAt: true, agent: { select: AGENT_FIELDS } },
@@ -72,7 +72,7 @@ export function createSessions(prisma: PrismaClient, now: () => Date, ttlMs: num
     },
 
     async signOut(token) {
-      const tokenSha256 = sha256(token);
+      const tokenSha256 = sessionTokenSha256(token);
       await prisma.agentSession.deleteMany({ where: { tokenSha256 } });
       return tokenSha256;
     },

@@ -1,6 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { SqlQueryable } from '@pronto/db';
-import { hashPassword, verifyPassword } from '@pronto/tenancy';
+import {
+  hashPassword,
+  isWellFormedToken,
+  newSessionToken,
+  sessionTokenSha256,
+  verifyPassword,
+} from '@pronto/tenancy';
 
 /** Who a session belongs to: what the dashboard shows, and whose reports it reads. */
 export interface SignedInManager {
@@ -28,10 +34,6 @@ export interface ManagerSessions {
   signOut(token: string): Promise<string>;
 }
 
-/** A token is 32 random bytes, base64url: 43 characters. Anything else is not worth a query. */
-const isWellFormedToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
-const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
-
 const MANAGER_COLUMNS = `m.id::text, m.tenant_id::text AS "tenantId", m.username, m.display_name AS "displayName"`;
 
 /**
@@ -57,8 +59,7 @@ export function createManagerSessions(
       const matches = await verifyPassword(password, row?.passwordHash ?? (await decoy));
       if (!row || !matches) return undefined;
       const { passwordHash: _, ...manager } = row;
-      const token = randomBytes(32).toString('base64url');
-      const tokenSha256 = sha256(token);
+      const { token, tokenSha256 } = newSessionToken();
       const at = now();
       const expiresAt = new Date(at.getTime() + ttlMs);
       // Sign-ins are rare; tidying the manager's expired sessions here keeps the table small without a timer.
@@ -75,7 +76,7 @@ export function createManagerSessions(
 
     async find(token) {
       if (!isWellFormedToken(token)) return undefined;
-      const tokenSha256 = sha256(token);
+      const tokenSha256 = sessionTokenSha256(token);
       const [row] = await sql.query<SignedInManager & { expiresAt: Date }>(
         `SELECT ${MANAGER_COLUMNS}, s.expires_at AS "expiresAt"
            FROM manager_session s JOIN manager m ON m.id = s.manager_id
@@ -88,7 +89,7 @@ export function createManagerSessions(
     },
 
     async signOut(token) {
-      const tokenSha256 = sha256(token);
+      const tokenSha256 = sessionTokenSha256(token);
       await sql.query('DELETE FROM manager_session WHERE token_sha256 = $1', [tokenSha256]);
       return tokenSha256;
     },
