@@ -56,7 +56,11 @@ describe('the agent desktop in a real browser', () => {
     await page.getByTestId('signin-username').fill('agent1');
     await page.getByTestId('signin-password').fill(password);
     await page.getByTestId('signin-submit').click();
-    await expect.poll(() => page.getByTestId('agent-state').getAttribute('data-state')).toBe('available');
+    // Signing in is not what this test times (the ring is): vitest's 1 s default is too short a wait
+    // for a process that has just started on a busy machine.
+    await expect
+      .poll(() => page.getByTestId('agent-state').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('available');
 
     const key = { keyId: 'demo-key', secret: (await readFile(join(dataDir, 'demo-secret'), 'utf8')).trim() };
     const offerShown = page.getByTestId('offer').waitFor({ state: 'visible', timeout: 10_000 });
