@@ -2,3 +2,11 @@ export { BusSettings, CommonSettings, MasterKey } from './common-settings.ts';
 export { ConfigError, loadConfig } from './load-config.ts';
 export { loadConfigOrExit } from './load-config-or-exit.ts';
 export { onShutdown } from './on-shutdown.ts';
+export {
+  GaveUpWaiting,
+  reasonOf,
+  type StartLogger,
+  type WaitOptions,
+  waitUntilReady,
+} from './wait-until-ready.ts';
+export { type WaitOrExitOptions, waitUntilReadyOrExit } from './wait-until-ready-or-exit.ts';

@@ -59,6 +59,19 @@ const RELEASE_TEXT = {
   offline: 'released while you were offline',
 };
 
+/** Why the agent is paused (the snapshot's `pauseReason`), in the agent's words. */
+const PAUSE_TEXT = {
+  missed_offers:
+    'two leads missed in a row (not accepted in time, or your phone did not answer or rejected the call)',
+  break: 'break',
+  lunch: 'lunch',
+  training: 'training',
+  meeting: 'meeting',
+  other: 'other',
+};
+
+const pauseText = (reason) => PAUSE_TEXT[reason] ?? humanize(reason).toLowerCase();
+
 const COMMAND_TEXT = {
   accept: 'Accept',
   reject: 'Reject',
@@ -276,7 +289,9 @@ function leadLocalTime(timeZone) {
 
 function stateLabel(snapshot) {
   const label = STATE_LABELS[snapshot.state] ?? humanize(snapshot.state);
-  return snapshot.state === 'paused' && snapshot.pauseReason ? `${label} · ${snapshot.pauseReason}` : label;
+  return snapshot.state === 'paused' && snapshot.pauseReason
+    ? `${label} · ${pauseText(snapshot.pauseReason)}`
+    : label;
 }
 
 function savedText(disposition) {
@@ -846,7 +861,8 @@ function idleTitle(snapshot) {
   if (app.connection === 'waiting') return 'Connection lost';
   if (!snapshot || !isOnline()) return 'Connecting…';
   if (snapshot.state === 'available') return 'Waiting for the next lead';
-  if (snapshot.state === 'paused') return `Paused${snapshot.pauseReason ? `: ${snapshot.pauseReason}` : ''}`;
+  if (snapshot.state === 'paused')
+    return `Paused${snapshot.pauseReason ? `: ${pauseText(snapshot.pauseReason)}` : ''}`;
   if (snapshot.state === 'offline') return 'You are offline';
   return STATE_LABELS[snapshot.state] ?? humanize(snapshot.state);
 }

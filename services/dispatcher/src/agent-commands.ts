@@ -162,7 +162,11 @@ export async function releaseOffer(
   }
 }
 
-/** One more missed offer in a row; at the limit the agent is paused (reason `missed_offers`). */
+/**
+ * One more missed offer in a row (the offer timed out, or the agent's phone did not answer or
+ * rejected the call); at the limit the agent is paused (reason `missed_offers`). The run ends when
+ * the agent's phone answers, or the agent rejects an offer or resumes.
+ */
 export async function countMissedOffer(ctx: CommandContext, agent: AgentRow): Promise<void> {
   const missed = agent.missed_offers + 1;
   const paused = missed >= ctx.settings.maxMissedOffers;
@@ -198,7 +202,8 @@ async function accept(ctx: CommandContext, agent: AgentRow, attempt: AttemptRow)
       WHERE id = $1`,
     [lead.id, now],
   );
-  await setAgentState(ctx.tx, agent.id, 'dialing', ctx.now, { missedOffers: 0 });
+  // Accepting does not end a run of misses: the agent's phone still has to answer ('originated').
+  await setAgentState(ctx.tx, agent.id, 'dialing', ctx.now);
   const request = dialRequest('originate', lead, agent, attempt);
   await moveLead(ctx.tx, lead, ctx.now, {
     status: 'dialing',

@@ -41,6 +41,9 @@ export async function applyCallEvent(ctx: CommandContext, event: CallEvent): Pro
           WHERE id = $1`,
         [attempt.id, event.uniqueId ?? null, event.linkedId ?? null, at.toISOString()],
       );
+      // The agent's phone answered: a run of missed offers is over.
+      if (agent.missed_offers > 0)
+        await setAgentState(ctx.tx, agent.id, agent.state, ctx.now, { missedOffers: 0 });
       break;
     case 'ringing':
       if (attempt.stage !== 'dialing') return false;
@@ -73,7 +76,15 @@ export async function applyCallEvent(ctx: CommandContext, event: CallEvent): Pro
           event.linkedId ?? null,
         ],
       );
-      freed = await end(ctx, agent, attempt, at, event.outcome ?? 'failed', event.cause ?? null);
+      freed = await end(
+        ctx,
+        agent,
+        attempt,
+        at,
+        event.outcome ?? 'failed',
+        event.cause ?? null,
+        event.causeCode,
+      );
       break;
   }
   const messages: OutboxEntry[] = await announceAgent(ctx.tx, agent.id, `call_${event.phase}`, ctx.now);
@@ -117,6 +128,7 @@ async function end(
   at: Date,
   reported: string,
   cause: string | null,
+  causeCode: number | undefined,
 ): Promise<boolean> {
   const contacted = attempt.bridged_at !== null;
   const outcome = contacted ? 'contacted' : reported === 'contacted' ? 'failed' : reported;
@@ -148,7 +160,7 @@ async function end(
     return false;
   }
   if (outcome === 'agent_missed') {
-    await agentPhoneMissed(ctx, agent, attempt, lead, ended);
+    await agentPhoneMissed(ctx, agent, attempt, lead, ended, causeCode);
     return true;
   }
   await ctx.tx.query(`UPDATE attempt SET stage = 'ended', released_at = $2 WHERE id = $1`, [
@@ -170,9 +182,13 @@ async function end(
   return true;
 }
 
+/** Q.850 causes with which an agent's phone turns the call away: user busy (486, DND), call rejected (603). */
+const PHONE_REJECTS = new Set([17, 21]);
+
 /**
- * The agent's own phone did not answer: the person was never dialed. The dial is not counted, the
- * lead goes back to the front of the queue, and it counts as a missed offer for the agent.
+ * The agent's own phone did not answer or rejected the call: the person was never dialed. The dial
+ * is not counted, the lead goes back to the queue (another free agent takes it first), and it
+ * counts as a missed offer for the agent: paused at the limit, like offers not taken in time.
  */
 async function agentPhoneMissed(
   ctx: CommandContext,
@@ -180,24 +196,23 @@ async function agentPhoneMissed(
   attempt: AttemptRow,
   lead: LeadRow,
   ended: { type: string; detail: Record<string, unknown> },
+  causeCode: number | undefined,
 ) {
+  const why =
+    causeCode !== undefined && PHONE_REJECTS.has(causeCode)
+      ? 'agent_phone_rejected'
+      : 'agent_phone_no_answer';
   const now = ctx.now.toISOString();
   await ctx.tx.query(
-    `UPDATE attempt SET stage = 'ended', dialed_at = NULL, released_at = $2, end_reason = 'agent_phone_no_answer' WHERE id = $1`,
-    [attempt.id, now],
+    `UPDATE attempt SET stage = 'ended', dialed_at = NULL, released_at = $2, end_reason = $3 WHERE id = $1`,
+    [attempt.id, now, why],
   );
   await ctx.tx.query('UPDATE lead SET attempt_count = greatest(attempt_count - 1, 0) WHERE id = $1', [
     lead.id,
   ]);
   await moveLead(ctx.tx, lead, ctx.now, {
     status: 'queued',
-    events: [
-      ended,
-      {
-        type: 'offer_missed',
-        detail: { attemptId: attempt.id, agentId: agent.id, why: 'agent_phone_no_answer' },
-      },
-    ],
+    events: [ended, { type: 'offer_missed', detail: { attemptId: attempt.id, agentId: agent.id, why } }],
   });
   await countMissedOffer(ctx, agent);
 }

@@ -122,34 +122,69 @@ async function readPolicyInput(db: Database, settings: DispatcherSettings, now: 
     [[...campaigns.keys()], settings.queueWindow, now.toISOString()],
   );
   if (leadRows.length === 0) return undefined;
-  const declined = await recentDeclines(
+  const turnedDown = await turnedDownBy(
     db,
     leadRows.map((row) => row.id),
     now,
+    settings,
   );
-  const queue: QueuedLead[] = leadRows.map((row) => ({
-    id: row.id,
-    campaignId: row.campaign_id,
-    dueAt: Number(row.due),
-    score: row.score ?? 0,
-    queuedAt: Number(row.queued),
-    ...(declined.has(row.id) ? { declinedBy: declined.get(row.id) } : {}),
-  }));
+  const queue: QueuedLead[] = leadRows.map((row) => {
+    const by = turnedDown.get(row.id);
+    return {
+      id: row.id,
+      campaignId: row.campaign_id,
+      dueAt: Number(row.due),
+      score: row.score ?? 0,
+      queuedAt: Number(row.queued),
+      ...(by?.declined.length ? { declinedBy: by.declined } : {}),
+      ...(by?.missed.length ? { missedBy: by.missed } : {}),
+    };
+  });
   return { queue, agents, campaigns, now: now.getTime() };
 }
 
-/** How long a rejected lead is not offered back to the agent who rejected it. */
+/** How long a lead is not offered back to an agent who rejected it, and passed to others first after a miss. */
 const DECLINE_MEMORY_MS = 120_000;
 
-/** The agents who rejected each of these leads lately. */
-async function recentDeclines(db: Database, leadIds: string[], now: Date): Promise<Map<string, string[]>> {
-  const rows = await db.sql.query<{ lead_id: string; agents: string[] }>(
-    `SELECT lead_id, array_agg(agent_id) AS agents FROM attempt
-      WHERE lead_id = ANY($1::uuid[]) AND end_reason = 'rejected' AND released_at > $2
-      GROUP BY lead_id`,
-    [leadIds, new Date(now.getTime() - DECLINE_MEMORY_MS).toISOString()],
+/** Ways an agent lets an offered lead go without saying no: the offer timed out, or the agent's phone did. */
+const MISSES = ['offer_timeout', 'agent_phone_no_answer', 'agent_phone_rejected'];
+const PHONE_MISSES = ['agent_phone_no_answer', 'agent_phone_rejected'];
+
+/**
+ * Per lead, the agents it must not go back to (rejected it lately, or their phone missed it
+ * `maxPhoneMissesPerLead` times: one agent's phone cannot grow a lead's attempts without bound),
+ * and the agents who just missed it (others first).
+ */
+async function turnedDownBy(
+  db: Database,
+  leadIds: string[],
+  now: Date,
+  settings: DispatcherSettings,
+): Promise<Map<string, { declined: string[]; missed: string[] }>> {
+  const rows = await db.sql.query<{ lead_id: string; agent_id: string; declined: boolean; missed: boolean }>(
+    `SELECT lead_id, agent_id,
+            bool_or(end_reason = 'rejected' AND released_at > $2)
+              OR count(*) FILTER (WHERE end_reason = ANY($5::text[])) >= $3 AS declined,
+            bool_or(end_reason = ANY($4::text[]) AND released_at > $2) AS missed
+       FROM attempt
+      WHERE lead_id = ANY($1::uuid[]) AND outcome = 'agent_missed'
+      GROUP BY lead_id, agent_id`,
+    [
+      leadIds,
+      new Date(now.getTime() - DECLINE_MEMORY_MS).toISOString(),
+      settings.maxPhoneMissesPerLead,
+      MISSES,
+      PHONE_MISSES,
+    ],
   );
-  return new Map(rows.map((row) => [row.lead_id, row.agents]));
+  const byLead = new Map<string, { declined: string[]; missed: string[] }>();
+  for (const row of rows) {
+    if (!row.declined && !row.missed) continue;
+    const entry = byLead.get(row.lead_id) ?? { declined: [], missed: [] };
+    byLead.set(row.lead_id, entry);
+    (row.declined ? entry.declined : entry.missed).push(row.agent_id);
+  }
+  return byLead;
 }
 
 class RaceLost extends Error {}

@@ -2,6 +2,11 @@
 export interface DispatcherSettings {
   /** Offers missed in a row before the agent is paused (reason `missed_offers`). */
   readonly maxMissedOffers: number;
+  /**
+   * Times one agent's phone may miss one lead (not answer, or reject the call) before that lead is
+   * never offered to that agent again: it waits for another agent instead.
+   */
+  readonly maxPhoneMissesPerLead: number;
   /** A dialed attempt whose dialer says nothing for this long ends as failed (`dialer_silent`). */
   readonly dialDeadlineMs: number;
   /** After the agent hangs up, how long the dialer has to confirm the end. */
@@ -16,6 +21,7 @@ export interface DispatcherSettings {
 
 export const DEFAULT_SETTINGS: DispatcherSettings = {
   maxMissedOffers: 2,
+  maxPhoneMissesPerLead: 2,
   dialDeadlineMs: 120_000,
   hangupGraceMs: 30_000,
   maxCallMs: 4 * 3_600_000,

@@ -18,6 +18,14 @@ const STATE_LABELS = {
   wrap_up: 'Wrap-up',
   paused: 'Paused',
 };
+const PAUSE_LABELS = {
+  missed_offers: 'missed two leads in a row',
+  break: 'break',
+  lunch: 'lunch',
+  training: 'training',
+  meeting: 'meeting',
+  other: 'other',
+};
 const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 const $ = (selector) => document.querySelector(selector);
@@ -191,7 +199,7 @@ function render(snapshot) {
     byTestId('agents'),
     Object.entries(operations.agents).map(([state, count]) => [
       `agents-${state}`,
-      `${STATE_LABELS[state] ?? state}: ${count}`,
+      `${STATE_LABELS[state] ?? state}: ${count}${state === 'paused' ? pausedDetail(operations.pausedFor) : ''}`,
     ]),
   );
   fillList(
@@ -206,6 +214,14 @@ function render(snapshot) {
   renderBreaches(snapshot);
   renderCharts(snapshot);
   renderCsvLink(snapshot);
+}
+
+/** Why the paused agents are paused, e.g. " (missed offers: 1, break: 2)". */
+function pausedDetail(pausedFor) {
+  const parts = Object.entries(pausedFor ?? {}).map(
+    ([reason, count]) => `${PAUSE_LABELS[reason] ?? reason.replaceAll('_', ' ')}: ${count}`,
+  );
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 function fillList(list, items) {

@@ -154,8 +154,11 @@ export function foldLeadFact(previous: ReportRow | undefined, fact: LeadFact): R
       break;
     case 'offer_missed':
       if (beforeDue) row.missedOfferBeforeDue = true;
-      if (detail.why === 'agent_phone_no_answer' && attemptId !== null) {
-        // The agent's own phone did not answer: the person was never dialed, so it was no dial.
+      if (
+        (detail.why === 'agent_phone_no_answer' || detail.why === 'agent_phone_rejected') &&
+        attemptId !== null
+      ) {
+        // The agent's own phone did not answer or rejected the call: the person was never dialed, so it was no dial.
         if (attemptId === row.lastDialAttemptId) {
           row.dialsBeforeDue = Math.max(0, row.dialsBeforeDue - 1);
           row.lastDialAttemptId = null;

@@ -211,6 +211,8 @@ export interface TenantOperations {
   queue: { campaign: string; depth: number }[];
   /** Agents per state, every state present (pronto_agents). */
   agents: Record<string, number>;
+  /** Paused agents per pause reason (`missed_offers` is the dispatcher's; the others the agents' own). */
+  pausedFor: Record<string, number>;
 }
 
 /** One tenant's queue depth and agents by state, counted as GET /metrics counts them (the dashboard's). */
@@ -228,5 +230,16 @@ export async function tenantOperations(sql: SqlQueryable, tenantId: string): Pro
     [tenantId],
   ))
     agents[row.state] = Number(row.agents);
-  return { queue: queue.map((row) => ({ campaign: row.campaign, depth: Number(row.depth) })), agents };
+  const pausedFor: Record<string, number> = {};
+  for (const row of await sql.query<{ reason: string; agents: number }>(
+    `SELECT coalesce(pause_reason, 'other') AS reason, count(*)::int AS agents FROM agent
+      WHERE tenant_id = $1 AND state = 'paused' GROUP BY 1 ORDER BY 1`,
+    [tenantId],
+  ))
+    pausedFor[row.reason] = Number(row.agents);
+  return {
+    queue: queue.map((row) => ({ campaign: row.campaign, depth: Number(row.depth) })),
+    agents,
+    pausedFor,
+  };
 }

@@ -146,10 +146,27 @@ function assignLead(
   pool: AgentPool,
   now: number,
 ): Assignment | undefined {
+  const declined = lead.declinedBy ?? [];
+  if (lead.missedBy?.length) {
+    // Another agent first; the one who just missed it only when nobody else can take it now, so
+    // the lead is not held back (a second miss in a row pauses that agent anyway).
+    const other = firstFree(lead, groups, pool, now, [...declined, ...lead.missedBy]);
+    if (other !== undefined) return other;
+  }
+  return firstFree(lead, groups, pool, now, declined);
+}
+
+function firstFree(
+  lead: QueuedLead,
+  groups: readonly string[],
+  pool: AgentPool,
+  now: number,
+  skip: readonly string[],
+): Assignment | undefined {
   let overflow = false;
   for (const group of groups) {
-    // Agents who turned this lead down a moment ago are passed over; they stay free for other leads.
-    const agent = lead.declinedBy?.length ? pool.takeExcept(group, lead.declinedBy) : pool.take(group);
+    // Agents who turned this lead down are passed over; they stay free for other leads.
+    const agent = skip.length > 0 ? pool.takeExcept(group, skip) : pool.take(group);
     if (agent !== undefined)
       return { leadId: lead.id, agentId: agent.id, group, overflow, slackMs: lead.dueAt - now };
     overflow = true;

@@ -170,6 +170,19 @@ describe('defaultPolicy: which agent takes it', () => {
     ]);
   });
 
+  it('gives a lead an agent just missed to another free agent first, and back to that agent only when nobody else is free', () => {
+    const alone = dispatch([lead('missed', { missedBy: ['ann'] })], [agent('ann')]);
+    expect(alone.map((a) => [a.leadId, a.agentId])).toEqual([['missed', 'ann']]);
+    const withBob = dispatch(
+      [lead('missed', { missedBy: ['ann'] }), lead('next')],
+      [agent('ann', ['sales-team'], 90 * SECOND), agent('bob')],
+    );
+    expect(withBob.map((a) => [a.leadId, a.agentId])).toEqual([
+      ['missed', 'bob'],
+      ['next', 'ann'],
+    ]);
+  });
+
   it('assigns an agent who is in two groups once', () => {
     const both = agent('both', ['sales-team', 'support-team']);
     const queue = [lead('sales-lead'), lead('support-lead', { campaignId: 'support' })];

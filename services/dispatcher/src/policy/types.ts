@@ -12,8 +12,16 @@ export interface QueuedLead {
   readonly score: number;
   /** When the lead (re)entered the queue; the last tie-breaker, oldest first. */
   readonly queuedAt: number;
-  /** Agents who just turned this lead down: it waits for someone else rather than going back to them. */
+  /**
+   * Agents who turned this lead down (or whose phone missed it too often): it waits for someone
+   * else rather than going back to them.
+   */
   readonly declinedBy?: readonly string[];
+  /**
+   * Agents who just missed this lead (the offer timed out, or their phone did not answer or
+   * rejected the call): another free agent takes it first; they get it only when nobody else can.
+   */
+  readonly missedBy?: readonly string[];
 }
 
 export interface FreeAgent {

@@ -245,6 +245,23 @@ describe('the manager dashboard', () => {
     for await (const snapshot of rest) expect(snapshot.figures.eligible).toBe(99);
     await eventually(async () => streams.watched() === 0, 'the signed-out stream is forgotten');
   });
+  it('shows why agents are paused, so a manager sees who the dispatcher paused for missed leads', async () => {
+    await harness.db.prisma.agent.create({
+      data: {
+        tenantId: harness.tenantId,
+        username: 'dnd-phone',
+        displayName: 'DND phone',
+        passwordHash: 'not-used',
+        groups: ['sales'],
+        state: 'paused',
+        pauseReason: 'missed_offers',
+        stateSince: new Date(harness.clock.ms),
+      },
+    });
+    const snapshot: DashboardSnapshot = (await get(`/manager/snapshot?${DAY_QUERY}`, acme)).json();
+    expect(snapshot.operations.pausedFor.missed_offers).toBe(1);
+    expect(snapshot.operations.agents.paused).toBeGreaterThanOrEqual(1);
+  });
 });
 
 /** The snapshots of a text/event-stream body, in order. */
