@@ -66,19 +66,3 @@ async function createAdapter(
     }
   }
 }
-
-/** For a main.ts: the bus, or the configuration problem on stderr and exit code 1. */
-export async function createBusOrExit(
-  program: string,
-  config: BusConfig,
-  deps: { sql: Sql; logger: Logger; clientId: string; beforeExit?: () => Promise<void> },
-): Promise<Bus> {
-  try {
-    return await createBus(config, deps);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${program}: ${error.message}\n`);
-    await deps.beforeExit?.();
-    process.exit(1);
-  }
-}

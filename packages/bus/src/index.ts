@@ -10,10 +10,11 @@ export {
   type Subscription,
 } from './bus.ts';
 export { type ConsumeResult, consumeOnce, recordProcessed } from './consume-once.ts';
-export { type BusConfig, createBus, createBusOrExit } from './create-bus.ts';
+export { type BusConfig, createBus } from './create-bus.ts';
 export type { DeadLetterPayload } from './dead-letter.ts';
 export { createInProcessBus, type InProcessBusOptions } from './in-process/in-process-bus.ts';
 export { createKafkaBus, type KafkaBusOptions } from './kafka/kafka-bus.ts';
 export { appendToOutbox, type OutboxEntry } from './outbox.ts';
 export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './outbox-relay.ts';
+export { type StartOnBusDeps, startOnBusOrExit } from './start-on-bus-or-exit.ts';
 export { withNamespace } from './with-namespace.ts';

@@ -15,6 +15,13 @@ export const CommonSettings = {
     default: 10,
     description: 'PostgreSQL connections',
   }),
+  PRONTO_START_TIMEOUT_SECONDS: Type.Integer({
+    minimum: 1,
+    maximum: 3600,
+    default: 60,
+    description:
+      'how long a starting service waits for its database and bus (retrying, and logging each attempt) before it exits 1',
+  }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 };
 

@@ -1,6 +1,6 @@
 // The agent gateway on its own (distributed mode): PostgreSQL and Kafka or Pub/Sub.
-import { createBusOrExit } from '@pronto/bus';
-import { loadConfigOrExit, onShutdown } from '@pronto/config';
+import { startOnBusOrExit } from '@pronto/bus';
+import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
 import { buildGatewayApp } from './build-gateway-app.ts';
@@ -8,14 +8,23 @@ import { AgentGatewayConfig } from './config.ts';
 
 const config = loadConfigOrExit('agent-gateway', AgentGatewayConfig, process.env);
 const logger = createLogger({ name: 'agent-gateway', level: config.LOG_LEVEL });
-const db = await openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE });
-const bus = await createBusOrExit('agent-gateway', config, {
-  sql: db.sql,
-  logger,
-  clientId: 'pronto-agent-gateway',
-  beforeExit: () => db.close(),
-});
-const app = await buildGatewayApp({ db, bus, logger });
+// Started all at once, a service may find PostgreSQL and the broker not ready yet: it waits for them.
+const db = await waitUntilReadyOrExit(
+  'agent-gateway',
+  () => openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE }),
+  { what: 'PostgreSQL', logger, timeoutSeconds: config.PRONTO_START_TIMEOUT_SECONDS },
+);
+const { bus, started: app } = await startOnBusOrExit(
+  'agent-gateway',
+  config,
+  {
+    sql: db.sql,
+    logger,
+    clientId: 'pronto-agent-gateway',
+    beforeExit: () => db.close(),
+  },
+  (bus) => buildGatewayApp({ db, bus, logger }),
+);
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 
 onShutdown(logger, async () => {

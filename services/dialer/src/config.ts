@@ -7,6 +7,7 @@ export const DialerConfig = Type.Object({
   ...BusSettings,
   ...DialerSettings,
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
+  PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
 export type DialerConfig = Static<typeof DialerConfig>;

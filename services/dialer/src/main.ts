@@ -1,30 +1,36 @@
 // The dialer on its own (distributed mode): PostgreSQL for the campaigns' profiles, Kafka or Pub/Sub,
 // and for DIALER=asterisk the PBX's AMI.
-import { createBusOrExit } from '@pronto/bus';
-import { loadConfigOrExit, onShutdown } from '@pronto/config';
+import { startOnBusOrExit } from '@pronto/bus';
+import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
+import { AmiError } from './asterisk/ami-connection.ts';
 import { DialerConfig } from './config.ts';
-import { startDialerOrExit } from './start-dialer.ts';
+import { startDialer } from './start-dialer.ts';
 
 const config = loadConfigOrExit('dialer', DialerConfig, process.env);
 const logger = createLogger({ name: 'dialer', level: config.LOG_LEVEL });
-const db = await openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE });
-const bus = await createBusOrExit('dialer', config, {
-  sql: db.sql,
-  logger,
-  clientId: 'pronto-dialer',
-  beforeExit: () => db.close(),
-});
-const dialer = await startDialerOrExit('dialer', config, {
-  bus,
-  logger,
-  sql: db.sql,
-  beforeExit: async () => {
-    await bus.close();
-    await db.close();
+// Started all at once, a service may find PostgreSQL and the broker not ready yet: it waits for them.
+const db = await waitUntilReadyOrExit(
+  'dialer',
+  () => openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE }),
+  { what: 'PostgreSQL', logger, timeoutSeconds: config.PRONTO_START_TIMEOUT_SECONDS },
+);
+const { bus, started: dialer } = await startOnBusOrExit(
+  'dialer',
+  config,
+  {
+    sql: db.sql,
+    logger,
+    clientId: 'pronto-dialer',
+    beforeExit: () => db.close(),
+    // A refused AMI login or an unreachable Asterisk is said at once: no wait fixes a wrong setting.
+    isPermanent: (error) => error instanceof AmiError,
+    describe: (error) =>
+      error instanceof AmiError ? `cannot start the Asterisk dialer: ${error.message}` : String(error),
   },
-});
+  (bus) => startDialer(config, { bus, logger, sql: db.sql }),
+);
 
 onShutdown(logger, async () => {
   // 1. Stop taking requests (the simulated dialer drops its calls, the dispatcher's dial deadline

@@ -5,6 +5,7 @@ export const DispatcherConfig = Type.Object({
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string' }),
   ...BusSettings,
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
+  PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
 export type DispatcherConfig = Static<typeof DispatcherConfig>;

@@ -33,6 +33,7 @@ export const EmbeddedConfig = Type.Object({
   ...IntakeSettings,
   ...BusSettings,
   ...DialerSettings,
+  PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
 export type EmbeddedConfig = Static<typeof EmbeddedConfig>;

@@ -1,12 +1,10 @@
 // `npm start`: every service in one process, on the embedded database unless DATABASE_URL is set.
 import { join, resolve } from 'node:path';
 import { registerAgentGateway, startDemoBots } from '@pronto/agent-gateway';
-import { createBusOrExit, startOutboxRelay } from '@pronto/bus';
-import { loadConfigOrExit, onShutdown } from '@pronto/config';
-import { IntentReceivedV1 } from '@pronto/contracts';
+import { startOnBusOrExit } from '@pronto/bus';
+import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
-import { startDialerOrExit } from '@pronto/dialer';
-import { startDispatcher } from '@pronto/dispatcher';
+import { AmiError } from '@pronto/dialer';
 import { buildApp } from '@pronto/ingest';
 import {
   createManagerSessions,
@@ -15,9 +13,7 @@ import {
   registerMetrics,
   reportingSignedRoutes,
   startAlerts,
-  startReporting,
 } from '@pronto/reporting';
-import { startScoring } from '@pronto/scoring';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
 import { banner } from './banner.ts';
@@ -26,6 +22,7 @@ import { loadOrCreateMasterKey, lockDataFolder } from './data-folder.ts';
 import { seedDemo } from './seed-demo.ts';
 import { parseSipEndpoints, seedDemoAgents } from './seed-demo-agents.ts';
 import { seedDemoManager } from './seed-demo-manager.ts';
+import { startPipeline } from './start-pipeline.ts';
 import { startVacuum } from './vacuum.ts';
 
 const config = loadConfigOrExit('pronto', EmbeddedConfig, process.env);
@@ -40,9 +37,18 @@ try {
   process.exit(1);
 }
 
-const db = await openDatabase(
-  config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: join(dataDir, 'db') },
-);
+// On PostgreSQL (DATABASE_URL) the server may not be up yet: the process waits for it.
+const databaseUrl = config.DATABASE_URL;
+const db = databaseUrl
+  ? await waitUntilReadyOrExit('pronto', () => openDatabase({ url: databaseUrl }), {
+      what: 'PostgreSQL',
+      logger,
+      timeoutSeconds: config.PRONTO_START_TIMEOUT_SECONDS,
+      beforeExit: async () => {
+        await unlock?.();
+      },
+    })
+  : await openDatabase({ dataDir: join(dataDir, 'db') });
 const secretBox = createSecretBox(await loadOrCreateMasterKey(dataDir, config.PRONTO_MASTER_KEY));
 const demo =
   config.PRONTO_DEMO === '1'
@@ -62,39 +68,30 @@ const demoAgents = demo
 const demoManager = demo ? await seedDemoManager(db.sql, { tenantId: demo.tenantId, dataDir }) : undefined;
 
 const vacuum = startVacuum(db, logger);
-const bus = await createBusOrExit('pronto', config, {
-  sql: db.sql,
-  logger,
-  clientId: 'pronto-embedded',
-  beforeExit: async () => {
-    await db.close();
-    await unlock?.();
-  },
-});
-// intake -> intents -> scoring -> leads -> dispatcher -> offers -> agent gateway (WebSocket)
-//                                          dispatcher -> dial-requests -> dialer -> call-events -> dispatcher
-const relay = startOutboxRelay({
-  sql: db.sql,
+const {
   bus,
-  logger,
-  topics: [IntentReceivedV1.topic],
-  exclusive: db.kind === 'postgres',
-});
-const scoring = await startScoring({ db, bus, logger });
-const dispatcher = await startDispatcher({ db, bus, logger });
-const reporting = await startReporting({ db, bus, logger });
+  started: { relay, scoring, dispatcher, reporting, dialer },
+} = await startOnBusOrExit(
+  'pronto',
+  config,
+  {
+    sql: db.sql,
+    logger,
+    clientId: 'pronto-embedded',
+    beforeExit: async () => {
+      vacuum.stop();
+      await db.close();
+      await unlock?.();
+    },
+    // A refused AMI login or an unreachable Asterisk is said at once: no wait fixes a wrong setting.
+    isPermanent: (error) => error instanceof AmiError,
+    describe: (error) =>
+      error instanceof AmiError ? `cannot start the Asterisk dialer: ${error.message}` : String(error),
+  },
+  (bus) => startPipeline({ db, bus, logger, dialer: config }),
+);
 // Breach alerts: signed webhooks for breached leads and campaigns below their attainment threshold.
 const alerts = startAlerts({ db, secretBox, logger });
-const dialer = await startDialerOrExit('pronto', config, {
-  bus,
-  logger,
-  sql: db.sql,
-  beforeExit: async () => {
-    await bus.close();
-    await db.close();
-    await unlock?.();
-  },
-});
 // Managers' sessions: the dashboard's sign-in, also accepted by GET /v1/reports/* for their tenant.
 const managerSessions = createManagerSessions(db.sql, () => new Date());
 const app = await buildApp({

@@ -20,6 +20,7 @@ export const IngestConfig = Type.Object({
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
   ...IntakeSettings,
   ...BusSettings,
+  PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
 export type IngestConfig = Static<typeof IngestConfig>;

@@ -1,6 +1,6 @@
 // The intake service on its own (distributed mode): PostgreSQL, Kafka or Pub/Sub, no demo data.
-import { createBusOrExit, startOutboxRelay } from '@pronto/bus';
-import { loadConfigOrExit, onShutdown } from '@pronto/config';
+import { startOnBusOrExit, startOutboxRelay } from '@pronto/bus';
+import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { IntentReceivedV1 } from '@pronto/contracts';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
@@ -11,21 +11,21 @@ import { IngestConfig } from './config.ts';
 const config = loadConfigOrExit('ingest', IngestConfig, process.env);
 
 const logger = createLogger({ name: 'ingest', level: config.LOG_LEVEL });
-const db = await openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE });
-const bus = await createBusOrExit('ingest', config, {
-  sql: db.sql,
-  logger,
-  clientId: 'pronto-ingest',
-  beforeExit: () => db.close(),
-});
-// Accepted events reach the bus through the outbox: committed first, published right after.
-const relay = startOutboxRelay({
-  sql: db.sql,
-  bus,
-  logger,
-  topics: [IntentReceivedV1.topic],
-  exclusive: true,
-});
+// Started all at once, a service may find PostgreSQL and the broker not ready yet: it waits for them.
+const db = await waitUntilReadyOrExit(
+  'ingest',
+  () => openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE }),
+  { what: 'PostgreSQL', logger, timeoutSeconds: config.PRONTO_START_TIMEOUT_SECONDS },
+);
+// Accepted events reach the bus through the outbox: committed first, published right after (a
+// broker that is down meanwhile only delays them: the relay retries and the rows wait).
+const { bus, started: relay } = await startOnBusOrExit(
+  'ingest',
+  config,
+  { sql: db.sql, logger, clientId: 'pronto-ingest', beforeExit: () => db.close() },
+  async (bus) =>
+    startOutboxRelay({ sql: db.sql, bus, logger, topics: [IntentReceivedV1.topic], exclusive: true }),
+);
 const app = await buildApp({
   db,
   secretBox: createSecretBox(Buffer.from(config.PRONTO_MASTER_KEY, 'base64')),

@@ -12,6 +12,7 @@ export const ReportingConfig = Type.Object({
       "ingest's key: opens API-key secrets to check signed requests and to sign breach alerts; unset: no HTTP API, no breach alerts",
     ),
   ),
+  PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
 export type ReportingConfig = Static<typeof ReportingConfig>;

@@ -1,7 +1,7 @@
 // The reporting service on its own (distributed mode): folds lead-events into the report rows, serves
 // the report API, the manager dashboard and /metrics, and sends the breach alerts.
-import { createBusOrExit } from '@pronto/bus';
-import { loadConfigOrExit, onShutdown } from '@pronto/config';
+import { startOnBusOrExit } from '@pronto/bus';
+import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { buildApp } from '@pronto/ingest';
 import { createLogger } from '@pronto/telemetry';
@@ -17,14 +17,23 @@ import { startReporting } from './start-reporting.ts';
 
 const config = loadConfigOrExit('reporting', ReportingConfig, process.env);
 const logger = createLogger({ name: 'reporting', level: config.LOG_LEVEL });
-const db = await openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE });
-const bus = await createBusOrExit('reporting', config, {
-  sql: db.sql,
-  logger,
-  clientId: 'pronto-reporting',
-  beforeExit: () => db.close(),
-});
-const reporting = await startReporting({ db, bus, logger });
+// Started all at once, a service may find PostgreSQL and the broker not ready yet: it waits for them.
+const db = await waitUntilReadyOrExit(
+  'reporting',
+  () => openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE }),
+  { what: 'PostgreSQL', logger, timeoutSeconds: config.PRONTO_START_TIMEOUT_SECONDS },
+);
+const { bus, started: reporting } = await startOnBusOrExit(
+  'reporting',
+  config,
+  {
+    sql: db.sql,
+    logger,
+    clientId: 'pronto-reporting',
+    beforeExit: () => db.close(),
+  },
+  (bus) => startReporting({ db, bus, logger }),
+);
 // Signed requests are checked, and breach alerts signed, with the tenant's API key secret, which only
 // the master key opens.
 const secretBox = config.PRONTO_MASTER_KEY

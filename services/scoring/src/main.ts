@@ -1,6 +1,6 @@
 // The scoring service on its own (distributed mode): PostgreSQL and Kafka or Pub/Sub.
-import { createBusOrExit } from '@pronto/bus';
-import { loadConfigOrExit, onShutdown } from '@pronto/config';
+import { startOnBusOrExit } from '@pronto/bus';
+import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
 import { ScoringConfig } from './config.ts';
@@ -8,14 +8,23 @@ import { startScoring } from './start-scoring.ts';
 
 const config = loadConfigOrExit('scoring', ScoringConfig, process.env);
 const logger = createLogger({ name: 'scoring', level: config.LOG_LEVEL });
-const db = await openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE });
-const bus = await createBusOrExit('scoring', config, {
-  sql: db.sql,
-  logger,
-  clientId: 'pronto-scoring',
-  beforeExit: () => db.close(),
-});
-const scoring = await startScoring({ db, bus, logger });
+// Started all at once, a service may find PostgreSQL and the broker not ready yet: it waits for them.
+const db = await waitUntilReadyOrExit(
+  'scoring',
+  () => openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE }),
+  { what: 'PostgreSQL', logger, timeoutSeconds: config.PRONTO_START_TIMEOUT_SECONDS },
+);
+const { bus, started: scoring } = await startOnBusOrExit(
+  'scoring',
+  config,
+  {
+    sql: db.sql,
+    logger,
+    clientId: 'pronto-scoring',
+    beforeExit: () => db.close(),
+  },
+  (bus) => startScoring({ db, bus, logger }),
+);
 
 onShutdown(logger, async () => {
   // 1. Finish the intent in hand and publish what it wrote; 2. then the bus; 3. then the database.

@@ -76,7 +76,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     const missing = topics.filter((topic) => !known.has(topic));
     if (missing.length === 0) return;
     await connect();
-    await admin.createTopics({
+    const created = await admin.createTopics({
       waitForLeaders: true,
       topics: missing.map((topic) => ({
         topic,
@@ -84,7 +84,22 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         replicationFactor: options.replicationFactor ?? 1,
       })),
     });
+    // false: another process created one of them first, and kafkajs then waits for no leaders. A
+    // consumer subscribing before they exist fails with UNKNOWN_TOPIC_OR_PARTITION, so wait here.
+    if (!created) await waitForLeaders(missing);
     for (const topic of missing) known.add(topic);
+  }
+
+  /** Every partition of the topics has a leader, or this throws (kafkajs retries its metadata calls itself). */
+  async function waitForLeaders(topics: readonly string[]): Promise<void> {
+    const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
+    const leaderless = found.filter(
+      (topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0),
+    );
+    if (leaderless.length > 0 || found.length < topics.length)
+      throw new Error(
+        `kafka topics have no leader yet: ${(leaderless.length > 0 ? leaderless.map((topic) => topic.name) : topics).join(', ')}`,
+      );
   }
 
   async function publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
@@ -118,49 +133,58 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       allowAutoTopicCreation: false,
     });
     const abandon = new AbortController();
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    const joined = new Promise<void>((resolve) => {
-      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-        off();
-        resolve();
-      });
-    });
-    await consumer.run({
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
-      eachMessage: async ({ message: record, partition, heartbeat }) => {
-        const message = parse(record.value);
-        if (!message) {
-          logger.warn(
-            { topic, group, partition, offset: record.offset },
-            'skipping a record that is not a bus message',
-          );
-          return;
-        }
-        const result = await deliverWithRetries(handler, topic, message, {
-          maxAttempts: subscribeOptions.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-          retryDelayMs: subscribeOptions.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
-          signal: abandon.signal,
-          isTransient: subscribeOptions.isTransient,
-          // kafkajs heartbeats only between messages: a long retry would get this member evicted.
-          whileWaiting: heartbeat,
+    const startConsumer = async () => {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      const joined = new Promise<void>((resolve) => {
+        const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+          off();
+          resolve();
         });
-        if (result.kind === 'abandoned') throw new Abandoned();
-        if (result.kind === 'failed') {
-          logger.warn(
-            { topic, group, messageId: message.id, reason: result.reason },
-            'message dead-lettered',
-          );
-          await publish(deadLetterTopic(topic), [
-            deadLetter(
-              { topic, group, reason: result.reason, attempts: result.attempts, message },
-              new Date(),
-            ),
-          ]);
-        }
-      },
-    });
-    await joined;
+      });
+      await consumer.run({
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
+        eachMessage: async ({ message: record, partition, heartbeat }) => {
+          const message = parse(record.value);
+          if (!message) {
+            logger.warn(
+              { topic, group, partition, offset: record.offset },
+              'skipping a record that is not a bus message',
+            );
+            return;
+          }
+          const result = await deliverWithRetries(handler, topic, message, {
+            maxAttempts: subscribeOptions.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+            retryDelayMs: subscribeOptions.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+            signal: abandon.signal,
+            isTransient: subscribeOptions.isTransient,
+            // kafkajs heartbeats only between messages: a long retry would get this member evicted.
+            whileWaiting: heartbeat,
+          });
+          if (result.kind === 'abandoned') throw new Abandoned();
+          if (result.kind === 'failed') {
+            logger.warn(
+              { topic, group, messageId: message.id, reason: result.reason },
+              'message dead-lettered',
+            );
+            await publish(deadLetterTopic(topic), [
+              deadLetter(
+                { topic, group, reason: result.reason, attempts: result.attempts, message },
+                new Date(),
+              ),
+            ]);
+          }
+        },
+      });
+      await joined;
+    };
+    try {
+      await startConsumer();
+    } catch (error) {
+      // Not yet a subscription the bus closes: a consumer left connected would hold its sockets.
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
 
     const subscription: Subscription = {
       async close(closeOptions) {

@@ -1,0 +1,46 @@
+import { type Bus, startOutboxRelay } from '@pronto/bus';
+import { IntentReceivedV1 } from '@pronto/contracts';
+import type { Database } from '@pronto/db';
+import { type DialerSettings, startDialer } from '@pronto/dialer';
+import { startDispatcher } from '@pronto/dispatcher';
+import { startReporting } from '@pronto/reporting';
+import { startScoring } from '@pronto/scoring';
+import type { Logger } from '@pronto/telemetry';
+
+/**
+ * What runs on the bus in the one process: the intake's relay, scoring, the dispatcher, reporting
+ * and the dialer, started in that order. If one fails to start (a broker not ready yet), those
+ * already running are stopped again, so that the caller can retry the whole on a fresh bus.
+ */
+export async function startPipeline(deps: {
+  db: Database;
+  bus: Bus;
+  logger: Logger;
+  dialer: DialerSettings;
+}) {
+  const { db, bus, logger } = deps;
+  const started: Array<{ stop(): Promise<void> }> = [];
+  try {
+    // intake -> intents -> scoring -> leads -> dispatcher -> offers -> agent gateway (WebSocket)
+    //                                          dispatcher -> dial-requests -> dialer -> call-events -> dispatcher
+    const relay = startOutboxRelay({
+      sql: db.sql,
+      bus,
+      logger,
+      topics: [IntentReceivedV1.topic],
+      exclusive: db.kind === 'postgres',
+    });
+    started.push(relay);
+    const scoring = await startScoring({ db, bus, logger });
+    started.push(scoring);
+    const dispatcher = await startDispatcher({ db, bus, logger });
+    started.push(dispatcher);
+    const reporting = await startReporting({ db, bus, logger });
+    started.push(reporting);
+    const dialer = await startDialer(deps.dialer, { bus, logger, sql: db.sql });
+    return { relay, scoring, dispatcher, reporting, dialer };
+  } catch (error) {
+    for (const part of started.reverse()) await part.stop().catch(() => undefined);
+    throw error;
+  }
+}
