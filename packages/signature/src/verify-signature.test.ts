@@ -23,14 +23,47 @@ function input(overrides: Partial<Parameters<typeof verifySignature>[0]> = {}) {
 
 describe('verifySignature', () => {
   it('accepts a request signed with the active secret', () => {
-    expect(verifySignature(input())).toEqual({ ok: true, secretIndex: 0 });
+    const signature = computeSignature('s3cret', {
+      timestamp: String(nowSeconds),
+      method: 'POST',
+      pathWithQuery: '/v1/events',
+      body,
+    });
+    expect(verifySignature(input())).toEqual({ ok: true, secretIndex: 0, signatures: [signature] });
   });
 
   it('accepts either secret while a key is being rotated, and says which matched', () => {
     expect(verifySignature(input({ secrets: ['new-secret', 's3cret'] }))).toEqual({
       ok: true,
       secretIndex: 1,
+      signatures: [input().signatureHeader.slice(3)],
     });
+  });
+
+  it('names the matching HMAC itself, however the header spells it, so a replay check cannot be dodged', () => {
+    const { signatureHeader } = input();
+    const hex = signatureHeader.slice(3);
+    for (const variant of [
+      `v1=${hex.toUpperCase()}`,
+      `v1=${hex}0`,
+      `v1=${'0'.repeat(64)}, ${signatureHeader}`,
+      ` ${signatureHeader} ,v1=ff`,
+    ]) {
+      expect(verifySignature(input({ signatureHeader: variant }))).toEqual({
+        ok: true,
+        secretIndex: 0,
+        signatures: [hex],
+      });
+    }
+    // Signed with both secrets of a key in rotation: both HMACs are named, so neither can be replayed alone.
+    const both = `${signatureHeader}, ${signRequest('new-secret', {
+      timestamp: String(nowSeconds),
+      method: 'POST',
+      pathWithQuery: '/v1/events',
+      body,
+    })}`;
+    const result = verifySignature(input({ signatureHeader: both, secrets: ['new-secret', 's3cret'] }));
+    expect(result.ok && result.signatures).toHaveLength(2);
   });
 
   it('refuses a changed body, path or method', () => {

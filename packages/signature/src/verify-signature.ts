@@ -12,7 +12,16 @@ export type VerifyFailure =
   | 'bad_signature';
 
 export type VerifyResult =
-  | { ok: true; secretIndex: number }
+  | {
+      ok: true;
+      secretIndex: number;
+      /**
+       * Each offered signature that matched, as lowercase hex of the HMAC itself: what identifies the
+       * request for replay checks. Not the header text, which can be varied without changing what
+       * matches (hex case, extra candidates, a trailing odd digit that decoding drops).
+       */
+      signatures: string[];
+    }
   | { ok: false; reason: VerifyFailure; detail: string };
 
 export interface VerifyInput extends Omit<SignedParts, 'timestamp'> {
@@ -54,8 +63,11 @@ export function verifySignature(input: VerifyInput): VerifyResult {
 
   const parts: SignedParts = { ...input, timestamp: input.timestampHeader };
   let matched = -1;
+  const signatures: string[] = [];
   input.secrets.forEach((secret, index) => {
-    const expected = Buffer.from(computeSignature(secret, parts), 'hex');
+    const hex = computeSignature(secret, parts);
+    const expected = Buffer.from(hex, 'hex');
+    let any = false;
     for (const candidate of offered) {
       // timingSafeEqual needs equal lengths; a wrong-length candidate is compared with itself
       // so that the work done does not depend on the input.
@@ -64,10 +76,12 @@ export function verifySignature(input: VerifyInput): VerifyResult {
           ? timingSafeEqual(candidate, expected)
           : !timingSafeEqual(candidate, candidate);
       if (same && matched < 0) matched = index;
+      any ||= same;
     }
+    if (any) signatures.push(hex);
   });
   return matched >= 0
-    ? { ok: true, secretIndex: matched }
+    ? { ok: true, secretIndex: matched, signatures }
     : fail('bad_signature', 'Pronto-Signature does not match the request');
 }
 

@@ -27,6 +27,7 @@ import { healthRoute } from './routes/health.ts';
 import { postEventRoute } from './routes/post-event.ts';
 import { postEventBatchRoute } from './routes/post-event-batch.ts';
 import { problemPagesRoute } from './routes/problem-pages.ts';
+import { createUsedSignatures } from './used-signatures.ts';
 
 /** One event may be at most this large (DESIGN: 413 over 256 KB). */
 export const EVENT_BODY_LIMIT = 256 * 1024;
@@ -56,6 +57,8 @@ export interface IngestDeps {
    * (the reporting service's own API in the distributed run). Default true.
    */
   intake?: boolean;
+  /** How often expired used signatures are deleted (ms, default 60 s; 0: never, for tests that sweep). */
+  usedSignatureSweepMs?: number;
 }
 
 const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
@@ -112,6 +115,18 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
   });
   // Events already taken are committed and answered before the database goes away.
   app.addHook('onClose', async () => writer.close());
+  const used = createUsedSignatures(deps.db.sql, now);
+  const sweepMs = deps.usedSignatureSweepMs ?? 60_000;
+  // Every instance sweeps; the deletes are idempotent and cheap (an index on expires_at).
+  const sweep =
+    sweepMs > 0
+      ? setInterval(() => {
+          used
+            .sweep()
+            .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not sweep used signatures'));
+        }, sweepMs).unref()
+      : undefined;
+  app.addHook('onClose', async () => clearInterval(sweep));
 
   await app.register(swagger, {
     openapi: {
@@ -148,6 +163,7 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
         limiter: createRateLimiter(() => now().getTime()),
         now,
         session: deps.sessionAuthenticator,
+        used,
       }),
     );
     if (deps.intake !== false) {

@@ -3,8 +3,17 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeyDirectory } from './api-key-directory.ts';
 import { fieldError, ProblemError } from './problems.ts';
 import type { RateLimiter } from './rate-limiter.ts';
+import type { UsedSignatures } from './used-signatures.ts';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The same signed request may be sent again (event intake: its eventId makes a resend answer the
+     * first answer, which is how a client retries after a lost answer); other state-changing requests
+     * are taken once per signature.
+     */
+    replayable?: boolean;
+  }
   interface FastifyRequest {
     /** The tenant whose key signed this request (set by authenticate). */
     tenantId: string;
@@ -14,6 +23,8 @@ declare module 'fastify' {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Methods that change nothing: their signatures may be used again within the window. */
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Another proof of who is asking, for a GET request without a Pronto-Signature (a manager's session
@@ -30,6 +41,7 @@ export function createAuthenticate(deps: {
   limiter: RateLimiter;
   now: () => Date;
   session?: SessionAuthenticator | undefined;
+  used: UsedSignatures;
 }) {
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const raw = Buffer.isBuffer(request.body) ? request.body : EMPTY;
@@ -68,6 +80,20 @@ export function createAuthenticate(deps: {
           'retry-after': String(allowed.retryAfterSeconds),
         },
       );
+    }
+    // After the rate limit, so that a refused request costs no write and may be sent again as it was.
+    if (!READS.has(request.method) && request.routeOptions.config.replayable !== true) {
+      const first = await deps.used.claim({
+        tenantId: key.tenantId,
+        keyId: key.keyId,
+        signatures: result.signatures,
+        timestamp: Number(header(request, 'pronto-timestamp')),
+      });
+      if (!first)
+        throw new ProblemError(
+          'replayed-request',
+          'This signature was already used: a state-changing request is taken once; sign each request, retries included, with its own timestamp',
+        );
     }
     // Only JSON is parsed here. A route that takes another type (the CSV import) adds its parser in its
     // own scope, as bytes too, so the check above covers its body the same way; it decodes the body itself.

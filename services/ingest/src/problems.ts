@@ -23,6 +23,13 @@ export const PROBLEM_TYPES = {
     title: 'This eventId was already used with a different body',
     help: 'An eventId identifies one event forever: send the original body to read the first answer, or use a new eventId for a new event.',
   },
+  // 409, not 401: the signature is right (a 401 would send a client to check its key); what conflicts
+  // is that this very request was already taken, perhaps by an earlier try whose answer was lost.
+  'replayed-request': {
+    status: 409,
+    title: 'This signed request was already received',
+    help: 'A state-changing request (POST, PUT, PATCH, DELETE; event intake excepted) is taken once per signature, for as long as its timestamp is in the 300 s window. The first one may have taken effect: read the state (GET) before sending again, and sign every send, retries included, with a new Pronto-Timestamp. Event intake is exempt: resend the same event and its eventId answers the first answer.',
+  },
   'survey-already-answered': {
     status: 409,
     title: 'The survey was already answered with another score',

@@ -14,6 +14,8 @@ export const postEventBatchRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = as
     '/v1/events::batch',
     {
       bodyLimit: BATCH_BODY_LIMIT,
+      // Each item's eventId makes a resend safe (it answers the first answer): no replay check for it.
+      config: { replayable: true },
       schema: {
         summary: 'Send up to 500 intent events',
         description:

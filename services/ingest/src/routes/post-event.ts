@@ -24,6 +24,8 @@ export const postEventRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = async (
   app.post(
     '/v1/events',
     {
+      // eventId makes a resend safe (it answers the first answer): no replay check, no write for it.
+      config: { replayable: true },
       schema: {
         summary: 'Send one intent event',
         description:
