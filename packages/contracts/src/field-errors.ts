@@ -1,4 +1,5 @@
 import type { TLocalizedValidationError } from 'typebox/error';
+import { DATE_TIME_RULE } from './date-time-format.ts';
 import type { FieldError } from './problem.ts';
 
 const pointerToField = (pointer: string) =>
@@ -56,6 +57,9 @@ export function toFieldErrors(errors: Iterable<TLocalizedValidationError>): Fiel
         );
         break;
       }
+      case 'format':
+        add(error.instancePath, params.format === 'date-time' ? DATE_TIME_RULE : error.message);
+        break;
       default:
         add(error.instancePath, error.message);
     }

@@ -3,6 +3,7 @@ export { AgentState, AttemptOutcome, Disposition } from './agent-state.ts';
 export { AgentUpdateV1, OfferedLead } from './agent-update-message.ts';
 export { CallEventV1 } from './call-event-message.ts';
 export { compileValidator, type Validator } from './compile-validator.ts';
+export { isStorableDateTime } from './date-time-format.ts';
 export { DialRequestV1 } from './dial-request-message.ts';
 export * from './dnc-entry.ts';
 export * from './dnc-import.ts';
@@ -28,5 +29,12 @@ export {
 } from './message-envelope.ts';
 export { FieldError, PROBLEM_CONTENT_TYPE, Problem } from './problem.ts';
 export { ScoreFactor } from './score-factor.ts';
+export {
+  CHECKED_APART,
+  findUnstorable,
+  MAX_JSON_DEPTH,
+  unstorableTextReason,
+} from './storable-text.ts';
 export { SurveyRequestedV1 } from './survey-requested-message.ts';
+export { KNOWN_TIME_ZONES, knownTimeZone } from './time-zones.ts';
 export { TOPOLOGY } from './topology.ts';

@@ -26,9 +26,20 @@ export interface EventWriterOptions {
   onCommitted?: () => void;
 }
 
+/** An event the database refused after all (the others of its request may have been stored). */
+export interface WriteFailure {
+  kind: 'failed';
+  error: unknown;
+}
+
 export interface EventWriter {
   /** Resolves once the events are committed (or found already stored); never before. */
   write(events: readonly PreparedEvent[]): Promise<WriteOutcome[]>;
+  /**
+   * The same, with each event's own fate: one that failed alone (after its group was retried event
+   * by event) does not hide that the others were stored. For a batch, answered item by item.
+   */
+  writeEach(events: readonly PreparedEvent[]): Promise<(WriteOutcome | WriteFailure)[]>;
   /** Stops taking events and waits for those already taken to be committed. */
   close(): Promise<void>;
 }
@@ -122,23 +133,35 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     }
   }
 
-  return {
-    write(events) {
-      if (closing)
-        return Promise.reject(
+  function enqueue(events: readonly PreparedEvent[]): Promise<WriteOutcome>[] {
+    if (closing)
+      return events.map(() =>
+        Promise.reject(
           new ProblemError('service-unavailable', 'Pronto is shutting down', undefined, {
             'retry-after': '5',
           }),
-        );
-      if (events.length === 0) return Promise.resolve([]);
-      const request: Pending[] = [];
-      const promises = events.map(
-        (event) => new Promise<WriteOutcome>((resolve, reject) => request.push({ event, resolve, reject })),
+        ),
       );
-      queue.push(request);
-      queuedEvents += request.length;
-      schedule();
-      return Promise.all(promises);
+    if (events.length === 0) return [];
+    const request: Pending[] = [];
+    const promises = events.map(
+      (event) => new Promise<WriteOutcome>((resolve, reject) => request.push({ event, resolve, reject })),
+    );
+    queue.push(request);
+    queuedEvents += request.length;
+    schedule();
+    return promises;
+  }
+
+  return {
+    write(events) {
+      return Promise.all(enqueue(events));
+    },
+    async writeEach(events) {
+      const settled = await Promise.allSettled(enqueue(events));
+      return settled.map((result) =>
+        result.status === 'fulfilled' ? result.value : { kind: 'failed', error: result.reason },
+      );
     },
     close() {
       closing = true;

@@ -1,4 +1,4 @@
-import { compileValidator, type FieldError, IntentEvent } from '@pronto/contracts';
+import { compileValidator, type FieldError, IntentEvent, knownTimeZone } from '@pronto/contracts';
 import type { CampaignDirectory } from './campaign-directory.ts';
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
 import { normalizePhone } from './normalize-phone.ts';
@@ -7,30 +7,15 @@ import { fieldError } from './problems.ts';
 
 const validator = compileValidator(IntentEvent);
 
-const knownZones = new Map<string, boolean>();
-
-/** Whether `zone` is an IANA zone. Building a DateTimeFormat is costly, and events repeat few zones. */
-export function isTimeZone(zone: string): boolean {
-  let known = knownZones.get(zone);
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      known = true;
-    } catch {
-      known = false;
-    }
-    if (knownZones.size < 1_000) knownZones.set(zone, known);
-  }
-  return known;
-}
-
 /**
- * Checks one event completely (schema, phone, zone, campaign) and reports every bad field at once,
- * so a client fixes its integration in one round.
+ * Checks one event completely (schema, what the database would refuse, phone, zone, campaign) and
+ * reports every bad field at once, so a client fixes its integration in one round. Nothing that
+ * passes can fail in the transaction for its content. `rawBody` is the text to keep, or undefined to
+ * keep the event as JSON (a batch item), written only once it has been checked.
  */
 export async function prepareEvent(
   body: unknown,
-  rawBody: string,
+  rawBody: string | undefined,
   tenantId: string,
   campaigns: CampaignDirectory,
 ): Promise<{ ok: true; event: PreparedEvent } | { ok: false; errors: FieldError[] }> {
@@ -41,8 +26,14 @@ export async function prepareEvent(
 
   const phone = normalizePhone(event.person.phone, event.person.locale);
   if (!phone.ok) errors.push(fieldError('person.phone', phone.detail));
-  if (event.person.timeZone !== undefined && !isTimeZone(event.person.timeZone)) {
-    errors.push(fieldError('person.timeZone', 'is not an IANA time zone (for example Europe/Warsaw)'));
+  const timeZone = event.person.timeZone === undefined ? undefined : knownTimeZone(event.person.timeZone);
+  if (event.person.timeZone !== undefined && !timeZone) {
+    errors.push(
+      fieldError(
+        'person.timeZone',
+        'is not an IANA time zone that Pronto knows (for example Europe/Warsaw): see the README, Time zones',
+      ),
+    );
   }
   const campaignId = await campaigns.find(tenantId, event.campaign);
   if (!campaignId)
@@ -58,10 +49,10 @@ export async function prepareEvent(
       type: event.type,
       occurredAt: event.occurredAt,
       bodyHash: sha256Hex(canonicalJson(event)),
-      rawBody,
+      rawBody: rawBody ?? JSON.stringify(event),
       phoneE164: phone.e164,
       name: event.person.name ?? null,
-      timeZone: event.person.timeZone ?? null,
+      timeZone: timeZone ?? null,
       suppression: event.consent.phoneContact ? null : 'no_consent',
       event,
     },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type EventBatchItemResult, EventBatchRequest, EventBatchResponse, Problem } from '@pronto/contracts';
+import { isDatabaseUnavailable } from '@pronto/db';
 import { prepareEvent } from '../prepare-event.ts';
 import type { PreparedEvent } from '../prepared-event.ts';
 import { problemBody } from '../problems.ts';
@@ -19,7 +20,7 @@ export const postEventBatchRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = as
       schema: {
         summary: 'Send up to 500 intent events',
         description:
-          'Each item is checked and stored on its own terms and gets the answer a single POST /v1/events would have given (202, 200, 400 or 409). The answer comes after every stored item is committed.',
+          'Each item is checked and stored on its own terms and gets the answer a single POST /v1/events would have given (202, 200, 400 or 409; 500 or 503 for an item that could not be stored while others were). The answer comes after every stored item is committed.',
         tags: ['intake'],
         security: [{ signature: [] }],
         body: EventBatchRequest,
@@ -40,7 +41,7 @@ export const postEventBatchRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = as
       const toWrite: { index: number; event: PreparedEvent }[] = [];
       await Promise.all(
         items.map(async (item, index) => {
-          const prepared = await prepareEvent(item, JSON.stringify(item), request.tenantId, deps.campaigns);
+          const prepared = await prepareEvent(item, undefined, request.tenantId, deps.campaigns);
           if (prepared.ok) toWrite.push({ index, event: prepared.event });
           else
             results[index] = {
@@ -51,9 +52,27 @@ export const postEventBatchRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = as
             };
         }),
       );
-      const outcomes = await deps.writer.write(toWrite.map((entry) => entry.event));
+      const outcomes = await deps.writer.writeEach(toWrite.map((entry) => entry.event));
+      // Nothing stored: the request fails as a whole (503 while the database is away), as one POST would.
+      const failed = outcomes.find((outcome) => outcome.kind === 'failed');
+      if (failed && outcomes.every((outcome) => outcome.kind === 'failed')) throw failed.error;
       outcomes.forEach((outcome, position) => {
         const { index, event } = toWrite[position] as { index: number; event: PreparedEvent };
+        if (outcome.kind === 'failed') {
+          // The others were stored: say so, and answer this one as its own POST would have been answered.
+          const unavailable = isDatabaseUnavailable(outcome.error);
+          if (!unavailable)
+            request.log.error({ err: outcome.error, index }, 'batch item could not be stored');
+          results[index] = {
+            index,
+            eventId: event.eventId,
+            status: unavailable ? 503 : 500,
+            problem: unavailable
+              ? problemBody('service-unavailable', 'The database is unavailable; this event was not stored')
+              : problemBody('internal-error', 'This event was not stored; send it again'),
+          };
+          return;
+        }
         results[index] =
           outcome.kind === 'conflict'
             ? {

@@ -18,7 +18,7 @@ export interface Harness {
   /** The fake clock, in ms; move it to test time windows. */
   clock: { ms: number };
   send(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body?: unknown,
     options?: {
