@@ -16,7 +16,7 @@ async function phoneMisses(agentId: string, causeCode: number, cause: string) {
   return attempt;
 }
 
-const reasons = (lead: { attempts: { agentId: string; endReason: string | null }[] }) =>
+const reasons = (lead: { attempts: { agentId: string | null; endReason: string | null }[] }) =>
   lead.attempts.map((attempt) => [attempt.agentId, attempt.endReason]);
 
 describe("dispatcher: an agent's misses of every kind", () => {
