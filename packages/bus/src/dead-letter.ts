@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { scrubMessage } from '@pronto/telemetry';
 import type { BusMessage } from './bus.ts';
 
 export interface DeadLetterPayload {
@@ -21,7 +22,11 @@ export function deadLetter(payload: DeadLetterPayload, now: Date): BusMessage {
   };
 }
 
+/**
+ * Why a message failed, for a log line and the dead-letter envelope: the error's name and its
+ * message without the values a database message can echo (see scrubMessage).
+ */
 export function errorReason(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 2_000);
-  return String(error).slice(0, 2_000);
+  if (error instanceof Error) return `${error.name}: ${scrubMessage(error.message)}`;
+  return scrubMessage(String(error));
 }
