@@ -1,5 +1,6 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,57 @@ export function ensureKafka(): string {
   process.env.KAFKA_BROKERS = brokers;
   stopWhenThisProcessEnds(data);
   return brokers;
+}
+
+/** A broker of a test's own: `ready` resolves once it takes requests; `stop` stops it and removes its data. */
+export interface KafkaBroker {
+  readonly brokers: string;
+  readonly ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A fresh broker (no topics, no groups) of this test's own, on free ports, whatever KAFKA_BROKERS
+ * says: for tests of what a fresh broker does, such as services started before it is up. Resolves
+ * as soon as it is starting, so that a test can start its clients meanwhile.
+ */
+export async function startKafkaBroker(): Promise<KafkaBroker> {
+  const start = join(sharedKafka, 'start');
+  if (!existsSync(start)) throw new Error(`${start} does not exist: a fresh Kafka broker cannot be started`);
+  const [port, zkPort] = [await freePort(), await freePort()];
+  const data = mkdtempSync(join(tmpdir(), 'pronto-kafka-fresh-'));
+  stopWhenThisProcessEnds(data);
+  const ready = new Promise<void>((resolve, reject) => {
+    execFile(
+      start,
+      ['--port', String(port), '--zk-port', String(zkPort), '--data', data],
+      (error, _out, err) =>
+        error ? reject(new Error(`${start} failed: ${error.message}\n${err}`)) : resolve(),
+    );
+  });
+  // Observed by the test when it awaits `ready`; not an unhandled rejection meanwhile.
+  ready.catch(() => undefined);
+  return {
+    brokers: `127.0.0.1:${port}`,
+    ready,
+    stop: async () => {
+      await ready.catch(() => undefined);
+      await new Promise<void>((resolve) =>
+        execFile(join(sharedKafka, 'stop'), ['--data', data, '--purge'], () => resolve()),
+      );
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
 }
 
 /**

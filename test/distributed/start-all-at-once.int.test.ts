@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { startKafkaBroker } from '@pronto/bus/testing';
+import { type Database, openDatabase } from '@pronto/db';
+import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
+import { describe, expect, it } from 'vitest';
+import { seedTenant } from '../support/seed-tenant.ts';
+import { type ServiceProcess, startService } from '../support/service-process.ts';
+import { signedFetch } from '../support/signed-fetch.ts';
+
+// Separate processes share one database, so this runs on PostgreSQL only: when DATABASE_URL names
+// one (CI's second pass). On the embedded database there is nothing to run it on.
+const onPostgres = Boolean(process.env.DATABASE_URL);
+
+const key = { keyId: 'start-key', secret: `prs_${randomBytes(24).toString('base64url')}` };
+const masterKey = randomBytes(32).toString('base64');
+
+/** Every service of the distributed run: its entry point, what it logs once ready, what else it needs. */
+const SERVICES = [
+  { name: 'ingest', ready: /"url":"(http:\/\/[^"]+)"/, env: { PRONTO_MASTER_KEY: masterKey } },
+  { name: 'scoring', ready: /scoring intents/, env: {} },
+  { name: 'dispatcher', ready: /dispatching leads/, env: {} },
+  { name: 'agent-gateway', ready: /"url":"(http:\/\/[^"]+)"/, env: {} },
+  { name: 'dialer', ready: /"msg":"dialing"/, env: {} },
+  { name: 'reporting', ready: /"url":"(http:\/\/[^"]+)"/, env: { PRONTO_MASTER_KEY: masterKey } },
+] as const;
+
+async function until(what: string, check: () => Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function unusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+/**
+ * Issue 15, item 4: started all at once on a fresh Kafka, services exited at start
+ * (UNKNOWN_TOPIC_OR_PARTITION, REQUEST_TIMED_OUT). Here all six start at the same moment as a
+ * broker of their own that is not up yet and has no topics: each waits for it, none exits, and a
+ * signed event goes through to a queued lead.
+ */
+describe.runIf(onPostgres)('every service started at once (PostgreSQL)', () => {
+  it('on a fresh Kafka that is still starting: all six wait for it, none exits, an event is queued', async () => {
+    const databaseUrl = await createScratchDatabase();
+    const db: Database = await openDatabase({ url: databaseUrl });
+    const broker = await startKafkaBroker();
+    const services: ServiceProcess[] = [];
+    try {
+      await seedTenant(db, { slug: 'at-once', key, masterKey: Buffer.from(masterKey, 'base64') });
+      const env = {
+        DATABASE_URL: databaseUrl,
+        BUS: 'kafka',
+        KAFKA_BROKERS: broker.brokers,
+        PRONTO_DB_POOL_SIZE: '3',
+        PRONTO_START_TIMEOUT_SECONDS: '120',
+      };
+      const started = await Promise.allSettled(
+        SERVICES.map((service) =>
+          startService({
+            name: service.name,
+            entry: `services/${service.name}/src/main.ts`,
+            env: { ...env, ...service.env },
+            ready: service.ready,
+            timeoutMs: 150_000,
+          }),
+        ),
+      );
+      for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
+      const failures = started.flatMap((result) =>
+        result.status === 'rejected' ? [String(result.reason)] : [],
+      );
+      expect(failures).toEqual([]);
+      await broker.ready;
+      const [ingest] = services;
+      if (!ingest) throw new Error('ingest did not start');
+
+      const response = await signedFetch(ingest.ready, key, 'POST', '/v1/events', {
+        eventId: 'at-once-1',
+        type: 'offer_check',
+        occurredAt: new Date().toISOString(),
+        campaign: 'cash-loan',
+        person: { phone: '+48 601 234 567' },
+        consent: { phoneContact: true },
+        offer: { product: 'cash_loan', amount: 5000, eligibility: 'checked' },
+      });
+      expect(response.status).toBe(202);
+      const { leadId } = response.json as { leadId: string };
+      const status = async () =>
+        (await db.sql.query<{ status: string }>('SELECT status FROM lead WHERE id = $1', [leadId]))[0]
+          ?.status;
+      await until('the lead is scored and queued', async () => (await status()) === 'queued', 60_000);
+      const scored = await db.sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM lead_history WHERE lead_id = $1 AND type = 'scored'",
+        [leadId],
+      );
+      expect(scored[0]?.n).toBe(1);
+
+      // None of the six exited meanwhile.
+      const exited = services
+        .filter((service) => service.child.exitCode !== null || service.child.signalCode !== null)
+        .map((service) => service.child.spawnargs.at(-1));
+      expect(exited).toEqual([]);
+    } finally {
+      for (const service of services) await service.stop();
+      await broker.stop();
+      await db.close();
+      await dropScratchDatabase(databaseUrl);
+    }
+  }, 300_000);
+
+  it('with nothing listening at DATABASE_URL: each says it waits for PostgreSQL and exits 1 after the bound', async () => {
+    const port = await unusedPort();
+    const bound = 2;
+    const results = await Promise.all(
+      SERVICES.map(async (service) => {
+        const startedAt = Date.now();
+        const error = await startService({
+          name: service.name,
+          entry: `services/${service.name}/src/main.ts`,
+          env: {
+            DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/pronto`,
+            BUS: 'kafka',
+            KAFKA_BROKERS: '127.0.0.1:9',
+            PRONTO_START_TIMEOUT_SECONDS: String(bound),
+            ...service.env,
+          },
+          ready: service.ready,
+          timeoutMs: 90_000,
+        }).then(
+          async (started) => {
+            await started.stop();
+            return new Error(`${service.name} started although nothing listens at DATABASE_URL`);
+          },
+          (failure: unknown) => failure as Error,
+        );
+        return { name: service.name, message: error.message, ms: Date.now() - startedAt };
+      }),
+    );
+    for (const result of results) {
+      expect(result.message, result.name).toMatch(/exited with 1 before it was ready/);
+      // Each attempt is logged, with what it waits for and its number.
+      expect(result.message, result.name).toContain('"waitingFor":"PostgreSQL","attempt":1,');
+      expect(result.message, result.name).toContain('"waitingFor":"PostgreSQL","attempt":2,');
+      expect(result.message, result.name).toContain(`connect ECONNREFUSED 127.0.0.1:${port}`);
+      expect(result.message, result.name).toMatch(
+        new RegExp(
+          `${result.name}: gave up waiting for PostgreSQL after ${bound} s and \\d+ attempts: connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(PRONTO_START_TIMEOUT_SECONDS=${bound}\\)`,
+        ),
+      );
+      // Not before the bound.
+      expect(result.ms, result.name).toBeGreaterThanOrEqual(bound * 1_000);
+    }
+  }, 120_000);
+});
