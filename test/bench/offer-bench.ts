@@ -140,7 +140,9 @@ async function signIn(baseUrl: string, username: string, password: string): Prom
  */
 async function startBenchAgent(baseUrl: string, username: string, password: string, desk: Desk) {
   const cookie = await signIn(baseUrl, username, password);
-  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/agent/ws`, { headers: { cookie } });
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/agent/ws`, {
+    headers: { cookie, origin: new URL(baseUrl).origin },
+  });
   let heartbeat: NodeJS.Timeout | undefined;
   const accepted = new Set<string>();
   const send = (message: object) => socket.send(JSON.stringify(message));

@@ -1,4 +1,5 @@
 export { hashPassword, verifyPassword } from './agent-password.ts';
+export { clockedRateLimitStore } from './clocked-rate-limit-store.ts';
 export { createAgent, type NewAgent } from './create-agent.ts';
 export { createCampaign, DEFAULT_CALLING_WINDOWS, type NewCampaign } from './create-campaign.ts';
 export { type CreatedManager, createManager, type NewManager } from './create-manager.ts';
@@ -8,3 +9,4 @@ export { generateSecret, issueApiKey } from './issue-api-key.ts';
 export { rotateApiKey } from './rotate-api-key.ts';
 export { createSecretBox, type SecretBox } from './secret-box.ts';
 export { isWellFormedToken, newSessionToken, sessionTokenSha256 } from './session-token.ts';
+export { createSignInThrottle, type SignInThrottle, type SignInThrottleOptions } from './sign-in-throttle.ts';

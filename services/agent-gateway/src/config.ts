@@ -1,9 +1,10 @@
-import { BusSettings, CommonSettings } from '@pronto/config';
+import { BusSettings, CommonSettings, HttpSettings } from '@pronto/config';
 import Type, { type Static } from 'typebox';
 
 export const AgentGatewayConfig = Type.Object({
   PORT: Type.Integer({ ...CommonSettings.PORT, default: 8081 }),
   HOST: CommonSettings.HOST,
+  ...HttpSettings,
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string' }),
   ...BusSettings,
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,

@@ -16,6 +16,8 @@ export interface DemoBotTiming {
 export interface DemoBotsOptions {
   /** Where the gateway is, e.g. http://127.0.0.1:8080. */
   baseUrl: string;
+  /** The Origin their sockets send, as the desktop's page would (default: baseUrl's). */
+  origin?: string;
   agents: readonly { username: string; password: string }[];
   logger: Logger;
   /** In [0, 1); tests fix it to choose the outcomes. */
@@ -49,6 +51,7 @@ export function startDemoBots(options: DemoBotsOptions): DemoBots {
     startBot({
       ...account,
       baseUrl: options.baseUrl.replace(/\/$/, ''),
+      origin: options.origin ?? new URL(options.baseUrl).origin,
       logger: options.logger.child({ demoAgent: account.username }),
       random: options.random ?? Math.random,
       timing: options.timing ?? HUMAN_TIMING,
@@ -65,6 +68,7 @@ interface BotOptions {
   username: string;
   password: string;
   baseUrl: string;
+  origin: string;
   logger: Logger;
   random: () => number;
   timing: DemoBotTiming;
@@ -114,7 +118,7 @@ function startBot(options: BotOptions): DemoBots {
 
   function open(sessionCookie: string) {
     const url = `${options.baseUrl.replace(/^http/, 'ws')}/agent/ws`;
-    const current = new WebSocket(url, { headers: { cookie: sessionCookie } });
+    const current = new WebSocket(url, { headers: { cookie: sessionCookie, origin: options.origin } });
     socket = current;
     let greeted = false;
     current.on('message', (data) => {

@@ -1,12 +1,15 @@
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import type { Bus, Subscription } from '@pronto/bus';
+import { createOriginPolicy, type HttpOptions } from '@pronto/config';
 import { AgentUpdateV1, compileValidator } from '@pronto/contracts';
 import type { Database } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
+import { createSignInThrottle } from '@pronto/tenancy';
 import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import type { WebSocket } from 'ws';
 import { createAgentSockets } from './agent-sockets.ts';
+import { registerBrowserGuards } from './browser-guards.ts';
 import { createCommandPublisher } from './command-publisher.ts';
 import { DEFAULT_PUBLIC_DIR, registerDesktopFiles } from './desktop-files.ts';
 import { gatewayErrorHandler, ProblemError } from './problems.ts';
@@ -30,6 +33,13 @@ export interface AgentGatewayDeps {
   sessionTtlMs?: number;
   /** Where agent.html and its assets are. Default: this package's public/ folder. */
   publicDir?: string;
+  /**
+   * PRONTO_PUBLIC_ORIGINS and PRONTO_TRUST_PROXY. Without origins, the desktop is expected at the
+   * address the app listens on (http://127.0.0.1:PORT, http://localhost:PORT).
+   */
+  http?: Partial<HttpOptions>;
+  /** Sign-in attempts one client address may make a minute. Default 20. */
+  signInsPerAddressPerMinute?: number;
 }
 
 export interface AgentGateway {
@@ -69,8 +79,10 @@ export async function registerAgentGateway(
     heartbeatTimeoutMs: deps.heartbeatTimeoutMs ?? 15_000,
   });
 
+  const allowsOrigin = createOriginPolicy(deps.http?.publicOrigins, () => app.server.address());
   await app.register(async (scope) => {
     scope.setErrorHandler(gatewayErrorHandler);
+    await registerBrowserGuards(scope, { allowsOrigin, now });
     // The gateway's routes stay out of the OpenAPI document of an app they are mounted on (the intake API's).
     scope.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, hide: true } as FastifySchema;
@@ -81,9 +93,12 @@ export async function registerAgentGateway(
       logger,
       ttlMs: sessionTtlMs,
       onSignOut: (tokenSha256) => void sockets.endSession(tokenSha256),
+      throttle: createSignInThrottle({ now }),
+      signInsPerAddressPerMinute: deps.signInsPerAddressPerMinute ?? 20,
+      behindTlsProxy: deps.http?.trustProxy ?? false,
     });
     registerDesktopFiles(scope, deps.publicDir ?? DEFAULT_PUBLIC_DIR);
-    registerSocketRoute(scope, sessions, (socket, session) => sockets.attach(socket, session));
+    registerSocketRoute(scope, sessions, allowsOrigin, (socket, session) => sockets.attach(socket, session));
   });
 
   const subscription = await subscribeToUpdates(bus, (update) => sockets.deliver(update));
@@ -146,10 +161,15 @@ function acceptJsonBodies(scope: FastifyInstance) {
   });
 }
 
-/** GET /agent/ws: the upgrade is refused with 401 unless the cookie's session is valid. */
+/**
+ * GET /agent/ws: the upgrade is refused with 403 unless the desktop's page opened it (Origin: a
+ * page elsewhere would otherwise ride on the agent's cookie), then with 401 unless the cookie's
+ * session is valid.
+ */
 function registerSocketRoute(
   scope: FastifyInstance,
   sessions: Sessions,
+  allowsOrigin: (origin: string | undefined) => boolean,
   attach: (socket: WebSocket, session: Session) => void,
 ) {
   const authenticated = new WeakMap<FastifyRequest, Session>();
@@ -158,6 +178,12 @@ function registerSocketRoute(
     {
       websocket: true,
       preValidation: async (request) => {
+        if (!allowsOrigin(request.headers.origin)) {
+          throw new ProblemError(
+            'forbidden-origin',
+            "Open the socket from the desktop's page: its Origin is missing or not one of Pronto's",
+          );
+        }
         authenticated.set(request, await requireSession(sessions, sessionToken(request)));
       },
     },

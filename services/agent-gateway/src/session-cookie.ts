@@ -14,21 +14,26 @@ function isPlainLoopback(request: FastifyRequest): boolean {
   return request.protocol === 'http' && (LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host));
 }
 
-function cookieOptions(request: FastifyRequest): CookieSerializeOptions {
-  return { path: '/agent', httpOnly: true, sameSite: 'strict', secure: !isPlainLoopback(request) };
+/** behindTlsProxy (PRONTO_TRUST_PROXY=1): the browser speaks https to the proxy, whatever Host says. */
+function cookieOptions(request: FastifyRequest, behindTlsProxy: boolean): CookieSerializeOptions {
+  const secure = behindTlsProxy || !isPlainLoopback(request);
+  return { path: '/agent', httpOnly: true, sameSite: 'strict', secure };
 }
 
 export function setSessionCookie(
   request: FastifyRequest,
   reply: FastifyReply,
   token: string,
-  maxAgeMs: number,
+  options: { maxAgeMs: number; behindTlsProxy: boolean },
 ) {
-  reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(request), maxAge: Math.floor(maxAgeMs / 1000) });
+  reply.setCookie(SESSION_COOKIE, token, {
+    ...cookieOptions(request, options.behindTlsProxy),
+    maxAge: Math.floor(options.maxAgeMs / 1000),
+  });
 }
 
-export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply) {
-  reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply, behindTlsProxy: boolean) {
+  reply.clearCookie(SESSION_COOKIE, cookieOptions(request, behindTlsProxy));
 }
 
 export const sessionToken = (request: FastifyRequest): string | undefined => request.cookies[SESSION_COOKIE];

@@ -1,5 +1,6 @@
 import { compileValidator } from '@pronto/contracts';
 import type { Logger } from '@pronto/telemetry';
+import type { SignInThrottle } from '@pronto/tenancy';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { ProblemError } from './problems.ts';
@@ -18,6 +19,12 @@ export interface SessionRoutesOptions {
   ttlMs: number;
   /** Told when a session ends, so that its socket closes too. */
   onSignOut: (tokenSha256: string) => void;
+  /** Per-account delays after failed sign-ins. */
+  throttle: SignInThrottle;
+  /** Sign-in attempts one client address may make a minute (@fastify/rate-limit). */
+  signInsPerAddressPerMinute: number;
+  /** PRONTO_TRUST_PROXY: the cookie is Secure whatever the Host header says. */
+  behindTlsProxy: boolean;
 }
 
 /** What the desktop may know about the signed-in agent (not the tenant: the desktop never needs it). */
@@ -27,7 +34,8 @@ export const publicAgent = ({ id, username, displayName }: SignedInAgent) => ({ 
 export function registerSessionRoutes(scope: FastifyInstance, options: SessionRoutesOptions) {
   const { sessions, logger } = options;
 
-  scope.post('/agent/session', { bodyLimit: 16 * 1024 }, async (request, reply) => {
+  const rateLimit = { max: options.signInsPerAddressPerMinute, timeWindow: 60_000 };
+  scope.post('/agent/session', { bodyLimit: 16 * 1024, config: { rateLimit } }, async (request, reply) => {
     const checked = signInValidator.validate(request.body);
     if (!checked.ok) {
       throw new ProblemError(
@@ -37,14 +45,29 @@ export function registerSessionRoutes(scope: FastifyInstance, options: SessionRo
       );
     }
     const { username, password } = checked.value;
+    const waitMs = options.throttle.waitMs(username, request.ip);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      logger.info({ username }, 'agent sign-in delayed after failures');
+      reply.header('retry-after', String(seconds));
+      throw new ProblemError(
+        'too-many-sign-ins',
+        `Too many failed sign-ins for this username: try again in ${seconds} s`,
+      );
+    }
     const signedIn = await sessions.signIn(username, password);
     if (!signedIn) {
+      options.throttle.failed(username, request.ip);
       // Who tried is worth knowing (a forgotten password, or someone guessing); what they typed is not.
       logger.info({ username }, 'agent sign-in refused');
       throw new ProblemError('sign-in-failed', 'The username or the password is wrong');
     }
+    options.throttle.succeeded(username, request.ip);
     logger.info({ agentId: signedIn.session.agent.id }, 'agent signed in');
-    setSessionCookie(request, reply, signedIn.token, options.ttlMs);
+    setSessionCookie(request, reply, signedIn.token, {
+      maxAgeMs: options.ttlMs,
+      behindTlsProxy: options.behindTlsProxy,
+    });
     return { agent: publicAgent(signedIn.session.agent) };
   });
 
@@ -59,7 +82,7 @@ export function registerSessionRoutes(scope: FastifyInstance, options: SessionRo
       const tokenSha256 = await sessions.signOut(token);
       options.onSignOut(tokenSha256);
     }
-    clearSessionCookie(request, reply);
+    clearSessionCookie(request, reply, options.behindTlsProxy);
     return reply.code(204).send();
   });
 }

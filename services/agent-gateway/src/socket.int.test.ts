@@ -4,6 +4,7 @@ import {
   type GatewayHarness,
   refusedUpgrade,
   startGatewayHarness,
+  TestSocket,
 } from './testing/gateway-harness.ts';
 
 const ATTEMPT = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -26,11 +27,35 @@ async function connectedAgent(username = 'anna') {
 
 describe('GET /agent/ws', () => {
   it('refuses the upgrade with a 401 problem without a valid session', async () => {
-    expect(await refusedUpgrade(wsUrl())).toEqual({
+    const origin = h.baseUrl;
+    expect(await refusedUpgrade(wsUrl(), { origin })).toEqual({
       status: 401,
       contentType: 'application/problem+json; charset=utf-8',
     });
-    expect((await refusedUpgrade(wsUrl(), { cookie: `pronto_agent=${'x'.repeat(43)}` })).status).toBe(401);
+    const forged = { origin, cookie: `pronto_agent=${'x'.repeat(43)}` };
+    expect((await refusedUpgrade(wsUrl(), forged)).status).toBe(401);
+  });
+
+  it("refuses with a 403 problem a socket opened without Origin or from another site's page, even with the agent's cookie", async () => {
+    await h.addAgent('anna');
+    const cookie = await h.signIn('anna');
+    const port = new URL(h.baseUrl).port;
+    const refused = { status: 403, contentType: 'application/problem+json; charset=utf-8' };
+    expect(await refusedUpgrade(wsUrl(), { cookie })).toEqual(refused);
+    // Another port of the same host is another origin: the page that took the offer in the probe.
+    expect(await refusedUpgrade(wsUrl(), { cookie, origin: 'http://127.0.0.1:1' })).toEqual(refused);
+    expect(await refusedUpgrade(wsUrl(), { cookie, origin: `https://127.0.0.1:${port}` })).toEqual(refused);
+    expect(await refusedUpgrade(wsUrl(), { cookie, origin: 'null' })).toEqual(refused);
+    expect(await refusedUpgrade(wsUrl(), { cookie, origin: 'https://evil.example' })).toEqual(refused);
+    // No offer reached anyone: the agent never came online.
+    expect(h.gateway.connectedAgents()).toEqual([]);
+    expect(h.commands).toEqual([]);
+    // The desktop's own origin, as 127.0.0.1 or localhost, is let in.
+    const socket = await h.openSocket(cookie);
+    await socket.next((message) => message.type === 'hello');
+    const viaLocalhost = await TestSocket.open(wsUrl(), cookie, `http://localhost:${port}`);
+    await viaLocalhost.next((message) => message.type === 'hello');
+    viaLocalhost.terminate();
   });
 
   it('says hello and tells the dispatcher that the agent is online', async () => {

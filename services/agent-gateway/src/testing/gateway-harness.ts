@@ -47,7 +47,9 @@ export interface GatewayHarness {
 }
 
 export async function startGatewayHarness(
-  options: Partial<Pick<AgentGatewayDeps, 'publicDir' | 'heartbeatIntervalMs'>> = {},
+  options: Partial<
+    Pick<AgentGatewayDeps, 'publicDir' | 'heartbeatIntervalMs' | 'http' | 'signInsPerAddressPerMinute'>
+  > = {},
 ): Promise<GatewayHarness> {
   const logLines: string[] = [];
   const destination = new Writable({
@@ -112,7 +114,7 @@ export async function startGatewayHarness(
       return pair;
     },
     async openSocket(cookie) {
-      const socket = await TestSocket.open(`${baseUrl.replace('http', 'ws')}/agent/ws`, cookie);
+      const socket = await TestSocket.open(`${baseUrl.replace('http', 'ws')}/agent/ws`, cookie, baseUrl);
       sockets.push(socket);
       return socket;
     },
@@ -158,8 +160,9 @@ export class TestSocket {
     );
   }
 
-  static open(url: string, cookie: string): Promise<TestSocket> {
-    const socket = new WebSocket(url, { headers: { cookie } });
+  /** `origin`: the page's, as a browser sends it (the gateway refuses a socket without it). */
+  static open(url: string, cookie: string, origin: string): Promise<TestSocket> {
+    const socket = new WebSocket(url, { headers: { cookie, origin } });
     const opened = new TestSocket(socket);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(opened));
