@@ -8,6 +8,11 @@ export const DEFAULT_CALLING_WINDOWS = [
   { days: [6], from: '09:00', to: '18:00' },
 ];
 
+/**
+ * The database refuses a zone it does not know (campaign_time_zone_known); the services' clock (Intl)
+ * must know it too, or the campaign's calling windows could not be computed.
+ */
 export async function createCampaign(prisma: PrismaClient, input: NewCampaign) {
+  new Intl.DateTimeFormat('en', { timeZone: input.timeZone });
   return prisma.campaign.create({ data: { callingWindows: DEFAULT_CALLING_WINDOWS, ...input } });
 }

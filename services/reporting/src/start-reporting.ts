@@ -73,7 +73,12 @@ export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
   // One refresh at a time: a slow one (after a rebuild, a month of hours) is not started twice.
   let refreshing: Promise<void> | undefined;
   const rollup = setInterval(() => {
-    refreshing ??= refreshRollup(db.sql, now())
+    refreshing ??= refreshRollup(db.sql, now(), ({ tenantId, hour, error }) =>
+      logger.error(
+        { tenantId, hour: hour.toISOString(), code: (error as { code?: string }).code },
+        'could not sum an hour of the SLA rollup; it stays unsummed, the other hours were summed',
+      ),
+    )
       .then(() => undefined)
       .catch((error: unknown) => logger.warn({ err: error }, 'could not refresh the SLA rollup'))
       .finally(() => {
