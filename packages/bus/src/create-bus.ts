@@ -62,7 +62,14 @@ async function createAdapter(
           groups.map((group) => (config.BUS_NAMESPACE ? `${config.BUS_NAMESPACE}.${group}` : group)),
         ]),
       );
-      return createPubSubBus({ projectId, logger, provision: namespaced });
+      // The emulator loses messages of ordering keys whose subscriber was killed (see
+      // PubSubBusOptions.messageOrdering); Google Cloud keeps them, and its order, with ordering on.
+      return createPubSubBus({
+        projectId,
+        logger,
+        provision: namespaced,
+        messageOrdering: !config.PUBSUB_EMULATOR_HOST,
+      });
     }
   }
 }

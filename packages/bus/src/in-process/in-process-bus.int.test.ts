@@ -1,17 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
 import { openTestDatabase } from '@pronto/testing';
+import { appendToOutbox } from '../outbox.ts';
 import { describeBusContract } from '../testing/bus-contract.ts';
 import { createInProcessBus } from './in-process-bus.ts';
 
 describeBusContract('in-process (database log)', async () => {
   const db = await openTestDatabase();
   const bus = createInProcessBus({ sql: db.sql, logger: createLogger({ name: 'bus', level: 'silent' }) });
+  // The in-process bus lives in its process's database, so "kill -9 the consumer" kills the bus
+  // and the outbox relay with it: the consumer process relays an outbox written here beforehand, and
+  // what its death left unpublished, or published but not marked sent, the next process relays.
+  // The embedded database takes one process, so on PGlite that database is a folder of its own.
+  const folder = db.url ? undefined : mkdtempSync(join(tmpdir(), 'pronto-bus-kill-'));
+  const database = db.url ? { url: db.url } : { dataDir: join(folder as string, 'db') };
   return {
     bus,
     redeliveryWithinMs: 0,
+    consumerProcess: (topic, group) => ({
+      bus: 'in-process',
+      topic,
+      group,
+      handleMs: 5,
+      database,
+      relayBatchSize: 20,
+    }),
+    async publishForProcess(topic, messages) {
+      const target = 'url' in database ? db : await openDatabase(database);
+      try {
+        await appendToOutbox(
+          target.sql,
+          messages.map((message) => ({ topic, message })),
+          new Date(),
+        );
+      } finally {
+        if (target !== db) await target.close();
+      }
+    },
     async close() {
       await bus.close();
       await db.close();
+      if (folder) rmSync(folder, { recursive: true, force: true });
     },
   };
 });

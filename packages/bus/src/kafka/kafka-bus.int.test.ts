@@ -4,12 +4,28 @@ import { describeBusContract } from '../testing/bus-contract.ts';
 import { ensureKafka } from '../testing/kafka-broker.ts';
 import { createKafkaBus } from './kafka-bus.ts';
 
+const PARTITIONS = 6;
+
 describeBusContract('Kafka', async () => {
+  const brokers = ensureKafka();
   const bus = createKafkaBus({
-    brokers: ensureKafka().split(','),
+    brokers: brokers.split(','),
     clientId: `contract-${randomUUID().slice(0, 8)}`,
     logger: createLogger({ name: 'bus', level: 'silent' }),
-    partitions: 6,
+    partitions: PARTITIONS,
   });
-  return { bus, redeliveryWithinMs: 15_000, close: () => bus.close() };
+  return {
+    bus,
+    redeliveryWithinMs: 15_000,
+    consumerProcess: (topic, group) => ({
+      bus: 'kafka',
+      topic,
+      group,
+      handleMs: 5,
+      brokers,
+      partitions: PARTITIONS,
+    }),
+    publishForProcess: (topic, messages) => bus.publish(topic, messages),
+    close: () => bus.close(),
+  };
 });

@@ -29,12 +29,14 @@ export class Provisioner {
     private readonly pubsub: PubSub,
     private readonly logger: Logger,
     private readonly ackDeadlineSeconds: number,
+    /** See PubSubBusOptions.messageOrdering. */
+    private readonly messageOrdering: boolean,
   ) {}
 
-  /** The topic, created if missing; its publisher keeps the order of messages per ordering key. */
+  /** The topic, created if missing; with ordering, its publisher keeps the order of messages per ordering key. */
   topic(name: string): Promise<Topic> {
     return this.remember(this.topics, name, async () => {
-      const topic = this.pubsub.topic(resourceId(name), { messageOrdering: true });
+      const topic = this.pubsub.topic(resourceId(name), { messageOrdering: this.messageOrdering });
       try {
         await topic.create();
         this.logger.info({ topic: name }, 'pubsub topic created');
@@ -52,7 +54,7 @@ export class Provisioner {
       const topic = await this.topic(topicName);
       try {
         await topic.createSubscription(id, {
-          enableMessageOrdering: true,
+          enableMessageOrdering: this.messageOrdering,
           ackDeadlineSeconds: this.ackDeadlineSeconds,
           // A group that is down for a month must still find its messages when it comes back.
           expirationPolicy: {},
@@ -63,7 +65,7 @@ export class Provisioner {
         // Ordering cannot be switched on later: a subscription made by hand without it would
         // silently hand one key's messages out of order.
         const [metadata] = await this.pubsub.subscription(id).getMetadata();
-        if (!metadata.enableMessageOrdering) {
+        if (this.messageOrdering && !metadata.enableMessageOrdering) {
           this.logger.warn(
             { topic: topicName, group, subscription: id },
             'pubsub subscription exists without message ordering; messages of one key may arrive out of order',

@@ -5,20 +5,45 @@ import { deletePubSubProject, ensurePubSubEmulator } from '../testing/pubsub-emu
 import { createPubSubBus } from './pubsub-bus.ts';
 
 const ACK_DEADLINE_SECONDS = 10;
+// As createBus configures the emulator: with ordering on it loses messages when a subscriber is killed.
+const MESSAGE_ORDERING = process.env.PUBSUB_TEST_ORDERING === '1';
 
 describeBusContract('Google Pub/Sub (emulator)', async () => {
   const apiEndpoint = await ensurePubSubEmulator();
   // A project of its own per run, deleted at the end: the emulator keeps what is left until it stops.
   const projectId = `pronto-test-${randomUUID().slice(0, 8)}`;
-  const bus = createPubSubBus({
+  const logger = createLogger({ name: 'bus', level: 'silent' });
+  const options = {
     projectId,
     apiEndpoint,
-    logger: createLogger({ name: 'bus', level: 'silent' }),
+    logger,
     ackDeadlineSeconds: ACK_DEADLINE_SECONDS,
-  });
+    messageOrdering: MESSAGE_ORDERING,
+  };
+  const bus = createPubSubBus(options);
   return {
     bus,
     redeliveryWithinMs: ACK_DEADLINE_SECONDS * 1_000,
+    ordersPerKey: MESSAGE_ORDERING,
+    consumerProcess: (topic, group) => ({
+      bus: 'pubsub',
+      topic,
+      group,
+      handleMs: 5,
+      projectId,
+      apiEndpoint,
+      ackDeadlineSeconds: ACK_DEADLINE_SECONDS,
+      messageOrdering: MESSAGE_ORDERING,
+    }),
+    async publishForProcess(topic, messages) {
+      // The group's subscription must exist before the publish, as the services' known consumers do.
+      const publisher = createPubSubBus({ ...options, provision: { [topic]: ['killed'] } });
+      try {
+        await publisher.publish(topic, messages);
+      } finally {
+        await publisher.close();
+      }
+    },
     async close() {
       await bus.close();
       await deletePubSubProject(projectId);

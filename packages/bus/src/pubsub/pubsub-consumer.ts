@@ -28,6 +28,9 @@ interface Lane {
   released: boolean;
 }
 
+/** Messages one member holds at once (being handled or waiting behind their key). */
+const MAX_HELD_MESSAGES = 100;
+
 /** The longest a draining close waits for handlers; the client caps it at its lease extension limit. */
 const DRAIN_TIMEOUT = Duration.from({ minutes: 60 });
 
@@ -54,6 +57,9 @@ export async function startConsumer(options: ConsumerOptions): Promise<Subscript
   const subscriberOptions: SubscriberOptions = {
     minAckDeadline: deadline,
     maxAckDeadline: deadline,
+    // The client's default holds up to 1,000 messages per member: a member that dies hides that many
+    // from the group until their deadline passes.
+    flowControl: { maxMessages: MAX_HELD_MESSAGES, allowExcessMessages: false },
     closeOptions: { behavior: 'WAIT', timeout: DRAIN_TIMEOUT },
   };
   const subscription = pubsub.subscription(options.subscriptionId, subscriberOptions);
@@ -102,7 +108,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Subscript
   }
 
   subscription.on('message', (received: Message) => {
-    const key = received.orderingKey || received.id;
+    const key = received.orderingKey || received.attributes?.key || received.id;
     let lane = lanes.get(key);
     if (!lane) {
       lane = { tail: Promise.resolve(), released: false };
