@@ -69,6 +69,8 @@ describe('PUT, GET and DELETE /v1/dnc/{phone}', () => {
     const removed = await send('DELETE', dnc('+48 601 234 567'));
     expect(removed.statusCode).toBe(204);
     expect(removed.body).toBe('');
+    // Sent again later (the same signature would be a replay, refused with 409): nothing left to remove.
+    h.clock.ms += 1_000;
     const gone = await send('DELETE', dnc('+48 601 234 567'));
     expect(gone.statusCode).toBe(404);
     expect(gone.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -88,6 +90,7 @@ describe('PUT, GET and DELETE /v1/dnc/{phone}', () => {
     expect((await send('GET', dnc('+48601000002'))).statusCode).toBe(200);
     // The other tenant lists the same number on its own list: a new entry, not "already listed".
     expect((await send('PUT', dnc('+48601000002'), { key: other })).statusCode).toBe(201);
+    h.clock.ms += 1_000; // a new DELETE, not the refused one sent again
     expect((await send('DELETE', dnc('+48601000002'), { key: other })).statusCode).toBe(204);
     expect((await send('GET', dnc('+48601000002'))).statusCode).toBe(200);
   });
@@ -177,7 +180,8 @@ describe('POST /v1/dnc:import', () => {
       { phone_e164: '+48601100004', reason: 'two\nlines', source: 'csv-import' },
     ]);
 
-    // The same file again: nothing new.
+    // The same file again (a new request, signed anew): nothing new.
+    h.clock.ms += 1_000;
     const again = (await importCsv(csv)).json();
     expect({ ...again, errors: again.errors.length }).toEqual({
       rows: 10,
