@@ -1,6 +1,8 @@
 // npm run bench (or: node --import tsx test/bench/intake-bench.ts [--concurrency 32] [--duration 15]
-//   [--warmup 3] [--targets pglite,postgres,half,pgbench] [--half-rate N]); env BENCH_CONCURRENCY,
-//   BENCH_DURATION (or BENCH_SECONDS), BENCH_WARMUP, BENCH_TARGETS, BENCH_HALF_RATE do the same.
+//   [--warmup 3] [--targets pglite,postgres,half,pgbench] [--half-rate N] [--poison-every N]); env
+//   BENCH_CONCURRENCY, BENCH_DURATION (or BENCH_SECONDS), BENCH_WARMUP, BENCH_TARGETS, BENCH_HALF_RATE,
+//   BENCH_POISON_EVERY do the same. --poison-every 5 runs each closed loop again with every fifth
+//   event one that intake refuses (400), and prints the valid events/s of both runs and their ratio.
 //
 // Signed events/s and latency of POST /v1/events against the real embedded process, on PGlite and on
 // PostgreSQL, next to pgbench's single-row INSERT rate on the same server at the same concurrency
@@ -14,7 +16,14 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '@pronto/db';
 import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
 import { type ProntoProcess, startPronto } from '../support/pronto-process.ts';
-import { BENCH_KEY, closedLoop, type LoadResult, openLoop, signingCostMicros } from './load.ts';
+import {
+  BENCH_KEY,
+  closedLoop,
+  type LoadResult,
+  openLoop,
+  setPoisonEvery,
+  signingCostMicros,
+} from './load.ts';
 import { type PgbenchResult, runPgbench } from './pgbench.ts';
 import { type CpuReport, cpuMeter } from './system.ts';
 import { undoStack } from './undo-stack.ts';
@@ -29,6 +38,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', short: 'w' },
     targets: { type: 'string', short: 't' },
     'half-rate': { type: 'string' },
+    'poison-every': { type: 'string' },
   },
 });
 const number = (value: string | undefined, fallback: number, name: string) => {
@@ -44,6 +54,7 @@ const durationS = number(
 );
 const warmupS = Number(flags.warmup ?? process.env.BENCH_WARMUP ?? 3);
 const halfRateOverride = flags['half-rate'] ?? process.env.BENCH_HALF_RATE;
+const poisonEvery = Math.round(Number(flags['poison-every'] ?? process.env.BENCH_POISON_EVERY ?? 0));
 const targets = new Set(
   (flags.targets ?? process.env.BENCH_TARGETS ?? TARGETS.join(','))
     .split(',')
@@ -99,6 +110,24 @@ interface Phase {
   name: string;
   load: LoadResult;
   cpu: CpuReport;
+}
+
+/** The same closed loop with every `poisonEvery`th event refused, right after the clean one. */
+async function poisonedPhase(pronto: ProntoProcess, name: string, clean: LoadResult): Promise<Phase> {
+  setPoisonEvery(poisonEvery);
+  try {
+    const run = await measured({ pronto: pronto.child.pid }, (onWindow) =>
+      closedLoop(pronto.url, concurrency, warmupS * 1000, durationS * 1000, onWindow),
+    );
+    const phase = { name: `${name}, every ${poisonEvery}th bad`, load: run.result, cpu: run.cpu };
+    log(`  ${describe(phase)}`);
+    log(
+      `  valid events/s with every ${poisonEvery}th event bad / without = ${run.result.perSecond.toFixed(0)} / ${clean.perSecond.toFixed(0)} = ${(run.result.perSecond / clean.perSecond).toFixed(2)}; p50 ${ms(run.result.p50)} ms / ${ms(clean.p50)} ms`,
+    );
+    return phase;
+  } finally {
+    setPoisonEvery(0);
+  }
 }
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
@@ -160,6 +189,7 @@ async function main() {
     );
     phases.push({ name: 'pglite closed', load: pglite.result, cpu: pglite.cpu });
     log(`  ${describe(phases.at(-1) as Phase)}`);
+    if (poisonEvery > 0) phases.push(await poisonedPhase(pronto, 'pglite closed', pglite.result));
     await pronto.stop();
   }
 
@@ -181,6 +211,7 @@ async function main() {
         peak = run.result;
         phases.push({ name: 'postgres closed', load: run.result, cpu: run.cpu });
         log(`  ${describe(phases.at(-1) as Phase)}`);
+        if (poisonEvery > 0) phases.push(await poisonedPhase(pronto, 'postgres closed', run.result));
       }
       if (targets.has('half')) {
         const rate = halfRateOverride

@@ -6,6 +6,15 @@ export const BENCH_KEY = { keyId: 'demo-key', secret: 'bench-secret-0123456789ab
 
 const run = randomBytes(3).toString('hex');
 let sequence = 0;
+let poisonEvery = 0;
+
+/**
+ * From now on every `n`th event is one intake must refuse (a NUL in person.name, which the database
+ * cannot store: 400 naming the field); 0 for none. Its neighbours must not be slowed by it.
+ */
+export function setPoisonEvery(n: number): void {
+  poisonEvery = n;
+}
 
 /**
  * A realistic event body (~600 bytes) with a unique eventId and a unique phone, so every request
@@ -17,7 +26,7 @@ export function nextEventBody(): string {
   const now = new Date().toISOString();
   return (
     `{"eventId":"bench-${run}-${n}","type":"offer_check","occurredAt":"${now}","campaign":"cash-loan",` +
-    `"person":{"phone":"+48 6${String(n % 100_000_000).padStart(8, '0')}","name":"Jan Kowalski","locale":"pl-PL",` +
+    `"person":{"phone":"+48 6${String(n % 100_000_000).padStart(8, '0')}","name":"Jan${poisonEvery > 0 && n % poisonEvery === 0 ? '\\u0000' : ' '}Kowalski","locale":"pl-PL",` +
     `"timeZone":"Europe/Warsaw","customerId":"cust-${n}"},` +
     `"consent":{"phoneContact":true,"capturedAt":"${now}","source":"offer-form-v3"},` +
     `"offer":{"product":"cash_loan","amount":20000,"currency":"PLN","termMonths":36,"eligibility":"pre_approved"},` +
