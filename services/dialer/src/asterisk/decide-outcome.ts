@@ -1,4 +1,5 @@
 import type { CallUpdate, TrackedCall } from './call-tracker.ts';
+import { hangupCauseOutcome } from './hangup-cause-outcome.ts';
 
 /** A leg's `Hangup` cause: Q.850 code and Asterisk's text. */
 export interface LegEnd {
@@ -8,19 +9,17 @@ export interface LegEnd {
 
 type Decided = Pick<CallUpdate, 'outcome' | 'cause' | 'causeCode' | 'hangupBy'>;
 
-/** Q.850 causes that mean the number itself is wrong: unallocated (1), invalid format (28). */
-const INVALID_NUMBER_CAUSES = new Set([1, 28]);
-
 /**
  * How a finished call ended, from what real Asterisk 22 reports (see ../shared/ami/README.md,
  * "Decision table as observed"):
  * - the person's leg bridged with the agent's: `contacted`, whoever hung up;
  * - the agent's phone never came up (Originate failed with a channel that rang or was rejected):
  *   `agent_missed`; an Originate that created no channel at all (no such endpoint): `failed`;
- * - the dial to the person: BUSY -> `busy`; CONGESTION/CHANUNAVAIL -> `failed`, unless the cause
- *   says the number is wrong; NOANSWER is split by the person's hang-up cause: 1 or 28 (Asterisk
- *   reports a 404/484 as NOANSWER) -> `invalid_number`, otherwise a ring-out -> `no_answer`;
- *   CANCEL (the agent hung up while it rang) -> `no_answer`.
+ * - the dial to the person: CANCEL (the agent hung up while it rang) -> `no_answer`; ANSWER but
+ *   never bridged -> `failed`; otherwise the person's hang-up cause decides, by the one table in
+ *   hangup-cause-outcome.ts (Asterisk reports a 404, 403 or 603 as NOANSWER, so DIALSTATUS alone
+ *   would call a wrong or rejecting number a ring-out); a cause the table does not list (0 on a
+ *   ring-out) leaves it to DIALSTATUS: BUSY -> `busy`, NOANSWER -> `no_answer`, else `failed`.
  */
 export function decideOutcome(call: TrackedCall): Decided {
   const person = call.personUniqueId ? call.legEnds.get(call.personUniqueId) : undefined;
@@ -55,28 +54,28 @@ export function decideOutcome(call: TrackedCall): Decided {
       hangupBy: 'agent',
     };
   }
-  if (end && INVALID_NUMBER_CAUSES.has(end.code) && status !== 'ANSWER') {
-    return { outcome: 'invalid_number', ...cause(end, 'INVALID NUMBER'), hangupBy: 'network' };
+  if (status === 'CANCEL') {
+    return {
+      outcome: 'no_answer',
+      cause: 'AGENT HANGUP',
+      hangupBy: call.hangupRequested ? 'dialer' : 'agent',
+    };
+  }
+  if (status === 'ANSWER') {
+    // Answered but never bridged: the agent's leg went in the same instant.
+    return { outcome: 'failed', cause: 'ANSWERED BUT NOT BRIDGED', causeCode: end?.code, hangupBy: 'agent' };
+  }
+  // The agent's leg carries the person's cause only once the person was dialed.
+  const decisive = person ?? (status ? agent : undefined);
+  const byCause = hangupCauseOutcome(decisive?.code);
+  if (decisive && byCause) {
+    return { outcome: byCause.outcome, ...cause(decisive, byCause.text), hangupBy: byCause.hangupBy };
   }
   switch (status) {
     case 'BUSY':
       return { outcome: 'busy', ...cause(end, 'USER BUSY'), hangupBy: 'person' };
     case 'NOANSWER':
       return { outcome: 'no_answer', cause: 'NO ANSWER', causeCode: end?.code, hangupBy: 'network' };
-    case 'CANCEL':
-      return {
-        outcome: 'no_answer',
-        cause: 'AGENT HANGUP',
-        hangupBy: call.hangupRequested ? 'dialer' : 'agent',
-      };
-    case 'ANSWER':
-      // Answered but never bridged: the agent's leg went in the same instant.
-      return {
-        outcome: 'failed',
-        cause: 'ANSWERED BUT NOT BRIDGED',
-        causeCode: end?.code,
-        hangupBy: 'agent',
-      };
     default:
       // CONGESTION, CHANUNAVAIL, or no dial at all (the outbound context failed).
       return { outcome: 'failed', ...cause(end, status ?? 'NO DIAL'), hangupBy: 'network' };
