@@ -184,6 +184,33 @@ describe('breach alerts', () => {
       });
     });
 
+    it('refuses a captured PUT sent again (409 replayed-request): an old webhook cannot be set back', async () => {
+      harness.clock.ms += 60_000;
+      const payload = JSON.stringify({ webhookUrl: 'https://bank.example/old-hook' });
+      const captured = {
+        method: 'PUT' as const,
+        url: '/v1/alerts/settings',
+        headers: {
+          'content-type': 'application/json',
+          ...signatureHeaders(harness.keyId, harness.secret, {
+            timestamp: Math.floor(harness.clock.ms / 1000),
+            method: 'PUT',
+            pathWithQuery: '/v1/alerts/settings',
+            body: payload,
+          }),
+        },
+        payload,
+      };
+      expect((await harness.app.inject(captured)).statusCode).toBe(200);
+      harness.clock.ms += 60_000;
+      const current = (await put({ webhookUrl: 'https://bank.example/new-hook' })).json();
+      const replayed = await harness.app.inject(captured);
+      expect(replayed.statusCode).toBe(409);
+      expect(replayed.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(replayed.json()).toMatchObject({ type: '/problems/replayed-request' });
+      expect((await harness.send('GET', '/v1/alerts/settings')).json()).toEqual(current);
+    });
+
     it('answers 400 problem+json naming each bad field, and changes nothing', async () => {
       const before = (await harness.send('GET', '/v1/alerts/settings')).json();
       const http = await put({ webhookUrl: 'http://bank.example/alerts' });

@@ -347,6 +347,10 @@ describe('call-centre KPIs and NPS over a scripted shift', () => {
       comment: 'Szybko i konkretnie',
       answeredAt: new Date(harness.clock.ms).toISOString(),
     });
+    // The very same signed request again (captured, or resent without signing anew) is refused as a replay.
+    const replayed = await respond(survey.id, { score: 10, comment: 'Szybko i konkretnie' });
+    expect(replayed.statusCode).toBe(409);
+    expect(replayed.json()).toMatchObject({ status: 409, type: '/problems/replayed-request' });
     const again = await respond(survey.id, { score: 10 });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(first.json());
