@@ -1,4 +1,4 @@
-import { BusSettings, CommonSettings, MasterKey } from '@pronto/config';
+import { BusSettings, CommonSettings, HttpSettings, MasterKey } from '@pronto/config';
 import { DialerSettings } from '@pronto/dialer';
 import { IntakeSettings } from '@pronto/ingest';
 import Type, { type Static } from 'typebox';
@@ -6,6 +6,7 @@ import Type, { type Static } from 'typebox';
 export const EmbeddedConfig = Type.Object({
   PORT: CommonSettings.PORT,
   HOST: CommonSettings.HOST,
+  ...HttpSettings,
   PRONTO_DATA_DIR: Type.String({
     default: '.pronto',
     description: 'folder for the embedded database and local keys',

@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { registerAgentGateway, startDemoBots } from '@pronto/agent-gateway';
 import { startOnBusOrExit } from '@pronto/bus';
-import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
+import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { AmiError } from '@pronto/dialer';
 import { buildApp } from '@pronto/ingest';
@@ -94,6 +94,8 @@ const {
 const alerts = startAlerts({ db, secretBox, logger });
 // Managers' sessions: the dashboard's sign-in, also accepted by GET /v1/reports/* for their tenant.
 const managerSessions = createManagerSessions(db.sql, () => new Date());
+// Proxy, timeout and the pages' origins: the same for the intake API, the desktop and the dashboard.
+const http = httpOptions(config);
 const app = await buildApp({
   db,
   secretBox,
@@ -102,10 +104,11 @@ const app = await buildApp({
   onEventsCommitted: () => relay.wake(),
   sessionAuthenticator: managerSessionAuthenticator(managerSessions),
   signedRoutes: reportingSignedRoutes({ sql: db.sql, now: () => new Date() }),
+  http,
 });
-const gateway = await registerAgentGateway(app, { db, bus, logger });
+const gateway = await registerAgentGateway(app, { db, bus, logger, http });
 await registerMetrics(app, { sql: db.sql });
-await registerManagerDashboard(app, { sql: db.sql, sessions: managerSessions, logger });
+await registerManagerDashboard(app, { sql: db.sql, sessions: managerSessions, logger, http });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 const url = address.replace('[::1]', 'localhost');
 logger.info({ url, database: db.kind, dataDir }, 'listening');
@@ -113,6 +116,8 @@ const bots =
   demoAgents && demoAgents.bots.length > 0
     ? startDemoBots({
         baseUrl: url,
+        // Their sockets come from the desktop's origin, as a browser's would.
+        ...(http.publicOrigins?.[0] ? { origin: http.publicOrigins[0] } : {}),
         agents: demoAgents.bots,
         logger: logger.child({ component: 'demo-bots' }),
       })

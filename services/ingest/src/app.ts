@@ -1,6 +1,8 @@
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { API_HELMET_OPTIONS, type HttpOptions, httpServerOptions } from '@pronto/config';
 import { compileValidator } from '@pronto/contracts';
 import type { Database } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
@@ -59,6 +61,8 @@ export interface IngestDeps {
   intake?: boolean;
   /** How often expired used signatures are deleted (ms, default 60 s; 0: never, for tests that sweep). */
   usedSignatureSweepMs?: number;
+  /** PRONTO_TRUST_PROXY and PRONTO_REQUEST_TIMEOUT_MS (defaults: no proxy, 30 s). */
+  http?: Partial<HttpOptions>;
 }
 
 const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
@@ -86,6 +90,11 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
     // Batches are larger than one event; their own route limit applies (see post-event-batch).
     bodyLimit: EVENT_BODY_LIMIT,
     return503OnClosing: true,
+    // Behind a proxy or not, a 30 s request limit, and problem+json for what fails before routing.
+    ...httpServerOptions({
+      trustProxy: deps.http?.trustProxy ?? false,
+      requestTimeoutMs: deps.http?.requestTimeoutMs ?? 30_000,
+    }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -128,6 +137,8 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
       : undefined;
   app.addHook('onClose', async () => clearInterval(sweep));
 
+  // Frame protection and the plugin's default headers; the desktop's and dashboard's scopes set their own CSP.
+  await app.register(helmet, API_HELMET_OPTIONS);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

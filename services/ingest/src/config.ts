@@ -1,4 +1,4 @@
-import { BusSettings, CommonSettings, MasterKey } from '@pronto/config';
+import { BusSettings, CommonSettings, HttpSettings, MasterKey } from '@pronto/config';
 import Type, { type Static } from 'typebox';
 
 /** How intake writes; the embedded runtime reads the same variables. */
@@ -15,6 +15,7 @@ export const IntakeSettings = {
 export const IngestConfig = Type.Object({
   PORT: CommonSettings.PORT,
   HOST: CommonSettings.HOST,
+  ...HttpSettings,
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string' }),
   PRONTO_MASTER_KEY: MasterKey('encrypts API-key secrets at rest'),
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,

@@ -1,6 +1,6 @@
 // The intake service on its own (distributed mode): PostgreSQL, Kafka or Pub/Sub, no demo data.
 import { startOnBusOrExit, startOutboxRelay } from '@pronto/bus';
-import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
+import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { IntentReceivedV1 } from '@pronto/contracts';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
@@ -32,6 +32,7 @@ const app = await buildApp({
   logger,
   writer: { maxConcurrency: config.PRONTO_WRITER_CONCURRENCY },
   onEventsCommitted: () => relay.wake(),
+  http: httpOptions(config),
 });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 

@@ -1,9 +1,10 @@
-import { BusSettings, CommonSettings, MasterKey } from '@pronto/config';
+import { BusSettings, CommonSettings, HttpSettings, MasterKey } from '@pronto/config';
 import Type, { type Static } from 'typebox';
 
 export const ReportingConfig = Type.Object({
   PORT: CommonSettings.PORT,
   HOST: CommonSettings.HOST,
+  ...HttpSettings,
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string' }),
   ...BusSettings,
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,

@@ -1,7 +1,7 @@
 // The reporting service on its own (distributed mode): folds lead-events into the report rows, serves
 // the report API, the manager dashboard and /metrics, and sends the breach alerts.
 import { startOnBusOrExit } from '@pronto/bus';
-import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
+import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { buildApp } from '@pronto/ingest';
 import { createLogger } from '@pronto/telemetry';
@@ -54,9 +54,10 @@ async function serveApi(box: NonNullable<typeof secretBox>) {
     intake: false,
     sessionAuthenticator: managerSessionAuthenticator(sessions),
     signedRoutes: reportingSignedRoutes({ sql: db.sql, now }),
+    http: httpOptions(config),
   });
   await registerMetrics(server, { sql: db.sql });
-  await registerManagerDashboard(server, { sql: db.sql, sessions, logger });
+  await registerManagerDashboard(server, { sql: db.sql, sessions, logger, http: httpOptions(config) });
   return server;
 }
 const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : undefined;

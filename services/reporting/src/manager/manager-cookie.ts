@@ -15,21 +15,26 @@ function isPlainLoopback(request: FastifyRequest): boolean {
 }
 
 /** Path `/`: the same cookie reads GET /v1/reports/* (the CSV link) as well as /manager. */
-function cookieOptions(request: FastifyRequest): CookieSerializeOptions {
-  return { path: '/', httpOnly: true, sameSite: 'strict', secure: !isPlainLoopback(request) };
+/** behindTlsProxy (PRONTO_TRUST_PROXY=1): the browser speaks https to the proxy, whatever Host says. */
+function cookieOptions(request: FastifyRequest, behindTlsProxy: boolean): CookieSerializeOptions {
+  const secure = behindTlsProxy || !isPlainLoopback(request);
+  return { path: '/', httpOnly: true, sameSite: 'strict', secure };
 }
 
 export function setManagerCookie(
   request: FastifyRequest,
   reply: FastifyReply,
   token: string,
-  maxAgeMs: number,
+  options: { maxAgeMs: number; behindTlsProxy: boolean },
 ) {
-  reply.setCookie(MANAGER_COOKIE, token, { ...cookieOptions(request), maxAge: Math.floor(maxAgeMs / 1000) });
+  reply.setCookie(MANAGER_COOKIE, token, {
+    ...cookieOptions(request, options.behindTlsProxy),
+    maxAge: Math.floor(options.maxAgeMs / 1000),
+  });
 }
 
-export function clearManagerCookie(request: FastifyRequest, reply: FastifyReply) {
-  reply.clearCookie(MANAGER_COOKIE, cookieOptions(request));
+export function clearManagerCookie(request: FastifyRequest, reply: FastifyReply, behindTlsProxy: boolean) {
+  reply.clearCookie(MANAGER_COOKIE, cookieOptions(request, behindTlsProxy));
 }
 
 /**

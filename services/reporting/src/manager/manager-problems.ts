@@ -11,9 +11,11 @@ const PROBLEM_TYPES = {
   'invalid-json': { status: 400, title: 'The body is not valid JSON' },
   'sign-in-failed': { status: 401, title: 'Wrong username or password' },
   'not-signed-in': { status: 401, title: 'Not signed in, or the session expired' },
+  'forbidden-origin': { status: 403, title: 'This page may not act on Pronto' },
   'not-found': { status: 404, title: 'Not found' },
   'payload-too-large': { status: 413, title: 'The body is too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type' },
+  'too-many-sign-ins': { status: 429, title: 'Too many sign-in attempts' },
   'reporting-unavailable': { status: 503, title: 'The dashboard is unavailable right now' },
   'internal-error': { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -1,7 +1,10 @@
 import cookie from '@fastify/cookie';
+import { createOriginPolicy, type HttpOptions } from '@pronto/config';
 import type { SqlQueryable } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
+import { createSignInThrottle } from '@pronto/tenancy';
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { registerBrowserGuards } from './browser-guards.ts';
 import { DEFAULT_PUBLIC_DIR, registerDashboardFiles } from './dashboard-files.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { createDashboardStreams, type DashboardStreams } from './dashboard-stream.ts';
@@ -21,6 +24,13 @@ export interface ManagerDashboardDeps {
   refreshMs?: number;
   /** Where manager.html and its assets are. Default: this package's public/ folder. */
   publicDir?: string;
+  /**
+   * PRONTO_PUBLIC_ORIGINS and PRONTO_TRUST_PROXY. Without origins, the dashboard is expected at
+   * the address the app listens on (http://127.0.0.1:PORT, http://localhost:PORT).
+   */
+  http?: Partial<HttpOptions>;
+  /** Sign-in attempts one client address may make a minute. Default 20. */
+  signInsPerAddressPerMinute?: number;
 }
 
 /**
@@ -37,9 +47,11 @@ export async function registerManagerDashboard(
     now,
     ...(deps.refreshMs ? { refreshMs: deps.refreshMs } : {}),
   });
+  const allowsOrigin = createOriginPolicy(deps.http?.publicOrigins, () => app.server.address());
   await app.register(async (scope) => {
     if (!scope.hasPlugin('@fastify/cookie')) await scope.register(cookie);
     scope.setErrorHandler(managerErrorHandler);
+    await registerBrowserGuards(scope, { allowsOrigin, now });
     // The dashboard's routes stay out of the OpenAPI document of the app they are mounted on.
     scope.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, hide: true } as FastifySchema;
@@ -50,6 +62,9 @@ export async function registerManagerDashboard(
       logger: deps.logger,
       ttlMs: deps.sessions.ttlMs,
       onSignOut: (tokenSha256) => streams.endSession(tokenSha256),
+      throttle: createSignInThrottle({ now }),
+      signInsPerAddressPerMinute: deps.signInsPerAddressPerMinute ?? 20,
+      behindTlsProxy: deps.http?.trustProxy ?? false,
     });
     registerDashboardFiles(scope, deps.publicDir ?? DEFAULT_PUBLIC_DIR);
     registerDashboardRoutes(scope, { sql: deps.sql, sessions: deps.sessions, streams, now });

@@ -1,6 +1,7 @@
 import { compileValidator } from '@pronto/contracts';
 import type { IngestDeps } from '@pronto/ingest';
 import type { Logger } from '@pronto/telemetry';
+import type { SignInThrottle } from '@pronto/tenancy';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { clearManagerCookie, managerToken, setManagerCookie } from './manager-cookie.ts';
@@ -25,11 +26,18 @@ export function registerSessionRoutes(
     ttlMs: number;
     /** Told when a session ends, so that its live streams end too. */
     onSignOut: (tokenSha256: string) => void;
+    /** Per-account delays after failed sign-ins. */
+    throttle: SignInThrottle;
+    /** Sign-in attempts one client address may make a minute (@fastify/rate-limit). */
+    signInsPerAddressPerMinute: number;
+    /** PRONTO_TRUST_PROXY: the cookie is Secure whatever the Host header says. */
+    behindTlsProxy: boolean;
   },
 ) {
-  const { sessions, logger } = options;
+  const { sessions, logger, throttle, behindTlsProxy } = options;
 
-  scope.post('/manager/session', { bodyLimit: 16 * 1024 }, async (request, reply) => {
+  const rateLimit = { max: options.signInsPerAddressPerMinute, timeWindow: 60_000 };
+  scope.post('/manager/session', { bodyLimit: 16 * 1024, config: { rateLimit } }, async (request, reply) => {
     const checked = signInValidator.validate(request.body);
     if (!checked.ok)
       throw new ManagerProblem(
@@ -37,14 +45,27 @@ export function registerSessionRoutes(
         'Send JSON { "username": "...", "password": "..." }',
         checked.errors,
       );
-    const signedIn = await sessions.signIn(checked.value.username, checked.value.password);
+    const { username, password } = checked.value;
+    const waitMs = throttle.waitMs(username, request.ip);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      logger.info({ username }, 'manager sign-in delayed after failures');
+      reply.header('retry-after', String(seconds));
+      throw new ManagerProblem(
+        'too-many-sign-ins',
+        `Too many failed sign-ins for this username: try again in ${seconds} s`,
+      );
+    }
+    const signedIn = await sessions.signIn(username, password);
     if (!signedIn) {
+      throttle.failed(username, request.ip);
       // Who tried is worth knowing (a forgotten password, or someone guessing); what they typed is not.
-      logger.info({ username: checked.value.username }, 'manager sign-in refused');
+      logger.info({ username }, 'manager sign-in refused');
       throw new ManagerProblem('sign-in-failed', 'The username or the password is wrong');
     }
+    throttle.succeeded(username, request.ip);
     logger.info({ managerId: signedIn.session.manager.id }, 'manager signed in');
-    setManagerCookie(request, reply, signedIn.token, options.ttlMs);
+    setManagerCookie(request, reply, signedIn.token, { maxAgeMs: options.ttlMs, behindTlsProxy });
     return { manager: publicManager(signedIn.session.manager) };
   });
 
@@ -56,7 +77,7 @@ export function registerSessionRoutes(
   scope.delete('/manager/session', async (request, reply) => {
     const token = managerToken(request);
     if (token) options.onSignOut(await sessions.signOut(token));
-    clearManagerCookie(request, reply);
+    clearManagerCookie(request, reply, behindTlsProxy);
     return reply.code(204).send();
   });
 }

@@ -1,0 +1,37 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { PAGE_HELMET_OPTIONS } from '@pronto/config';
+import { clockedRateLimitStore } from '@pronto/tenancy';
+import type { FastifyInstance } from 'fastify';
+import { ManagerProblem } from './manager-problems.ts';
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * What the dashboard's scope adds for browsers: CSP and frame protection on every answer, a
+ * per-address limit that routes opt into (`config.rateLimit`), and, as a second line behind the
+ * SameSite=Strict cookie, a state-changing request whose Origin is another site's is refused. A
+ * request without Origin is not a browser's (browsers always send it on POST and DELETE): the
+ * command-line clients and the demo agents sign in without one.
+ */
+export async function registerBrowserGuards(
+  scope: FastifyInstance,
+  options: { allowsOrigin: (origin: string | undefined) => boolean; now: () => Date },
+) {
+  await scope.register(helmet, PAGE_HELMET_OPTIONS);
+  await scope.register(rateLimit, {
+    global: false,
+    store: clockedRateLimitStore(options.now),
+    errorResponseBuilder: (_request, context) =>
+      new ManagerProblem(
+        'too-many-sign-ins',
+        `Too many sign-in attempts from this address: try again in ${Math.ceil(context.ttl / 1000)} s`,
+      ),
+  });
+  scope.addHook('onRequest', async (request) => {
+    const origin = request.headers.origin;
+    if (STATE_CHANGING.has(request.method) && origin !== undefined && !options.allowsOrigin(origin)) {
+      throw new ManagerProblem('forbidden-origin', 'Requests from this origin are refused');
+    }
+  });
+}
