@@ -121,6 +121,23 @@ describe('createProntoClient', () => {
     await expect(client.getLead(sent.answer.leadId)).resolves.toMatchObject({ intents: 1 });
   });
 
+  it('signs a retried DNC write anew, so Pronto answers it instead of refusing a replay', async () => {
+    const { fake, client, sleeps } = await setup();
+    expect((await client.addToDnc('+48 601 999 001')).created).toBe(true);
+    // Pronto took the DELETE, but its answer was lost; the retry comes 125 ms later, in the same second.
+    fake.faults.push({ kind: 'answer', status: 503, retryAfter: '0', afterStoring: true });
+    expect(await client.removeFromDnc('+48 601 999 001')).toBe(false);
+    expect(sleeps.at(-1)).toBeLessThan(1_000);
+    const deletes = fake.requests.filter((request) => request.method === 'DELETE');
+    expect(deletes).toHaveLength(2);
+    expect(deletes.every((request) => request.signed)).toBe(true);
+    expect(Number(deletes[1]?.timestamp)).toBeGreaterThan(Number(deletes[0]?.timestamp));
+    // Listed again and removed again at once: a new request each time, taken each time.
+    expect((await client.addToDnc('+48 601 999 001')).created).toBe(true);
+    expect(await client.removeFromDnc('+48 601 999 001')).toBe(true);
+    expect(await client.getDncEntry('+48 601 999 001')).toBeNull();
+  });
+
   it('retries when the answer is cut off halfway, and gets the first answer back', async () => {
     const { fake, client, sleeps } = await setup();
     fake.faults.push({ kind: 'drop', afterStoring: true });

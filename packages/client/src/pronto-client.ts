@@ -11,6 +11,7 @@ import { signatureHeaders } from '@pronto/signature';
 import { createDncMethods, type DncMethods, type Method, type Payload } from './dnc-methods.ts';
 import { ProntoApiError, ProntoNetworkError } from './pronto-api-error.ts';
 import { retryDelay } from './retry-delay.ts';
+import { createSigningClock } from './signing-clock.ts';
 
 export interface ProntoClientOptions {
   /** Where Pronto's /v1 paths live, e.g. https://pronto.example.com. */
@@ -52,7 +53,8 @@ type Outcome =
 /**
  * Signs and sends. A retry is signed again with a fresh timestamp (the old one may be minutes stale) but
  * carries the very same body, so the same eventId: if an earlier try was in fact stored, Pronto answers
- * 200 with the first answer and no second lead can come of it.
+ * 200 with the first answer and no second lead can come of it. A fresh timestamp is a later second than
+ * the try before, so a retried write (a DNC DELETE) is never refused as a replay of itself.
  */
 export function createProntoClient(options: ProntoClientOptions): ProntoClient {
   const doFetch = options.fetch ?? globalThis.fetch;
@@ -63,6 +65,7 @@ export function createProntoClient(options: ProntoClientOptions): ProntoClient {
   const timeoutMs = options.timeoutMs ?? 10_000;
   // Checked here so that a typo fails at once instead of being retried as a network error.
   const origin = new URL(options.baseUrl).href.replace(/\/+$/, '');
+  const timestampFor = createSigningClock(clock);
 
   async function request(method: Method, path: string, payload?: Payload) {
     for (let attempt = 1; ; attempt += 1) {
@@ -83,7 +86,7 @@ export function createProntoClient(options: ProntoClientOptions): ProntoClient {
     const text = payload?.text ?? '';
     const headers: Record<string, string> = {
       ...signatureHeaders(options.keyId, options.secret, {
-        timestamp: Math.floor(clock() / 1000),
+        timestamp: timestampFor(method, path, text),
         method,
         pathWithQuery: path,
         body: text,
