@@ -1,4 +1,5 @@
 import { signatureHeaders } from '@pronto/signature';
+import { createLogger } from '@pronto/telemetry';
 import { seededRandom } from '@pronto/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -25,8 +26,15 @@ interface Sent {
 }
 
 let h: Harness;
+/** What intake logged at warn and above: a bad event that reached the group commit shows here. */
+const logged: string[] = [];
 beforeAll(async () => {
-  h = await startHarness();
+  const logger = createLogger({
+    name: 'ingest-fuzz',
+    level: 'warn',
+    destination: { write: (line: string) => logged.push(line) },
+  });
+  h = await startHarness({ deps: { logger } });
 });
 afterAll(async () => h.close());
 
@@ -176,6 +184,10 @@ describe('intake under a few thousand hostile requests (seeded fuzz)', () => {
       if (failures.length > 20) break;
     }
     expect(failures).toEqual([]);
+    // Every refusal came before the transaction: no group commit failed and was redone event by event.
+    expect(
+      logged.filter((line) => /retrying its events one by one|could not be stored|unhandled/.test(line)),
+    ).toEqual([]);
     // Every kind of answer was met, so the mutations reached past the signature and the schema.
     expect(counts.get(202)).toBeGreaterThan(100);
     expect(counts.get(400)).toBeGreaterThan(500);
