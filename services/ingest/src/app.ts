@@ -146,7 +146,7 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
         title: 'Pronto intake API',
         version: '1',
         description:
-          'Send web-intent events; Pronto calls the person within the SLA. Requests are signed: Pronto-Signature: v1=<hex HMAC-SHA256(secret, timestamp + "\\n" + METHOD + "\\n" + path-with-query + "\\n" + raw body)>, with Pronto-Key-Id and Pronto-Timestamp (unix seconds, within 300 s).',
+          'Send web-intent events; Pronto calls the person within the SLA. Requests are signed: Pronto-Signature: v1=<hex HMAC-SHA256(secret, timestamp + "\\n" + METHOD + "\\n" + path-with-query + "\\n" + raw body)>, with Pronto-Key-Id and Pronto-Timestamp (unix seconds, within 300 s). A state-changing request other than event intake (PUT, DELETE, POST /v1/dnc:import, survey replies, alert settings) is taken once per signature: the same signature again within the window answers 409 /problems/replayed-request, so sign every send, retries included, with a new timestamp. POST /v1/events and /v1/events:batch may be sent again as they were: the eventId answers the first answer.',
       },
       components: {
         securitySchemes: {

@@ -138,6 +138,17 @@ describe('a replayed signature on a state-changing request', () => {
     expect((await h.app.inject(read)).statusCode).toBe(200);
   });
 
+  it('documents the answer: a problem page, and 409 on the state-changing routes of the OpenAPI document', async () => {
+    const page = await h.app.inject('/problems/replayed-request');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('409 This signed request was already received');
+    const openapi = (await h.app.inject('/openapi.json')).json();
+    expect(Object.keys(openapi.paths['/v1/dnc/{phone}'].put.responses)).toContain('409');
+    expect(Object.keys(openapi.paths['/v1/dnc/{phone}'].delete.responses)).toContain('409');
+    expect(Object.keys(openapi.paths['/v1/dnc:import'].post.responses)).toContain('409');
+    expect(openapi.info.description).toContain('replayed-request');
+  });
+
   it('keeps no body, only a hash of the key id and signature', async () => {
     const rows = await h.db.sql.query<Record<string, unknown>>('SELECT * FROM used_signature');
     expect(rows.length).toBeGreaterThan(0);

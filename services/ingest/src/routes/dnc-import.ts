@@ -55,6 +55,7 @@ export const dncImportRoute: FastifyPluginAsyncTypebox<{ sql: Sql; now: () => Da
           200: DncImportReport,
           400: Problem,
           401: Problem,
+          409: Problem,
           413: Problem,
           415: Problem,
           429: Problem,

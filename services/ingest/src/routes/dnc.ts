@@ -49,7 +49,7 @@ export const dncRoute: FastifyPluginAsyncTypebox<DncRouteDeps> = async (app, dep
           'Idempotent: 201 with the new entry, or 200 with the entry as it was already listed (its reason, source and date are kept). The body is optional.',
         // Per content type, so that a PUT without a body is not validated as one.
         body: { content: { 'application/json': { schema: DncEntryRequest } } },
-        response: { 201: DncEntry, 200: DncEntry, ...problems, 413: Problem, 415: Problem },
+        response: { 201: DncEntry, 200: DncEntry, ...problems, 409: Problem, 413: Problem, 415: Problem },
       },
     },
     async (request, reply) => {
@@ -93,7 +93,7 @@ export const dncRoute: FastifyPluginAsyncTypebox<DncRouteDeps> = async (app, dep
         ...common,
         summary: "Take a number off the tenant's do-not-call list",
         querystring: DncLocaleQuery,
-        response: { 204: Type.Null({ description: 'Removed.' }), ...problems, 404: Problem },
+        response: { 204: Type.Null({ description: 'Removed.' }), ...problems, 404: Problem, 409: Problem },
       },
     },
     async (request, reply) => {

@@ -37,7 +37,7 @@ export const alertSettingsRoutes: FastifyPluginAsyncTypebox<AlertSettingsRouteDe
         description:
           'Alerts are POSTed as JSON, signed like the intake API (Pronto-Key-Id, Pronto-Timestamp, Pronto-Signature) with the key that makes this call, with Pronto-Alert-Id; retried after 10 s, 30 s, 2 min, 10 min, 30 min, 1 h, then every 2 h, for up to 24 h. Answers with the settings as saved.',
         body: AlertSettingsRequest,
-        response: { 200: AlertSettings, ...problems, 413: Problem, 415: Problem },
+        response: { 200: AlertSettings, ...problems, 409: Problem, 413: Problem, 415: Problem },
       },
     },
     async (request) => {
