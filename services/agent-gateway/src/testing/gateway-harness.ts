@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { type Bus, createInProcessBus, type Subscription } from '@pronto/bus';
+import { httpServerOptions } from '@pronto/config';
 import { type AgentCommandV1, AgentUpdateV1 } from '@pronto/contracts';
 import type { Database } from '@pronto/db';
 import { createLogger, type Logger } from '@pronto/telemetry';
@@ -71,7 +72,13 @@ export async function startGatewayHarness(
       commands.push(message as AgentCommandV1);
     },
   });
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    ...httpServerOptions({
+      trustProxy: options.http?.trustProxy ?? false,
+      requestTimeoutMs: options.http?.requestTimeoutMs ?? 30_000,
+    }),
+  });
   const gateway = await registerAgentGateway(app, { db, bus, logger, now, ...options });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
