@@ -15,14 +15,24 @@ export const RIG_HOME = fileURLToPath(new URL('../../../../../shared/asterisk/',
 export const rigAvailable = () => existsSync(join(RIG_HOME, 'start'));
 
 /**
- * In CI a live Asterisk test must run: a missing rig fails the run instead of skipping the test.
- * Elsewhere (a laptop without ../shared/asterisk) the live tests are skipped.
+ * In CI a live Asterisk test must run: .ci/run starts ../shared/asterisk and exports ASTERISK_AMI_URL,
+ * so CI=true without it fails the test file instead of skipping it. Elsewhere (a machine without
+ * ../shared/asterisk) the live tests are skipped.
  */
-export function requireLiveAsteriskInCi(what: string, available: boolean): void {
-  if (process.env.CI === 'true' && !available)
-    throw new Error(
-      `${what}: CI=true but no live Asterisk (ASTERISK_AMI_URL or ../shared/asterisk); see .ci/run`,
-    );
+export function requireLiveAsteriskInCi(what: string): void {
+  if (process.env.CI === 'true' && !process.env.ASTERISK_AMI_URL)
+    throw new Error(`${what}: CI=true but ASTERISK_AMI_URL is not set; .ci/run starts the live Asterisk`);
+}
+
+/** Whether a live test can run here: CI's rig (ASTERISK_AMI_URL) or one of its own. */
+export const liveAsteriskAvailable = () => Boolean(process.env.ASTERISK_AMI_URL) || rigAvailable();
+
+/** CI's rig when ASTERISK_AMI_URL is set (left running), else a rig of the caller's own (stopped by close). */
+export async function openLiveAsterisk(): Promise<{ url: string; close(): Promise<void> }> {
+  const shared = process.env.ASTERISK_AMI_URL;
+  if (shared) return { url: shared, close: async () => {} };
+  const rig = await startLiveRig();
+  return { url: rig.url, close: () => rig.stop() };
 }
 
 export interface LiveRig {
