@@ -5,6 +5,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { migrate } from './migrate.ts';
+import { restrictToOwner } from './restrict-to-owner.ts';
 import { type Sql, sqlOnPGlite, sqlOnPool } from './sql.ts';
 
 export type DatabaseOptions =
@@ -74,11 +75,17 @@ function openPostgres(options: { url: string; poolSize?: number; connectTimeoutM
 }
 
 async function openPGlite(dataDir: string, snapshot?: Blob): Promise<Database> {
-  if (dataDir !== 'memory') await mkdir(dataDir, { recursive: true });
+  if (dataDir !== 'memory') await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const db = await PGlite.create({
     ...(dataDir === 'memory' ? {} : { dataDir }),
     ...(snapshot ? { loadDataDir: snapshot } : {}),
   });
+  // The database holds every lead's phone number: no other local user may read its files.
+  if (dataDir !== 'memory')
+    await restrictToOwner(dataDir).catch(async (error: unknown) => {
+      await db.close();
+      throw error;
+    });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   return pgliteDatabase(db, prisma);
 }

@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { restrictToOwner } from '@pronto/db';
 
 /**
  * The embedded database may be opened by one process only; a second one would corrupt it.
  * The pid file is taken atomically; one left by a process that no longer runs (after a crash) is taken over.
+ * The folder holds every lead's phone number and the key to the API secrets, so it is made private to
+ * the user first (0700, files 0600), including a folder an earlier version left readable to all.
  */
 export async function lockDataFolder(dir: string): Promise<() => Promise<void>> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await restrictToOwner(dir);
   const file = join(dir, 'pronto.pid');
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {

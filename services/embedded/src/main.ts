@@ -25,6 +25,8 @@ import { seedDemoManager } from './seed-demo-manager.ts';
 import { startPipeline } from './start-pipeline.ts';
 import { startVacuum } from './vacuum.ts';
 
+// Whatever this process writes (the database, the pid file, secrets) is for its user alone.
+process.umask(0o077);
 const config = loadConfigOrExit('pronto', EmbeddedConfig, process.env);
 
 const logger = createLogger({ name: 'pronto', level: config.LOG_LEVEL });
