@@ -89,11 +89,19 @@ export function emptyRow(fact: LeadFact): ReportRow {
 }
 
 /**
+ * Written by reporting itself for a lead still unscored after PRONTO_REDRIVE_AFTER_SECONDS
+ * (count-unscored-leads.ts): the due time scoring will give it, so the report counts the lead
+ * meanwhile. Scoring's `queued` replaces it.
+ */
+export const SLA_ESTIMATED = 'sla_estimated';
+
+/**
  * The facts the report depends on; the others (scored, rescored, dispositioned, retry_scheduled,
  * expired, ...) change none of its figures, so the live fold does not even open a transaction for
  * them, and a rebuild passes over them the same way.
  */
 export const REPORTED_EVENTS: ReadonlySet<string> = new Set([
+  SLA_ESTIMATED,
   'queued',
   'suppressed',
   'dial_blocked',
@@ -121,6 +129,12 @@ export function foldLeadFact(previous: ReportRow | undefined, fact: LeadFact): R
       row.timeZone = text(detail.zone) ?? row.timeZone;
       row.anchorAt = time(detail.anchorAt) ?? row.anchorAt;
       row.dueAt = time(detail.dueAt) ?? row.dueAt;
+      break;
+    case SLA_ESTIMATED:
+      if (row.dueAt !== null) break;
+      row.timeZone = text(detail.zone) ?? row.timeZone;
+      row.anchorAt = time(detail.anchorAt);
+      row.dueAt = time(detail.dueAt);
       break;
     case 'suppressed':
       row.suppressionReason = text(detail.reason) ?? row.suppressionReason ?? 'suppressed';

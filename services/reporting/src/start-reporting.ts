@@ -2,6 +2,7 @@ import { type Bus, consumeOnce, type Subscription } from '@pronto/bus';
 import { compileValidator, LeadEventV1 } from '@pronto/contracts';
 import { type Database, isDatabaseUnavailable } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
+import { countUnscoredLeads } from './count-unscored-leads.ts';
 import { REPORTED_EVENTS } from './fold-lead-fact.ts';
 import { applyFact } from './report-store.ts';
 import { refreshRollup } from './sla-rollup.ts';
@@ -17,9 +18,15 @@ export interface ReportingDeps {
   bus: Bus;
   logger: Logger;
   now?: () => Date;
+  /** An unscored lead this long after its acceptance is counted with an estimated due time. Default 60 s. */
+  redriveAfterMs?: number;
+  /** false: no timer of its own; the caller runs `countUnscored()` (tests with a fake clock). Default true. */
+  unscoredTimer?: boolean;
 }
 
 export interface Reporting {
+  /** Counts the leads still unscored after the bound in the SLA report (count-unscored-leads.ts); returns how many. */
+  countUnscored(): Promise<number>;
   /** Stops taking lead events, finishing the one in hand. */
   stop(): Promise<void>;
 }
@@ -86,10 +93,32 @@ export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
       });
   }, ROLLUP_REFRESH_MS);
   rollup.unref();
+  const afterMs = deps.redriveAfterMs ?? 60_000;
+  let counting: Promise<number> | undefined;
+  const countUnscored = () => {
+    counting ??= countUnscoredLeads({ sql: db.sql, logger, now: now(), afterMs }).finally(() => {
+      counting = undefined;
+    });
+    return counting;
+  };
+  const unscored =
+    deps.unscoredTimer === false
+      ? undefined
+      : setInterval(
+          () =>
+            void countUnscored().catch((error: unknown) =>
+              logger.warn({ err: error }, 'could not look for unscored leads'),
+            ),
+          Math.min(10_000, Math.max(1_000, afterMs / 4)),
+        );
+  unscored?.unref();
   return {
+    countUnscored,
     async stop() {
       clearInterval(forget);
       clearInterval(rollup);
+      clearInterval(unscored);
+      await counting?.catch(() => undefined);
       await refreshing;
       await subscription.close();
       await surveys.stop();
