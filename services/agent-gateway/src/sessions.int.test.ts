@@ -111,6 +111,13 @@ describe('POST /agent/session', () => {
     expect(((await empty.json()) as Problem).errors).toEqual([
       expect.objectContaining({ field: 'username' }),
     ]);
+    // What the database cannot store is refused by the same check as every API's (compileValidator).
+    const nul = await postSession({ username: 'anna\u0000', password: 'x\ud800' });
+    expect(nul.status).toBe(400);
+    expect(((await nul.json()) as Problem).errors?.map((error) => error.field).sort()).toEqual([
+      'password',
+      'username',
+    ]);
     const notJson = await postSession('{"username":');
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toMatchObject({ type: '/problems/invalid-json', status: 400 });

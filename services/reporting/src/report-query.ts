@@ -55,11 +55,14 @@ export function periodOf(params: ReportParams, now: Date): Period {
   return { from, to };
 }
 
+const FIRST_STORABLE_MS = Date.parse('0001-01-01T00:00:00Z');
+
 function parseTime(text: string, field: string): Date {
   // A date alone is midnight UTC; a date-time must say its offset, so no one reads it in another zone.
   const match = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.exec(text);
   const at = match ? new Date(match[1] ? text : `${text}T00:00:00Z`) : null;
-  if (!at || Number.isNaN(at.getTime()))
+  // Year 0000 (and an offset reaching back into it) is a Date, but not a timestamptz: the database would fail.
+  if (!at || Number.isNaN(at.getTime()) || at.getTime() < FIRST_STORABLE_MS)
     throw new ReportParamError(
       field,
       'an ISO 8601 date (2026-12-02) or date-time with offset (2026-12-02T08:00:00Z)',

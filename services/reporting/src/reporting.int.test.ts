@@ -247,6 +247,10 @@ describe('the SLA report of a scripted day', () => {
     expect(missing.json().errors).toEqual([expect.objectContaining({ field: 'from' })]);
     const backwards = await harness.send('GET', '/v1/reports/sla?from=2026-03-31&to=2026-03-30');
     expect(backwards.json().errors).toEqual([expect.objectContaining({ field: 'to' })]);
+    // Year 0000 is a JavaScript Date but no timestamptz: a 400, not the database's error.
+    const yearZero = await harness.send('GET', '/v1/reports/sla?from=0000-01-01&to=0000-01-05');
+    expect(yearZero.statusCode).toBe(400);
+    expect(yearZero.json().errors).toEqual([expect.objectContaining({ field: 'from' })]);
     const groupBy = await harness.send('GET', `/v1/reports/sla?${query}&groupBy=weekday`);
     expect(groupBy.statusCode).toBe(400);
     expect(JSON.stringify(groupBy.json().errors)).toContain('groupBy');
