@@ -22,6 +22,13 @@ export const CommonSettings = {
     description:
       'how long a starting service waits for its database and bus (retrying, and logging each attempt) before it exits 1',
   }),
+  PRONTO_REDRIVE_AFTER_SECONDS: Type.Integer({
+    minimum: 5,
+    maximum: 86_400,
+    default: 60,
+    description:
+      'a lead accepted and still unscored this long after (its intent lost on the bus) is scored from its stored intent by scoring, and counted in the SLA report meanwhile by reporting',
+  }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 };
 

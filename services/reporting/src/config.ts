@@ -8,6 +8,7 @@ export const ReportingConfig = Type.Object({
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string' }),
   ...BusSettings,
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
+  PRONTO_REDRIVE_AFTER_SECONDS: CommonSettings.PRONTO_REDRIVE_AFTER_SECONDS,
   PRONTO_MASTER_KEY: Type.Optional(
     MasterKey(
       "ingest's key: opens API-key secrets to check signed requests and to sign breach alerts; unset: no HTTP API, no breach alerts",

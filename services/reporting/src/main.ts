@@ -32,7 +32,7 @@ const { bus, started: reporting } = await startOnBusOrExit(
     clientId: 'pronto-reporting',
     beforeExit: () => db.close(),
   },
-  (bus) => startReporting({ db, bus, logger }),
+  (bus) => startReporting({ db, bus, logger, redriveAfterMs: config.PRONTO_REDRIVE_AFTER_SECONDS * 1_000 }),
 );
 // Signed requests are checked, and breach alerts signed, with the tenant's API key secret, which only
 // the master key opens.

@@ -23,7 +23,7 @@ const { bus, started: scoring } = await startOnBusOrExit(
     clientId: 'pronto-scoring',
     beforeExit: () => db.close(),
   },
-  (bus) => startScoring({ db, bus, logger }),
+  (bus) => startScoring({ db, bus, logger, redriveAfterMs: config.PRONTO_REDRIVE_AFTER_SECONDS * 1_000 }),
 );
 
 onShutdown(logger, async () => {
