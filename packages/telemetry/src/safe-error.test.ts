@@ -17,6 +17,9 @@ describe('scrubMessage', () => {
       `lead ${id}: +48 601 234 567, (601) 234-567, 48601234567, jan.kowalski@example.com, Key (phone)=(x) exists`,
     );
     expect(scrubbed).toBe(`lead ${id}: [digits], [digits], [digits], [email], Key (phone)=(…) exists`);
+    expect(
+      scrubMessage('connect ECONNREFUSED 127.0.0.1:5432; 601.234.567, +48.601.234.567, host 10.0.12.7'),
+    ).toBe('connect ECONNREFUSED 127.0.0.1:5432; [digits], [digits], host 10.0.12.7');
   });
 
   it('bounds what it keeps, and drops a quote left open by the cut', () => {

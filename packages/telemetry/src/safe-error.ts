@@ -96,9 +96,11 @@ function safeStack(stack: string, safe: SafeError): string {
 const QUOTES = `"'\`“”‘’«»`;
 const QUOTED = new RegExp(`[${QUOTES}][\\s\\S]*[${QUOTES}]`);
 // A phone number in any usual writing (+48 601 234 567, (601) 234-567, 601234567) and other long
-// numbers; UUIDs (ids are what logs are for) are set aside first so their digits stay.
+// numbers; UUIDs (ids are what logs are for) and IPv4 addresses (which host could not be reached)
+// are set aside first so their digits stay.
 const DIGITS = /\+?\(?\d(?:[\s()./-]{0,2}\d){5,}/g;
-const UUID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
+const KEPT =
+  /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?<![\d.+])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.]))/i;
 const EMAIL = /[^\s@<>()[\]{},;:]{1,64}@[^\s@<>()[\]{},;:]{1,255}/g;
 const KEY_VALUE = /\)=\([^)]*\)?/g;
 const ANY_QUOTE = new RegExp(`[${QUOTES}]`);
@@ -121,7 +123,7 @@ export function scrubMessage(message: string): string {
     .replace(QUOTED, '"…"')
     .replace(KEY_VALUE, ')=(…)')
     .replace(EMAIL, '[email]')
-    .split(UUID)
+    .split(KEPT)
     .map((part, index) => (index % 2 === 1 ? part : part.replace(DIGITS, '[digits]')))
     .join('')
     .slice(0, MAX_MESSAGE);
