@@ -89,11 +89,14 @@ export function createAuthenticate(deps: {
         signatures: result.signatures,
         timestamp: Number(header(request, 'pronto-timestamp')),
       });
-      if (!first)
+      if (!first) {
+        // Ids only: a replay is either a client resending without signing anew or someone else's capture.
+        request.log.warn({ keyId: key.keyId, route: request.routeOptions.url }, 'replayed signature refused');
         throw new ProblemError(
           'replayed-request',
           'This signature was already used: a state-changing request is taken once; sign each request, retries included, with its own timestamp',
         );
+      }
     }
     // Only JSON is parsed here. A route that takes another type (the CSV import) adds its parser in its
     // own scope, as bytes too, so the check above covers its body the same way; it decodes the body itself.
