@@ -31,6 +31,7 @@ export const EmbeddedConfig = Type.Object({
     }),
   ),
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
+  PRONTO_REDRIVE_AFTER_SECONDS: CommonSettings.PRONTO_REDRIVE_AFTER_SECONDS,
   ...IntakeSettings,
   ...BusSettings,
   ...DialerSettings,

@@ -90,7 +90,14 @@ const {
     describe: (error) =>
       error instanceof AmiError ? `cannot start the Asterisk dialer: ${error.message}` : String(error),
   },
-  (bus) => startPipeline({ db, bus, logger, dialer: config }),
+  (bus) =>
+    startPipeline({
+      db,
+      bus,
+      logger,
+      dialer: config,
+      redriveAfterMs: config.PRONTO_REDRIVE_AFTER_SECONDS * 1_000,
+    }),
 );
 // Breach alerts: signed webhooks for breached leads and campaigns below their attainment threshold.
 const alerts = startAlerts({ db, secretBox, logger });

@@ -17,8 +17,11 @@ export async function startPipeline(deps: {
   bus: Bus;
   logger: Logger;
   dialer: DialerSettings;
+  /** PRONTO_REDRIVE_AFTER_SECONDS, in ms: when scoring re-drives and reporting counts an unscored lead. */
+  redriveAfterMs?: number;
 }) {
   const { db, bus, logger } = deps;
+  const redrive = deps.redriveAfterMs === undefined ? {} : { redriveAfterMs: deps.redriveAfterMs };
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
     // intake -> intents -> scoring -> leads -> dispatcher -> offers -> agent gateway (WebSocket)
@@ -31,11 +34,11 @@ export async function startPipeline(deps: {
       exclusive: db.kind === 'postgres',
     });
     started.push(relay);
-    const scoring = await startScoring({ db, bus, logger });
+    const scoring = await startScoring({ db, bus, logger, ...redrive });
     started.push(scoring);
     const dispatcher = await startDispatcher({ db, bus, logger });
     started.push(dispatcher);
-    const reporting = await startReporting({ db, bus, logger });
+    const reporting = await startReporting({ db, bus, logger, ...redrive });
     started.push(reporting);
     const dialer = await startDialer(deps.dialer, { bus, logger, sql: db.sql });
     return { relay, scoring, dispatcher, reporting, dialer };
