@@ -33,6 +33,9 @@ export interface KafkaBusOptions {
   readonly sessionTimeoutMs?: number;
 }
 
+/** About 15 s of asking whether topics another client just created have leaders yet. */
+const LEADER_WAIT_ATTEMPTS = 20;
+
 /** Thrown out of eachMessage so kafkajs does not mark the message as consumed. */
 class Abandoned extends Error {
   constructor() {
@@ -68,7 +71,15 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   let closed = false;
 
   const connect = () => {
-    connected ??= Promise.all([admin.connect(), producer.connect()]).then(() => {});
+    // A failed connect is not kept: on a broker that has just started (no controller yet, "Broker -1
+    // not found") the next call must try again rather than fail for the life of the process.
+    connected ??= Promise.all([admin.connect(), producer.connect()]).then(
+      () => {},
+      (error: unknown) => {
+        connected = undefined;
+        throw error;
+      },
+    );
     return connected;
   };
 
@@ -76,30 +87,49 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     const missing = topics.filter((topic) => !known.has(topic));
     if (missing.length === 0) return;
     await connect();
-    const created = await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: partitions,
-        replicationFactor: options.replicationFactor ?? 1,
-      })),
-    });
-    // false: another process created one of them first, and kafkajs then waits for no leaders. A
-    // consumer subscribing before they exist fails with UNKNOWN_TOPIC_OR_PARTITION, so wait here.
+    const created = await admin
+      .createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: partitions,
+          replicationFactor: options.replicationFactor ?? 1,
+        })),
+      })
+      .catch((error: unknown) => {
+        // REQUEST_TIMED_OUT on a busy fresh broker: the topics are usually being created all the same.
+        if ((error as { retriable?: boolean }).retriable) return false;
+        throw error;
+      });
+    // false: another process created one of them first (or the request timed out), and kafkajs then
+    // waits for no leaders. A consumer subscribing before they have one fails with
+    // UNKNOWN_TOPIC_OR_PARTITION, so wait here.
     if (!created) await waitForLeaders(missing);
     for (const topic of missing) known.add(topic);
   }
 
-  /** Every partition of the topics has a leader, or this throws (kafkajs retries its metadata calls itself). */
+  /**
+   * Until every partition of the topics has a leader: the broker answers UNKNOWN_TOPIC_OR_PARTITION
+   * (retriable, but kafkajs' admin does not retry it) or leaderless partitions meanwhile.
+   */
   async function waitForLeaders(topics: readonly string[]): Promise<void> {
-    const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
-    const leaderless = found.filter(
-      (topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0),
-    );
-    if (leaderless.length > 0 || found.length < topics.length)
-      throw new Error(
-        `kafka topics have no leader yet: ${(leaderless.length > 0 ? leaderless.map((topic) => topic.name) : topics).join(', ')}`,
-      );
+    for (let attempt = 1; ; attempt++) {
+      let reason: unknown;
+      try {
+        const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
+        const led = found.filter(
+          (topic) =>
+            topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0),
+        );
+        if (led.length === topics.length) return;
+        reason = new Error(`kafka topics have no leader yet: ${topics.join(', ')}`);
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable) throw error;
+        reason = error;
+      }
+      if (attempt >= LEADER_WAIT_ATTEMPTS) throw reason;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * attempt, 1_000)));
+    }
   }
 
   async function publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
