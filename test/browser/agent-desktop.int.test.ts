@@ -50,6 +50,10 @@ describe('the agent desktop in a real browser', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const consoleErrors: string[] = [];
     page.on('pageerror', (error) => consoleErrors.push(error.message));
+    // The page's Content-Security-Policy must not block anything of its own.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) consoleErrors.push(message.text());
+    });
 
     await page.goto(`${url}/agent`);
     const password = (await readFile(join(dataDir, 'demo-agent-password'), 'utf8')).trim();

@@ -91,6 +91,10 @@ describe('the manager dashboard in a real browser', () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // The page's Content-Security-Policy must not block anything of its own (Chart.js included).
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+    });
     await page.goto(`${url}/manager`);
     await page.getByTestId('signin-username').fill('manager');
     await page.getByTestId('signin-password').fill('not the password');

@@ -14,6 +14,8 @@ export const PAGE_HELMET_OPTIONS = {
       // The desktop's icon is a data: SVG.
       imgSrc: ["'self'", 'data:'],
       connectSrc: ["'self'"],
+      // The desktop's heartbeat worker is a file of its own (heartbeat-worker.js), never a blob:.
+      workerSrc: ["'self'"],
       objectSrc: ["'none'"],
       baseUri: ["'none'"],
       formAction: ["'self'"],

@@ -557,12 +557,10 @@ function startHeartbeat(intervalMs) {
     socketState.heartbeat = { stop: () => clearInterval(timer) };
   };
   try {
-    const source = `setInterval(() => postMessage('beat'), ${Number(intervalMs)});`;
-    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-    const worker = new Worker(url);
-    URL.revokeObjectURL(url);
+    const worker = new Worker('/agent/assets/heartbeat-worker.js');
     worker.addEventListener('message', sendHeartbeat);
     worker.addEventListener('error', fallBack);
+    worker.postMessage(Number(intervalMs));
     socketState.heartbeat = { stop: () => worker.terminate() };
   } catch {
     fallBack();
