@@ -7,6 +7,8 @@ import {
   waitUntilReady,
 } from './wait-until-ready.ts';
 
+const STILL_WAITING_EVERY_MS = 5_000;
+
 export interface WaitOrExitOptions extends Omit<WaitOptions, 'timeoutMs' | 'logger'> {
   readonly logger: StartLogger & { error(fields: object, message: string): void };
   /** PRONTO_START_TIMEOUT_SECONDS. */
@@ -35,6 +37,20 @@ export async function waitUntilReadyOrExit<T>(
     await options.beforeExit?.().catch(() => undefined);
     process.exit(1);
   };
+  // An attempt can hang rather than fail (a gRPC channel to a Pub/Sub emulator that is not up, a
+  // Kafka client retrying inside): say meanwhile that the process is waiting, and for what.
+  const startedAt = Date.now();
+  const ticker = setInterval(() => {
+    options.logger.warn(
+      {
+        waitingFor: options.what,
+        attempt: attempts,
+        waitedSeconds: Math.round((Date.now() - startedAt) / 1_000),
+        ...(lastError === undefined ? {} : { reason: reasonOf(lastError) }),
+      },
+      `still waiting for ${options.what}`,
+    );
+  }, STILL_WAITING_EVERY_MS);
   const hardStop = setTimeout(() => {
     const reason = lastError === undefined ? 'no answer yet' : reasonOf(lastError);
     options.logger.error(
@@ -76,5 +92,6 @@ export async function waitUntilReadyOrExit<T>(
     throw error;
   } finally {
     clearTimeout(hardStop);
+    clearInterval(ticker);
   }
 }
