@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { startKafkaBroker } from '@pronto/bus/testing';
 import { type Database, openDatabase } from '@pronto/db';
@@ -42,6 +43,25 @@ function unusedPort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
     });
   });
+}
+
+const PUBSUB_EMULATOR = '/usr/lib/google-cloud-sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator';
+
+/** A Pub/Sub emulator of this test's own on `port`, in its own process group; the returned function stops it. */
+function startPubSubEmulator(port: number): () => void {
+  const child = spawn(PUBSUB_EMULATOR, ['--host=127.0.0.1', `--port=${port}`], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  const stop = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', stop);
+  return stop;
 }
 
 /**
@@ -118,6 +138,41 @@ describe.runIf(onPostgres)('every service started at once (PostgreSQL)', () => {
       await dropScratchDatabase(databaseUrl);
     }
   }, 300_000);
+
+  it('on Pub/Sub: a service started before the emulator says it waits for it, then starts once it is up', async () => {
+    const databaseUrl = await createScratchDatabase();
+    const port = await unusedPort();
+    let service: ServiceProcess | undefined;
+    let stopEmulator: (() => void) | undefined;
+    try {
+      service = await startService({
+        name: 'scoring',
+        entry: 'services/scoring/src/main.ts',
+        env: {
+          DATABASE_URL: databaseUrl,
+          BUS: 'pubsub',
+          PUBSUB_EMULATOR_HOST: `127.0.0.1:${port}`,
+          PUBSUB_PROJECT: `pronto-start-${randomUUID().slice(0, 8)}`,
+          PRONTO_START_TIMEOUT_SECONDS: '120',
+        },
+        // Ready for this test once it says what it waits for: only then does the emulator start.
+        ready:
+          /"waitingFor":"the bus \(pubsub\)","attempt":1,"waitedSeconds":5,"msg":"still waiting for the bus \(pubsub\)"/,
+      });
+      stopEmulator = startPubSubEmulator(port);
+      const running = service;
+      await until(
+        'scoring starts on the emulator',
+        async () => /scoring intents/.test(running.output()),
+        90_000,
+      );
+      expect(service.child.exitCode).toBeNull();
+    } finally {
+      await service?.stop();
+      stopEmulator?.();
+      await dropScratchDatabase(databaseUrl);
+    }
+  }, 180_000);
 
   it('with nothing listening at DATABASE_URL: each says it waits for PostgreSQL and exits 1 after the bound', async () => {
     const port = await unusedPort();
