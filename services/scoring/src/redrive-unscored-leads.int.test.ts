@@ -113,6 +113,21 @@ describe('a lead whose intent the bus lost', () => {
     expect(rows.filter((row) => row.scored !== 1 || row.redriven !== 1)).toEqual([]);
   });
 
+  it('tries a lead that scoring fails on once, says so in its history, and goes on with the others', async () => {
+    const { leadId: broken } = await sendLost({ person: { ...exampleEvent().person, phone: phoneFor(90) } });
+    const { leadId: fine } = await sendLost({ person: { ...exampleEvent().person, phone: phoneFor(91) } });
+    // An intent scoring cannot read: its message would have gone to the dead letters too.
+    await harness.db.sql.query(`UPDATE intent_event SET raw_body = '{' WHERE lead_id = $1`, [broken]);
+    harness.clock.ms += 61_000;
+    expect(await instances[0]?.redrive()).toBe(1);
+    expect((await lead(fine)).status).toBe('queued');
+    harness.clock.ms += 60_000;
+    expect(await instances[0]?.redrive()).toBe(0);
+    const view = await lead(broken);
+    expect(view.status).toBe('received');
+    expect(view.history.map((h) => h.type)).toEqual(['received', 'redrive_failed']);
+  });
+
   it('re-drives a lead suppressed at intake too, so its score and suppression are announced', async () => {
     const { leadId } = await sendLost({ consent: { phoneContact: false } });
     harness.clock.ms += 61_000;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IntentEvent, IntentReceivedV1 } from '@pronto/contracts';
-import type { Sql } from '@pronto/db';
+import { isDatabaseUnavailable, type Sql } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
 import { scoreIntent } from './score-intent.ts';
 
@@ -32,7 +32,8 @@ interface StoredIntent {
  * the facts intake stored with it (the intent event's raw body, the lead row) once it is older than
  * `afterMs`. Each lead is taken under its row lock with SKIP LOCKED and only while still unscored,
  * so two instances, a second pass, or the lost message turning up late never score it twice: a late
- * message finds the lead scored and changes nothing. The lead's history says it was re-driven.
+ * message finds the lead scored and changes nothing. The lead's history says it was re-driven (or
+ * that it could not be: such a lead is not tried again).
  * Returns how many leads were scored.
  */
 export async function redriveUnscoredLeads(deps: RedriveDeps): Promise<number> {
@@ -41,6 +42,7 @@ export async function redriveUnscoredLeads(deps: RedriveDeps): Promise<number> {
   const candidates = await sql.query<{ id: string }>(
     `SELECT id FROM lead
       WHERE score IS NULL AND status IN ('received', 'suppressed') AND received_at <= $1
+        AND NOT EXISTS (SELECT 1 FROM lead_history h WHERE h.lead_id = lead.id AND h.type = 'redrive_failed')
       ORDER BY received_at LIMIT $2`,
     [bound, deps.limit ?? 200],
   );
@@ -80,8 +82,24 @@ export async function redriveUnscoredLeads(deps: RedriveDeps): Promise<number> {
         deps.logger.warn({ leadId: id }, 'lead not scored in time; scored from its stored intent');
       }
     } catch (error) {
-      // Left unscored: the next pass tries again, and the other leads are not held up.
+      // Scoring itself fails on this lead (its intent would have gone to the dead letters too): tried
+      // once, and said so in its history, rather than again every pass ahead of the others. The
+      // report still counts it (reporting's estimate), as breached once due.
       deps.logger.error({ err: error, leadId: id }, 'could not re-drive an unscored lead');
+      // A database that is away says nothing about the lead: the next pass tries it again.
+      if (isDatabaseUnavailable(error)) continue;
+      await sql
+        .query(
+          `INSERT INTO lead_history (lead_id, at, type, detail) VALUES ($1, $2, 'redrive_failed', $3::jsonb)`,
+          [
+            id,
+            now.toISOString(),
+            JSON.stringify({ step: 'scoring', error: error instanceof Error ? error.name : 'unknown' }),
+          ],
+        )
+        .catch((failed: unknown) =>
+          deps.logger.error({ err: failed, leadId: id }, 'could not record a failed re-drive'),
+        );
     }
   }
   return scored;
