@@ -60,7 +60,10 @@ export function isErrorLike(value: unknown): value is Error {
 
 function fromError(error: Error, depth: number): SafeError {
   const source = error as unknown as Record<string, unknown>;
-  const type = typeof error.constructor?.name === 'string' ? error.constructor.name : 'Error';
+  // A bundled driver's class may be minified to one letter (PGlite's DatabaseError is `O`).
+  const className = typeof error.constructor?.name === 'string' ? error.constructor.name : '';
+  const fromServer = typeof source.severity === 'string';
+  const type = className.length > 2 ? className : fromServer ? 'DatabaseError' : 'Error';
   const message = scrubMessage(error.message);
   const safe: SafeError = { type: NAME.test(type) ? type : 'Error', message };
   const fields = safe as Record<string, unknown>;

@@ -85,6 +85,7 @@ describe.each(databaseKinds())('database errors in the log (%s)', (kind) => {
       for (const pattern of NEVER) expect(line).not.toMatch(pattern);
       expect(JSON.parse(line).err?.code ?? JSON.parse(line).reason?.code).toBe(code);
     }
+    expect(JSON.parse(lines[0] as string).err.type).toBe('DatabaseError');
     if (code === '23514') expect(JSON.parse(lines[0] as string).err.constraint).toBe('probe_n_positive');
   });
 
