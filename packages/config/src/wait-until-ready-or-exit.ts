@@ -87,7 +87,8 @@ export async function waitUntilReadyOrExit<T>(
       );
       return await exit(`${error.message} (PRONTO_START_TIMEOUT_SECONDS=${options.timeoutSeconds})`);
     }
-    if (error instanceof ConfigError || options.isPermanent?.(error))
+    if (error instanceof ConfigError) return await exit(error.message);
+    if (options.isPermanent?.(error))
       return await exit(options.describe?.(error) ?? (error as Error).message);
     throw error;
   } finally {

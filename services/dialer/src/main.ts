@@ -27,7 +27,9 @@ const { bus, started: dialer } = await startOnBusOrExit(
     // A refused AMI login or an unreachable Asterisk is said at once: no wait fixes a wrong setting.
     isPermanent: (error) => error instanceof AmiError,
     describe: (error) =>
-      error instanceof AmiError ? `cannot start the Asterisk dialer: ${error.message}` : String(error),
+      error instanceof AmiError
+        ? `cannot start the Asterisk dialer: ${error.message}`
+        : (error as Error).message,
   },
   (bus) => startDialer(config, { bus, logger, sql: db.sql }),
 );

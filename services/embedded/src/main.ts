@@ -88,7 +88,9 @@ const {
     // A refused AMI login or an unreachable Asterisk is said at once: no wait fixes a wrong setting.
     isPermanent: (error) => error instanceof AmiError,
     describe: (error) =>
-      error instanceof AmiError ? `cannot start the Asterisk dialer: ${error.message}` : String(error),
+      error instanceof AmiError
+        ? `cannot start the Asterisk dialer: ${error.message}`
+        : (error as Error).message,
   },
   (bus) =>
     startPipeline({
