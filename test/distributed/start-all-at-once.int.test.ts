@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startKafkaBroker } from '@pronto/bus/testing';
 import { type Database, openDatabase } from '@pronto/db';
 import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
@@ -177,12 +180,28 @@ describe.runIf(onPostgres)('every service started at once (PostgreSQL)', () => {
   it('with nothing listening at DATABASE_URL: each says it waits for PostgreSQL and exits 1 after the bound', async () => {
     const port = await unusedPort();
     const bound = 2;
+    const dataDir = mkdtempSync(join(tmpdir(), 'pronto-start-'));
+    // The six services, and `npm start` on PostgreSQL: the one process, whose program name is pronto.
+    const processes = [
+      ...SERVICES.map((service) => ({
+        ...service,
+        program: service.name,
+        entry: `services/${service.name}/src/main.ts`,
+      })),
+      {
+        name: 'embedded',
+        program: 'pronto',
+        entry: 'services/embedded/src/main.ts',
+        ready: /"msg":"listening"/,
+        env: { PRONTO_DATA_DIR: dataDir, PRONTO_DEMO_BOTS: '0' },
+      },
+    ];
     const results = await Promise.all(
-      SERVICES.map(async (service) => {
+      processes.map(async (service) => {
         const startedAt = Date.now();
         const error = await startService({
           name: service.name,
-          entry: `services/${service.name}/src/main.ts`,
+          entry: service.entry,
           env: {
             DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/pronto`,
             BUS: 'kafka',
@@ -199,7 +218,12 @@ describe.runIf(onPostgres)('every service started at once (PostgreSQL)', () => {
           },
           (failure: unknown) => failure as Error,
         );
-        return { name: service.name, message: error.message, ms: Date.now() - startedAt };
+        return {
+          name: service.name,
+          program: service.program,
+          message: error.message,
+          ms: Date.now() - startedAt,
+        };
       }),
     );
     for (const result of results) {
@@ -210,11 +234,12 @@ describe.runIf(onPostgres)('every service started at once (PostgreSQL)', () => {
       expect(result.message, result.name).toContain(`connect ECONNREFUSED 127.0.0.1:${port}`);
       expect(result.message, result.name).toMatch(
         new RegExp(
-          `${result.name}: gave up waiting for PostgreSQL after ${bound} s and \\d+ attempts: connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(PRONTO_START_TIMEOUT_SECONDS=${bound}\\)`,
+          `\n${result.program}: gave up waiting for PostgreSQL after ${bound} s and \\d+ attempts: connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(PRONTO_START_TIMEOUT_SECONDS=${bound}\\)`,
         ),
       );
       // Not before the bound.
       expect(result.ms, result.name).toBeGreaterThanOrEqual(bound * 1_000);
     }
+    rmSync(dataDir, { recursive: true, force: true });
   }, 120_000);
 });
