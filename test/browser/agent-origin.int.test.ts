@@ -74,7 +74,8 @@ describe("a page of another origin, in the signed-in agent's browser", () => {
     await attacker.goto(elsewhereUrl);
     await expect
       .poll(
-        () => attacker.evaluate(() => (window as unknown as { report: { socket: string[] } }).report.socket),
+        () =>
+          attacker.evaluate(() => (globalThis as unknown as { report: { socket: string[] } }).report.socket),
         {
           timeout: 10_000,
         },
@@ -82,7 +83,7 @@ describe("a page of another origin, in the signed-in agent's browser", () => {
       .toEqual(['close 1006']);
     await expect
       .poll(() =>
-        attacker.evaluate(() => (window as unknown as { report: { signOut: string } }).report.signOut),
+        attacker.evaluate(() => (globalThis as unknown as { report: { signOut: string } }).report.signOut),
       )
       .not.toBeNull();
     // The frame shows nothing of the desktop: the browser refused it (frame-ancestors 'none').
