@@ -26,7 +26,7 @@ describeBusContract('in-process (database log)', async () => {
       group,
       handleMs: 5,
       database,
-      relayBatchSize: 20,
+      relayBatchSize: 1,
     }),
     async publishForProcess(topic, messages) {
       const target = 'url' in database ? db : await openDatabase(database);
