@@ -110,15 +110,18 @@ describe('a lead folded from its facts', () => {
     },
   );
 
-  it('an agent whose own phone did not answer dialed no one: no first attempt, a missed offer', () => {
-    const row = fold(
-      ...dial(30, 'a1'),
-      [60, 'call_ended', { attemptId: 'a1', outcome: 'agent_missed' }],
-      [60, 'offer_missed', { attemptId: 'a1', agentId: 'agent-a', why: 'agent_phone_no_answer' }],
-    );
-    expect(row).toMatchObject({ firstAttemptAt: null, dialsBeforeDue: 0, missedOfferBeforeDue: true });
-    expect(breachReason(row)).toBe('agent_missed_offer');
-  });
+  it.each(['agent_phone_no_answer', 'agent_phone_rejected'])(
+    'an agent whose own phone missed the call (%s) dialed no one: no first attempt, a missed offer',
+    (why) => {
+      const row = fold(
+        ...dial(30, 'a1'),
+        [60, 'call_ended', { attemptId: 'a1', outcome: 'agent_missed' }],
+        [60, 'offer_missed', { attemptId: 'a1', agentId: 'agent-a', why }],
+      );
+      expect(row).toMatchObject({ firstAttemptAt: null, dialsBeforeDue: 0, missedOfferBeforeDue: true });
+      expect(breachReason(row)).toBe('agent_missed_offer');
+    },
+  );
 
   it('suppressed leads are not judged, also when suppressed after queueing (invalid number, DNC at the dial)', () => {
     expect(leadResult(fold([0, 'suppressed', { reason: 'no_consent' }]), at(1000))).toBe('suppressed');
