@@ -1,5 +1,5 @@
 import type { SqlQueryable } from '@pronto/db';
-import { foldLeadFact, type LeadFact, type ReportRow } from './fold-lead-fact.ts';
+import { foldLeadFact, type LeadFact, REPORTED_EVENTS, type ReportRow } from './fold-lead-fact.ts';
 import { rowHour } from './sla-rollup.ts';
 
 /** The columns of report_lead, in the order of ReportRow's fields. */
@@ -107,10 +107,31 @@ export async function saveRow(tx: SqlQueryable, row: ReportRow, previous?: Repor
   ]);
 }
 
-/** Folds one fact into its lead's row, inside the caller's transaction. */
+/**
+ * Folds one fact into its lead's row, inside the caller's transaction. A fact no newer than the last
+ * one folded may have arrived out of order (Pub/Sub without ordering keys, on its emulator), or be
+ * one a refold took in already: the lead's row is folded again from its stored history instead, in
+ * order, as a rebuild does, so the two agree.
+ */
 export async function applyFact(tx: SqlQueryable, fact: LeadFact): Promise<ReportRow | undefined> {
   const previous = await loadRow(tx, fact.leadId);
-  const row = foldLeadFact(previous, fact);
+  const row =
+    previous && fact.at.getTime() <= previous.updatedAt.getTime()
+      ? ((await refoldFromHistory(tx, fact)) ?? foldLeadFact(previous, fact))
+      : foldLeadFact(previous, fact);
   if (row) await saveRow(tx, row, previous);
+  return row;
+}
+
+/** The lead's row folded from its history rows in order; undefined when it has none stored. */
+async function refoldFromHistory(tx: SqlQueryable, fact: LeadFact): Promise<ReportRow | undefined> {
+  const history = await tx.query<{ type: string; at: Date | string; detail: Record<string, unknown> }>(
+    `SELECT type, at, detail FROM lead_history WHERE lead_id = $1 AND type = ANY($2::text[]) ORDER BY id`,
+    [fact.leadId, [...REPORTED_EVENTS]],
+  );
+  let row: ReportRow | undefined;
+  for (const entry of history) {
+    row = foldLeadFact(row, { ...fact, event: entry.type, at: new Date(entry.at), detail: entry.detail });
+  }
   return row;
 }
