@@ -3,17 +3,24 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, startPronto } from '../support/pronto-process.ts';
 import { signedFetch } from '../support/signed-fetch.ts';
 
 const run = promisify(execFile);
 let dataDir: string;
+/** In the PostgreSQL pass, a database of this file's own: the demo it seeds is sealed with this data folder's key. */
+let databaseUrl = '';
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'pronto-embedded-'));
+  if (process.env.DATABASE_URL) databaseUrl = await createScratchDatabase();
 });
-afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+  if (databaseUrl) await dropScratchDatabase(databaseUrl);
+});
 
 /** The README's "Signing a request by hand" commands, pointed at this test's server and data folder. */
 async function readmeExample(url: string): Promise<string> {
@@ -30,7 +37,7 @@ describe('npm start (embedded)', () => {
   let leadId: string;
 
   it('starts with the demo seeded, and the README example gets a 202', async () => {
-    const pronto = await startPronto({ PRONTO_DATA_DIR: dataDir });
+    const pronto = await startPronto({ PRONTO_DATA_DIR: dataDir, DATABASE_URL: databaseUrl });
     try {
       const health = await fetch(`${pronto.url}/healthz`);
       expect(health.status).toBe(200);
@@ -56,7 +63,9 @@ describe('npm start (embedded)', () => {
         sla: { anchorAt: expect.any(String), dueAt: expect.any(String) },
       });
 
-      const second = await startPronto({ PRONTO_DATA_DIR: dataDir }).catch((error: Error) => error);
+      const second = await startPronto({ PRONTO_DATA_DIR: dataDir, DATABASE_URL: databaseUrl }).catch(
+        (error: Error) => error,
+      );
       expect(second).toBeInstanceOf(Error);
       expect((second as Error).message).toMatch(/another Pronto \(pid \d+\) is using the data folder/);
     } finally {
@@ -66,7 +75,7 @@ describe('npm start (embedded)', () => {
 
   it('keeps the lead and the generated secret across a restart', async () => {
     const secret = (await readFile(join(dataDir, 'demo-secret'), 'utf8')).trim();
-    const pronto = await startPronto({ PRONTO_DATA_DIR: dataDir });
+    const pronto = await startPronto({ PRONTO_DATA_DIR: dataDir, DATABASE_URL: databaseUrl });
     try {
       expect(pronto.output()).toContain(secret);
       const lead = await signedFetch(pronto.url, { keyId: 'demo-key', secret }, 'GET', `/v1/leads/${leadId}`);
@@ -106,7 +115,11 @@ describe('npm start (embedded)', () => {
   });
 
   it('refuses a wrong configuration at start, naming the variable', async () => {
-    const error = await startPronto({ PRONTO_DATA_DIR: dataDir, PORT: 'eighty' }).catch((e: Error) => e);
+    const error = await startPronto({
+      PRONTO_DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      PORT: 'eighty',
+    }).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/exited with 1[\s\S]*PORT must be integer/);
   });
 });

@@ -29,7 +29,8 @@ const readableByOthers = async (dir: string) =>
 
 describe('the embedded data folder (phone numbers, the master key) is private to its user', () => {
   it('is created 0700 with every file 0600, and stays so while Pronto runs', async () => {
-    const pronto = await startPronto({ PRONTO_DATA_DIR: dataDir });
+    // The embedded database's own files, in the PostgreSQL pass too (whose DATABASE_URL is inherited).
+    const pronto = await startPronto({ PRONTO_DATA_DIR: dataDir, DATABASE_URL: '' });
     try {
       expect((await lstat(dataDir)).mode & 0o777).toBe(0o700);
       const all = await modes(dataDir);
@@ -46,7 +47,7 @@ describe('the embedded data folder (phone numbers, the master key) is private to
     for (const { path, folder } of await modes(dataDir)) await chmod(path, folder ? 0o755 : 0o666);
     expect((await readableByOthers(dataDir)).length).toBeGreaterThan(500);
 
-    const pronto = await startPronto({ PRONTO_DATA_DIR: dataDir });
+    const pronto = await startPronto({ PRONTO_DATA_DIR: dataDir, DATABASE_URL: '' });
     try {
       expect(await readableByOthers(dataDir)).toEqual([]);
       expect((await lstat(dataDir)).mode & 0o777).toBe(0o700);

@@ -44,7 +44,8 @@ function event(i: number, refused: boolean, overrides: Record<string, unknown> =
 describe('the log of a run whose database refuses events', () => {
   it('holds no phone number and no name that was sent, yet says what failed', async () => {
     // First start: the database is created and migrated; then the refusing constraint is added.
-    let pronto: ProntoProcess = await startPronto({ PRONTO_DATA_DIR: dataDir });
+    // The embedded database (its constraint is added through PGlite), in the PostgreSQL pass too.
+    let pronto: ProntoProcess = await startPronto({ PRONTO_DATA_DIR: dataDir, DATABASE_URL: '' });
     await pronto.stop();
     const db = await PGlite.create({ dataDir: join(dataDir, 'db') });
     await db.exec(
@@ -52,7 +53,7 @@ describe('the log of a run whose database refuses events', () => {
     );
     await db.close();
 
-    pronto = await startPronto({ PRONTO_DATA_DIR: dataDir });
+    pronto = await startPronto({ PRONTO_DATA_DIR: dataDir, DATABASE_URL: '' });
     let log = pronto.output();
     pronto.child.stdout?.on('data', (chunk: Buffer) => {
       log += chunk.toString();
