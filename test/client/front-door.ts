@@ -110,15 +110,6 @@ export async function startFrontDoor(options: {
   return door;
 }
 
-/** A port that nothing listens on (it was free a moment ago): connecting to it is refused. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 function problem(response: ServerResponse, status: number, retryAfter?: string) {
   response.writeHead(status, {
     'content-type': PROBLEM_CONTENT_TYPE,

@@ -8,8 +8,9 @@ import {
 import { buildTestEvent } from '@pronto/client/send-event-cli';
 import type { IntentEvent } from '@pronto/contracts';
 import { type Harness, startHarness } from '@pronto/ingest/testing';
+import { freePort } from '@pronto/testing';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { type FrontDoor as FakePronto, freePort, startFrontDoor } from './front-door.ts';
+import { type FrontDoor as FakePronto, startFrontDoor } from './front-door.ts';
 
 // One real intake app on a real database for the file; each test gets its own front door to it.
 let h: Harness;

@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKafkaBroker } from '@pronto/bus/testing';
 import { type Database, openDatabase } from '@pronto/db';
-import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
+import { createScratchDatabase, dropScratchDatabase, freePort } from '@pronto/testing';
 import { describe, expect, it } from 'vitest';
 import { seedTenant } from '../support/seed-tenant.ts';
 import { type ServiceProcess, startService } from '../support/service-process.ts';
@@ -35,17 +34,6 @@ async function until(what: string, check: () => Promise<boolean>, ms: number): P
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
 }
 
 const PUBSUB_EMULATOR = '/usr/lib/google-cloud-sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator';
@@ -144,7 +132,7 @@ describe.runIf(onPostgres)('every service started at once (PostgreSQL)', () => {
 
   it('on Pub/Sub: a service started before the emulator says it waits for it, then starts once it is up', async () => {
     const databaseUrl = await createScratchDatabase();
-    const port = await unusedPort();
+    const port = await freePort();
     let service: ServiceProcess | undefined;
     let stopEmulator: (() => void) | undefined;
     try {
@@ -178,7 +166,7 @@ describe.runIf(onPostgres)('every service started at once (PostgreSQL)', () => {
   }, 180_000);
 
   it('with nothing listening at DATABASE_URL: each says it waits for PostgreSQL and exits 1 after the bound', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const bound = 2;
     const dataDir = mkdtempSync(join(tmpdir(), 'pronto-start-'));
     // The six services, and `npm start` on PostgreSQL: the one process, whose program name is pronto.

@@ -16,6 +16,7 @@ export {
   splitAmiMessages,
   type TranscriptLine,
 } from './ami-transcript.ts';
+export { freePort } from './free-port.ts';
 export { seededRandom } from './seeded-random.ts';
 export {
   createScratchDatabase,

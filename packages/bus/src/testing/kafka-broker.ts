@@ -1,9 +1,9 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@pronto/testing';
 
 /** ../shared/kafka beside the repository: a real single-node Kafka for tests. */
 const sharedKafka = fileURLToPath(new URL('../../../../../shared/kafka/', import.meta.url));
@@ -69,17 +69,6 @@ export async function startKafkaBroker(): Promise<KafkaBroker> {
       );
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
 }
 
 /**

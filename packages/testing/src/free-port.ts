@@ -1,0 +1,18 @@
+import { createServer } from 'node:net';
+
+/**
+ * A port on 127.0.0.1 that was free a moment ago: for a server a test starts itself, or a port where
+ * nothing listens (connecting to it is refused).
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
