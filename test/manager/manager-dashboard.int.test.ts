@@ -2,15 +2,13 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bus, createInProcessBus } from '@pronto/bus';
-import { type Harness, startHarness } from '@pronto/ingest/testing';
 import {
   createManagerSessions,
   managerSessionAuthenticator,
-  type Reporting,
   registerManagerDashboard,
-  reportRoutes,
-  startReporting,
-} from '@pronto/reporting';
+} from '@pronto/console';
+import { type Harness, startHarness } from '@pronto/ingest/testing';
+import { type Reporting, reportRoutes, startReporting } from '@pronto/reporting';
 import {
   DAY,
   DAY_QUERY,

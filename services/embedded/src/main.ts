@@ -3,17 +3,15 @@ import { join, resolve } from 'node:path';
 import { registerAgentGateway, startDemoBots } from '@pronto/agent-gateway';
 import { startOnBusOrExit } from '@pronto/bus';
 import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
-import { openDatabase } from '@pronto/db';
-import { AmiError } from '@pronto/dialer';
-import { buildApp } from '@pronto/ingest';
 import {
   createManagerSessions,
   managerSessionAuthenticator,
   registerManagerDashboard,
-  registerMetrics,
-  reportingSignedRoutes,
-  startAlerts,
-} from '@pronto/reporting';
+} from '@pronto/console';
+import { openDatabase } from '@pronto/db';
+import { AmiError } from '@pronto/dialer';
+import { buildApp } from '@pronto/ingest';
+import { registerMetrics, reportingSignedRoutes, startAlerts } from '@pronto/reporting';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
 import { banner } from './banner.ts';

@@ -10,6 +10,7 @@ export {
   type LeadFact,
   type LeadResult,
   leadResult,
+  REPORTED_EVENTS,
   type ReportRow,
 } from './fold-lead-fact.ts';
 export {
@@ -22,21 +23,28 @@ export {
 export { KpiReportSchema, type KpiRouteDeps, kpiRoutes } from './kpi/kpi-routes.ts';
 export { KPI_GROUP_BY, type KpiGroupBy } from './kpi/kpi-sql.ts';
 export {
-  type DashboardSnapshot,
-  dashboardSnapshot,
-} from './manager/dashboard-snapshot.ts';
-export { createManagerSessions, type ManagerSessions } from './manager/manager-sessions.ts';
-export { type ManagerDashboardDeps, registerManagerDashboard } from './manager/register-manager-dashboard.ts';
-export { managerSessionAuthenticator } from './manager/session-routes.ts';
-export { type MetricsDeps, registerMetrics, SPEED_TO_LEAD_BUCKETS, tenantOperations } from './metrics.ts';
+  type MetricsDeps,
+  registerMetrics,
+  SPEED_TO_LEAD_BUCKETS,
+  type TenantOperations,
+  tenantOperations,
+} from './metrics.ts';
 export { compareWithHistory, foldHistory, rebuildReports } from './rebuild.ts';
-export { periodOf, type ReportParams } from './report-query.ts';
+export {
+  LIVE_WINDOW_MS,
+  type Period,
+  periodOf,
+  ReportParamError,
+  type ReportParams,
+} from './report-query.ts';
 export { type ReportRouteDeps, reportRoutes, SlaReportSchema } from './report-routes.ts';
 export { applyFact, loadRow } from './report-store.ts';
 export { reportingSignedRoutes } from './reporting-api.ts';
 export {
   GROUP_BY,
   type GroupBy,
+  perLeadSql,
+  type SlaFigures,
   type SlaQuery,
   type SlaReport,
   slaReport,

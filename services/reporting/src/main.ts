@@ -2,15 +2,17 @@
 // the report API, the manager dashboard and /metrics, and sends the breach alerts.
 import { startOnBusOrExit } from '@pronto/bus';
 import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
+import {
+  createManagerSessions,
+  managerSessionAuthenticator,
+  registerManagerDashboard,
+} from '@pronto/console';
 import { openDatabase } from '@pronto/db';
 import { buildApp } from '@pronto/ingest';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
 import { startAlerts } from './alerts/start-alerts.ts';
 import { ReportingConfig } from './config.ts';
-import { createManagerSessions } from './manager/manager-sessions.ts';
-import { registerManagerDashboard } from './manager/register-manager-dashboard.ts';
-import { managerSessionAuthenticator } from './manager/session-routes.ts';
 import { registerMetrics } from './metrics.ts';
 import { reportingSignedRoutes } from './reporting-api.ts';
 import { startReporting } from './start-reporting.ts';

@@ -1,7 +1,7 @@
 import { compileValidator } from '@pronto/contracts';
 import { fieldError } from '@pronto/ingest';
+import { type Period, periodOf, ReportParamError } from '@pronto/reporting';
 import Type, { type Static } from 'typebox';
-import { type Period, periodOf, ReportParamError } from '../report-query.ts';
 import { ManagerProblem } from './manager-problems.ts';
 
 /**

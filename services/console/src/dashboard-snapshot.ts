@@ -1,7 +1,14 @@
 import type { SqlQueryable } from '@pronto/db';
-import { SPEED_TO_LEAD_BUCKETS, type TenantOperations, tenantOperations } from '../metrics.ts';
-import { LIVE_WINDOW_MS, type Period } from '../report-query.ts';
-import { perLeadSql, type SlaFigures, slaReport } from '../sla-report.ts';
+import {
+  LIVE_WINDOW_MS,
+  type Period,
+  perLeadSql,
+  type SlaFigures,
+  SPEED_TO_LEAD_BUCKETS,
+  slaReport,
+  type TenantOperations,
+  tenantOperations,
+} from '@pronto/reporting';
 import type { DashboardFilters } from './dashboard-filters.ts';
 
 /** The most breaches one snapshot lists; the CSV has them all. */

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ManagerProblem } from './manager-problems.ts';
 
 /** The dashboard page's folder in this package. */
-export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
 
 /** Chart.js's UMD build, from the installed package: the page loads nothing from elsewhere. */
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');

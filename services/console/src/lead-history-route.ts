@@ -1,6 +1,6 @@
 import type { SqlQueryable } from '@pronto/db';
+import { perLeadSql } from '@pronto/reporting';
 import type { FastifyInstance } from 'fastify';
-import { perLeadSql } from '../sla-report.ts';
 import { ManagerProblem } from './manager-problems.ts';
 import type { ManagerSessions } from './manager-sessions.ts';
 import { requireManager } from './session-routes.ts';

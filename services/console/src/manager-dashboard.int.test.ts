@@ -1,13 +1,6 @@
 import { type Bus, createInProcessBus } from '@pronto/bus';
 import { type Harness, startHarness } from '@pronto/ingest/testing';
-import { createLogger } from '@pronto/telemetry';
-import { createCampaign, createManager, createTenant } from '@pronto/tenancy';
-import { openTestDatabase } from '@pronto/testing';
-import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPORTED_EVENTS } from '../fold-lead-fact.ts';
-import { reportRoutes } from '../report-routes.ts';
-import { type Reporting, startReporting } from '../start-reporting.ts';
+import { REPORTED_EVENTS, type Reporting, reportRoutes, startReporting } from '@pronto/reporting';
 import {
   DAY,
   DAY_QUERY,
@@ -16,7 +9,12 @@ import {
   foldedCount,
   playDay,
   writeLead,
-} from '../testing/scripted-day.ts';
+} from '@pronto/reporting/testing';
+import { createLogger } from '@pronto/telemetry';
+import { createCampaign, createManager, createTenant } from '@pronto/tenancy';
+import { openTestDatabase } from '@pronto/testing';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardSnapshot } from './dashboard-snapshot.ts';
 import type { DashboardStreams } from './dashboard-stream.ts';
 import { createManagerSessions } from './manager-sessions.ts';
