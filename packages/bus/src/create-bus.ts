@@ -1,5 +1,5 @@
 import { ConfigError } from '@pronto/config';
-import { TOPOLOGY } from '@pronto/contracts';
+import { subscriptionsOf, TOPOLOGY, type Topic } from '@pronto/contracts';
 import type { Sql } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
 import type { Bus } from './bus.ts';
@@ -57,9 +57,11 @@ async function createAdapter(
       if (config.PUBSUB_EMULATOR_HOST) process.env.METADATA_SERVER_DETECTION ??= 'none';
       const { createPubSubBus } = await import('./pubsub/pubsub-bus.ts');
       const namespaced = Object.fromEntries(
-        Object.entries(TOPOLOGY).map(([topic, groups]) => [
+        (Object.keys(TOPOLOGY) as Topic[]).map((topic) => [
           config.BUS_NAMESPACE ? `${config.BUS_NAMESPACE}.${topic}` : topic,
-          groups.map((group) => (config.BUS_NAMESPACE ? `${config.BUS_NAMESPACE}.${group}` : group)),
+          subscriptionsOf(topic).map((group) =>
+            config.BUS_NAMESPACE ? `${config.BUS_NAMESPACE}.${group}` : group,
+          ),
         ]),
       );
       // The emulator loses messages of ordering keys whose subscriber was killed (see

@@ -37,4 +37,4 @@ export {
 } from './storable-text.ts';
 export { SurveyRequestedV1 } from './survey-requested-message.ts';
 export { KNOWN_TIME_ZONES, knownTimeZone } from './time-zones.ts';
-export { TOPOLOGY } from './topology.ts';
+export { type Service, subscriptionsOf, TOPOLOGY, type Topic, type TopicRoute } from './topology.ts';

@@ -1,19 +1,60 @@
+/** Pronto's services that publish or subscribe on the bus (each one's `src/main.ts` in the distributed run). */
+export type Service =
+  | 'ingest'
+  | 'scoring'
+  | 'dispatcher'
+  | 'agent-gateway'
+  | 'dialer'
+  | 'reporting'
+  | 'surveys'
+  | 'alerts'
+  | 'console';
+
 /**
- * Which consumer groups read each topic. Brokers that drop messages nobody subscribed to yet
- * (Google Pub/Sub) get these subscriptions before the first publish, so a service started after
- * its producers still receives everything.
+ * One topic's route: the services that publish it, the consumer groups of Pronto's services that
+ * read it (each service's group is named after the service), and the groups of integrations outside
+ * Pronto that read it.
  */
-export const TOPOLOGY: Readonly<Record<string, readonly string[]>> = {
-  intents: ['scoring'],
-  // Reporting comes later; its subscriptions exist from the first publish on, so what is published
-  // before it is deployed waits for it.
-  leads: ['dispatcher'],
-  'lead-events': ['reporting'],
-  offers: ['agent-gateway'],
-  'agent-commands': ['dispatcher'],
-  'dial-requests': ['dialer'],
-  'call-events': ['dispatcher', 'reporting'],
-  // Read by the tenant's SMS provider integration, outside Pronto: its subscription exists from the
-  // first survey on, so the questions asked before it is deployed wait for it.
-  'survey-requests': ['survey-sender'],
+export interface TopicRoute {
+  readonly producers: readonly Service[];
+  readonly consumers: readonly Service[];
+  readonly outside: readonly string[];
+}
+
+export type Topic =
+  | 'intents'
+  | 'leads'
+  | 'lead-events'
+  | 'offers'
+  | 'agent-commands'
+  | 'dial-requests'
+  | 'call-events'
+  | 'survey-requests';
+
+/**
+ * Who publishes and who reads each topic (docs/architecture.md draws it). A test starts every
+ * service on a recording bus and holds this to the subscriptions they really make
+ * (test/topology/topology.int.test.ts).
+ *
+ * Brokers that drop messages nobody subscribed to yet (Google Pub/Sub) get every consumer's and
+ * outside reader's subscription before the first publish, so a service started after its producers
+ * (reporting and surveys come later; the SMS integration outside Pronto later still) still receives
+ * everything published before it was deployed.
+ */
+export const TOPOLOGY: Readonly<Record<Topic, TopicRoute>> = {
+  intents: { producers: ['ingest'], consumers: ['scoring'], outside: [] },
+  leads: { producers: ['scoring'], consumers: ['dispatcher'], outside: [] },
+  'lead-events': { producers: ['scoring', 'dispatcher'], consumers: ['reporting', 'surveys'], outside: [] },
+  offers: { producers: ['dispatcher'], consumers: ['agent-gateway'], outside: [] },
+  'agent-commands': { producers: ['agent-gateway'], consumers: ['dispatcher'], outside: [] },
+  'dial-requests': { producers: ['dispatcher'], consumers: ['dialer'], outside: [] },
+  'call-events': { producers: ['dialer'], consumers: ['dispatcher'], outside: [] },
+  // Read by the tenant's SMS provider integration, outside Pronto.
+  'survey-requests': { producers: ['surveys'], consumers: [], outside: ['survey-sender'] },
 };
+
+/** Every subscription a broker should hold for `topic`: Pronto's consumer groups, then the outside readers. */
+export function subscriptionsOf(topic: Topic): readonly string[] {
+  const route = TOPOLOGY[topic];
+  return [...route.consumers, ...route.outside];
+}
