@@ -22,12 +22,12 @@ afterAll(async () => {
   if (databaseUrl) await dropScratchDatabase(databaseUrl);
 });
 
-/** The README's "Signing a request by hand" commands, pointed at this test's server and data folder. */
-async function readmeExample(url: string): Promise<string> {
-  const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### Signing a request by hand'));
+/** docs/api.md's "Signing a request by hand" commands, pointed at this test's server and data folder. */
+async function signingExample(url: string): Promise<string> {
+  const doc = await readFile(join(repoRoot, 'docs', 'api.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('### Signing a request by hand'));
   const script = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!script) throw new Error('README has no signing example');
+  if (!script) throw new Error('docs/api.md has no signing example');
   return script
     .replaceAll('.pronto/demo-secret', join(dataDir, 'demo-secret'))
     .replaceAll('http://127.0.0.1:8080', url);
@@ -36,13 +36,13 @@ async function readmeExample(url: string): Promise<string> {
 describe('npm start (embedded)', () => {
   let leadId: string;
 
-  it('starts with the demo seeded, and the README example gets a 202', async () => {
+  it('starts with the demo seeded, and the signing example of docs/api.md gets a 202', async () => {
     const pronto = await startPronto({ PRONTO_DATA_DIR: dataDir, DATABASE_URL: databaseUrl });
     try {
       const health = await fetch(`${pronto.url}/healthz`);
       expect(health.status).toBe(200);
       expect(pronto.output()).toContain('Demo secret');
-      const { stdout } = await run('bash', ['-c', await readmeExample(pronto.url)]);
+      const { stdout } = await run('bash', ['-c', await signingExample(pronto.url)]);
       const answer = JSON.parse(stdout);
       expect(answer).toMatchObject({ status: 'accepted', leadId: expect.any(String) });
       leadId = answer.leadId;
