@@ -1,4 +1,4 @@
-import { compileValidator, Disposition, type Validator } from '@pronto/contracts';
+import { type AgentUpdateV1, compileValidator, Disposition, type Validator } from '@pronto/contracts';
 import Type, { type Static, type TSchema } from 'typebox';
 
 const Ref = Type.Optional(
@@ -101,3 +101,21 @@ function refuse(ref: string | undefined, title: string, detail: string, field?: 
   };
   return { ok: false as const, error };
 }
+
+/** The signed-in agent as the desktop sees it (GET /agent/session and the socket's hello). */
+export interface DesktopAgent {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+/**
+ * What the gateway sends the desktop (docs/agent-protocol.md "Server -> desktop"). The desktop's
+ * TypeScript (../desktop) reads these same types, so both ends change together.
+ */
+export type DesktopServerMessage =
+  | { type: 'hello'; agent: DesktopAgent; heartbeatIntervalMs: number; serverTime: string }
+  | { type: 'update'; update: AgentUpdateV1['payload']; serverTime: string }
+  | { type: 'heartbeat'; serverTime: string }
+  | { type: 'ack'; ref?: string | undefined; serverTime: string }
+  | DesktopError;
