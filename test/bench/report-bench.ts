@@ -44,19 +44,20 @@ import { parseArgs } from 'node:util';
 import { createInProcessBus } from '@pronto/bus';
 import type { LeadEventV1 } from '@pronto/contracts';
 import { type Database, openDatabase, type SqlQueryable } from '@pronto/db';
-import { createLogger } from '@pronto/telemetry';
-import { createCampaign, createTenant } from '@pronto/tenancy';
-import { createScratchDatabase, dropScratchDatabase, seededRandom } from '@pronto/testing';
-import { type LeadFact, REPORTED_EVENTS } from '../../services/reporting/src/fold-lead-fact.ts';
-import { applyFact } from '../../services/reporting/src/report-store.ts';
 import {
   type GroupBy,
+  type LeadFact,
   perLeadSql,
+  REPORTED_EVENTS,
   type SlaQuery,
   type SlaReport,
   slaReport,
   slaReportFromRows,
-} from '../../services/reporting/src/sla-report.ts';
+} from '@pronto/sla';
+import { createLogger } from '@pronto/telemetry';
+import { createCampaign, createTenant } from '@pronto/tenancy';
+import { createScratchDatabase, dropScratchDatabase, seededRandom } from '@pronto/testing';
+import { applyFact } from '../../services/reporting/src/report-store.ts';
 import { markEveryHourDirty, refreshRollup } from '../../services/reporting/src/sla-rollup.ts';
 import { startReporting } from '../../services/reporting/src/start-reporting.ts';
 import { type CpuReport, cpuMeter } from './system.ts';

@@ -18,6 +18,7 @@ import {
   playDay,
   writeLead,
 } from '@pronto/reporting/testing';
+import { REPORTED_EVENTS } from '@pronto/sla';
 import { createLogger } from '@pronto/telemetry';
 import { openTestDatabase } from '@pronto/testing';
 import type { Browser } from 'playwright-core';
@@ -25,7 +26,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { banner } from '../../services/embedded/src/banner.ts';
 import { seedDemo } from '../../services/embedded/src/seed-demo.ts';
 import { seedDemoManager } from '../../services/embedded/src/seed-demo-manager.ts';
-import { REPORTED_EVENTS } from '../../services/reporting/src/fold-lead-fact.ts';
 import { ARTIFACTS, launchChromium } from '../support/chromium.ts';
 
 const logger = createLogger({ name: 'manager-browser-test', level: 'silent' });

@@ -1,5 +1,5 @@
 /**
- * Reporting's view of one lead, folded from the facts of its history (DESIGN "The SLA, exactly").
+ * Reporting's view of one lead, folded from the facts of its history (docs/architecture.md, the SLA definitions).
  * The same fold runs live, on `lead-events`, and in a rebuild, on the `lead_history` rows: both are
  * the same facts, so both give the same report.
  */
@@ -199,7 +199,7 @@ export function foldLeadFact(previous: ReportRow | undefined, fact: LeadFact): R
 
 export type LeadResult = 'met' | 'breached' | 'open' | 'suppressed' | 'no_sla';
 
-/** Where the lead stands at `now` (DESIGN: met, breached, still open, or suppressed). */
+/** Where the lead stands at `now` (docs/architecture.md: met, breached, still open, or suppressed). */
 export function leadResult(row: ReportRow, now: Date): LeadResult {
   if (row.suppressionReason !== null) return 'suppressed';
   if (row.dueAt === null) return 'no_sla';

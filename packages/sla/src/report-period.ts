@@ -1,6 +1,4 @@
-import { fieldError, ProblemError } from '@pronto/ingest';
 import { DateTime } from 'luxon';
-import Type from 'typebox';
 import { GROUP_BY, type GroupBy } from './sla-report.ts';
 
 /** The report's query string (GET /v1/reports/sla and .csv), as the client wrote it. */
@@ -16,7 +14,7 @@ export interface ReportParams {
 
 export type Period = { from: Date; to: Date };
 
-/** The live window: leads due in the last 15 minutes (DESIGN "The SLA, exactly"). */
+/** The live window: leads due in the last 15 minutes (docs/architecture.md, the SLA definitions). */
 export const LIVE_WINDOW_MS = 15 * 60_000;
 /** The longest period one report covers; longer ones are several reports. */
 export const MAX_PERIOD_DAYS = 400;
@@ -71,31 +69,3 @@ function parseTime(text: string, field: string): Date {
 }
 
 export const isGroupBy = (value: string): value is GroupBy => (GROUP_BY as readonly string[]).includes(value);
-
-/** The query-string fields every report takes for its period and campaign (GET /v1/reports/*). */
-export const PeriodQueryFields = {
-  from: Type.Optional(
-    Type.String({ description: 'ISO 8601 date or date-time with offset; the period starts then.' }),
-  ),
-  to: Type.Optional(Type.String({ description: 'Exclusive end (default: now).' })),
-  window: Type.Optional(
-    Type.Union([Type.Literal('live'), Type.Literal('today')], {
-      description: 'live: the last 15 minutes; today: since midnight in tz. Instead of from/to.',
-    }),
-  ),
-  tz: Type.Optional(Type.String({ description: 'The zone of window=today (default UTC).' })),
-  campaign: Type.Optional(Type.String({ description: "A campaign's slug (default: all)." })),
-};
-
-/** periodOf(), with a bad parameter answered as 400 problem+json naming it. */
-export function periodOrProblem(params: ReportParams, now: Date): Period {
-  try {
-    return periodOf(params, now);
-  } catch (error) {
-    if (error instanceof ReportParamError)
-      throw new ProblemError('validation-error', 'The query has invalid fields', [
-        fieldError(error.field, error.message),
-      ]);
-    throw error;
-  }
-}

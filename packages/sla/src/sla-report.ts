@@ -6,6 +6,12 @@ import { DAY_MS, ROLLUP_LEADS_FROM, rollupFigureSql, rollupSpan } from './sla-ro
 export const GROUP_BY = ['campaign', 'agent', 'group', 'hour'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
+/**
+ * Upper bounds (seconds) of the speed-to-lead histograms (pronto_speed_to_lead_seconds, the
+ * dashboard's): dense around a five-minute SLA.
+ */
+export const SPEED_TO_LEAD_BUCKETS = [5, 10, 15, 30, 60, 120, 180, 240, 300, 600, 1800] as const;
+
 export interface SlaQuery {
   tenantId: string;
   /** The period [from, to): leads whose due time falls in it (suppressed ones: their arrival). */
@@ -170,7 +176,7 @@ function figures(row: FigureRow): SlaFigures {
 }
 
 /**
- * The SLA report of a tenant over a period (DESIGN "The SLA, exactly"), overall and per slice. Over
+ * The SLA report of a tenant over a period (docs/architecture.md, the SLA definitions), overall and per slice. Over
  * report_lead, whole hours that have ended come from their rollup (sla-rollup.ts) where it carries
  * the slicing and filters, and the rest from the rows: the same figures as slaReportFromRows().
  */

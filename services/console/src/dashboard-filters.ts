@@ -1,6 +1,6 @@
 import { compileValidator } from '@pronto/contracts';
 import { fieldError } from '@pronto/ingest';
-import { type Period, periodOf, ReportParamError } from '@pronto/reporting';
+import { type Period, periodOf, ReportParamError } from '@pronto/sla';
 import Type, { type Static } from 'typebox';
 import { ManagerProblem } from './manager-problems.ts';
 

@@ -6,10 +6,9 @@ import {
   type SlaFigures,
   SPEED_TO_LEAD_BUCKETS,
   slaReport,
-  type TenantOperations,
-  tenantOperations,
-} from '@pronto/reporting';
+} from '@pronto/sla';
 import type { DashboardFilters } from './dashboard-filters.ts';
+import { type TenantOperations, tenantOperations } from './tenant-operations.ts';
 
 /** The most breaches one snapshot lists; the CSV has them all. */
 export const MAX_LISTED_BREACHES = 500;

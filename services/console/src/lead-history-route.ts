@@ -1,5 +1,5 @@
 import type { SqlQueryable } from '@pronto/db';
-import { perLeadSql } from '@pronto/reporting';
+import { perLeadSql } from '@pronto/sla';
 import type { FastifyInstance } from 'fastify';
 import { ManagerProblem } from './manager-problems.ts';
 import type { ManagerSessions } from './manager-sessions.ts';

@@ -1,6 +1,6 @@
 import { type Bus, createInProcessBus } from '@pronto/bus';
 import { type Harness, startHarness } from '@pronto/ingest/testing';
-import { REPORTED_EVENTS, type Reporting, reportRoutes, startReporting } from '@pronto/reporting';
+import { type Reporting, reportRoutes, startReporting } from '@pronto/reporting';
 import {
   DAY,
   DAY_QUERY,
@@ -10,6 +10,7 @@ import {
   playDay,
   writeLead,
 } from '@pronto/reporting/testing';
+import { REPORTED_EVENTS } from '@pronto/sla';
 import { createLogger } from '@pronto/telemetry';
 import { createCampaign, createManager, createTenant } from '@pronto/tenancy';
 import { openTestDatabase } from '@pronto/testing';

@@ -1,7 +1,6 @@
 import type { Sql } from '@pronto/db';
-import { type CallingCalendar, computeSlaDue, resolveZone, type SlaClock } from '@pronto/sla';
+import { type CallingCalendar, computeSlaDue, resolveZone, SLA_ESTIMATED, type SlaClock } from '@pronto/sla';
 import type { Logger } from '@pronto/telemetry';
-import { SLA_ESTIMATED } from './fold-lead-fact.ts';
 import { applyFact } from './report-store.ts';
 
 export interface CountUnscoredDeps {

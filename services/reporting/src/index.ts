@@ -12,7 +12,7 @@ export {
   leadResult,
   REPORTED_EVENTS,
   type ReportRow,
-} from './fold-lead-fact.ts';
+} from '@pronto/sla';
 export {
   type KpiFigures,
   type KpiQuery,
@@ -22,34 +22,20 @@ export {
 } from './kpi/kpi-report.ts';
 export { KpiReportSchema, type KpiRouteDeps, kpiRoutes } from './kpi/kpi-routes.ts';
 export { KPI_GROUP_BY, type KpiGroupBy } from './kpi/kpi-sql.ts';
-export {
-  type MetricsDeps,
-  registerMetrics,
-  SPEED_TO_LEAD_BUCKETS,
-  type TenantOperations,
-  tenantOperations,
-} from './metrics.ts';
+export { type MetricsDeps, registerMetrics } from './metrics.ts';
 export { compareWithHistory, foldHistory, rebuildReports } from './rebuild.ts';
-export {
-  LIVE_WINDOW_MS,
-  type Period,
-  periodOf,
-  ReportParamError,
-  type ReportParams,
-} from './report-query.ts';
+export { periodOf, type ReportParams } from '@pronto/sla';
 export { type ReportRouteDeps, reportRoutes, SlaReportSchema } from './report-routes.ts';
 export { applyFact, loadRow } from './report-store.ts';
 export { reportingSignedRoutes } from './reporting-api.ts';
 export {
   GROUP_BY,
   type GroupBy,
-  perLeadSql,
-  type SlaFigures,
   type SlaQuery,
   type SlaReport,
   slaReport,
   slaReportFromRows,
-} from './sla-report.ts';
+} from '@pronto/sla';
 export { markEveryHourDirty, refreshRollup } from './sla-rollup.ts';
 export { REPORTING_GROUP, type Reporting, startReporting } from './start-reporting.ts';
 export { netPromoterScore, npsCategory } from './surveys/nps.ts';

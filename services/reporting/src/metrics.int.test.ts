@@ -5,9 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SqlQueryable } from '@pronto/db';
 import { exampleEvent, type Harness, phoneFor, startHarness } from '@pronto/ingest/testing';
-import { createCampaign, createTenant } from '@pronto/tenancy';
-import Fastify from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BREACH_REASONS,
   breachReason,
@@ -15,8 +12,12 @@ import {
   type LeadFact,
   leadResult,
   type ReportRow,
-} from './fold-lead-fact.ts';
-import { registerMetrics, SPEED_TO_LEAD_BUCKETS } from './metrics.ts';
+  SPEED_TO_LEAD_BUCKETS,
+} from '@pronto/sla';
+import { createCampaign, createTenant } from '@pronto/tenancy';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerMetrics } from './metrics.ts';
 import { saveRow } from './report-store.ts';
 
 interface Sample {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { breachReason, type LeadFact, leadResult } from '@pronto/sla';
 import { createCampaign, createTenant } from '@pronto/tenancy';
 import { openTestDatabase } from '@pronto/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { breachReason, type LeadFact, leadResult } from './fold-lead-fact.ts';
 import { applyFact, loadRow } from './report-store.ts';
 
 type Db = Awaited<ReturnType<typeof openTestDatabase>>;

@@ -1,7 +1,13 @@
 import type { Sql, SqlQueryable } from '@pronto/db';
-import { foldLeadFact, REPORTED_EVENTS, type ReportRow } from './fold-lead-fact.ts';
+import {
+  foldLeadFact,
+  REPORTED_EVENTS,
+  type ReportRow,
+  type SlaQuery,
+  type SlaReport,
+  slaReportFromRows,
+} from '@pronto/sla';
 import { insertRows } from './report-store.ts';
-import { type SlaQuery, type SlaReport, slaReportFromRows } from './sla-report.ts';
 import { markEveryHourDirty } from './sla-rollup.ts';
 
 const PAGE = 5_000;

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Problem } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
+import { GROUP_BY, perLeadSql, slaReport } from '@pronto/sla';
 import Type from 'typebox';
 import { PeriodQueryFields, periodOrProblem } from './report-query.ts';
-import { GROUP_BY, perLeadSql, slaReport } from './sla-report.ts';
 
 export interface ReportRouteDeps {
   sql: SqlQueryable;

@@ -1,5 +1,5 @@
 import type { SqlQueryable } from '@pronto/db';
-import { foldLeadFact, type LeadFact, REPORTED_EVENTS, type ReportRow } from './fold-lead-fact.ts';
+import { foldLeadFact, type LeadFact, REPORTED_EVENTS, type ReportRow } from '@pronto/sla';
 import { rowHour } from './sla-rollup.ts';
 
 /** The columns of report_lead, in the order of ReportRow's fields. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { foldLeadFact, type ReportRow } from '@pronto/sla';
 import { createCampaign, createTenant } from '@pronto/tenancy';
 import { databaseKinds, openTestDatabase } from '@pronto/testing';
 import { describe, expect, it } from 'vitest';
-import { foldLeadFact, type ReportRow } from './fold-lead-fact.ts';
 import { saveRow } from './report-store.ts';
 import { type RollupFailure, refreshRollup } from './sla-rollup.ts';
 

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlQueryable } from '@pronto/db';
+import {
+  foldLeadFact,
+  type GroupBy,
+  type LeadFact,
+  type ReportRow,
+  type SlaQuery,
+  slaReport,
+  slaReportFromRows,
+} from '@pronto/sla';
 import { createCampaign, createTenant } from '@pronto/tenancy';
 import { openTestDatabase, seededRandom, type TestDatabase } from '@pronto/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foldLeadFact, type LeadFact, type ReportRow } from './fold-lead-fact.ts';
 import { applyFact, saveRow } from './report-store.ts';
-import { type GroupBy, type SlaQuery, slaReport, slaReportFromRows } from './sla-report.ts';
 import { markEveryHourDirty, refreshRollup } from './sla-rollup.ts';
 
 /** Sunday 29 March 2026: Warsaw and London move their clocks forward an hour. */

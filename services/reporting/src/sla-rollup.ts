@@ -1,6 +1,6 @@
 import { isDatabaseUnavailable, type Sql, type SqlQueryable } from '@pronto/db';
-import type { ReportRow } from './fold-lead-fact.ts';
-import { breachReasonSql, LOCAL_HOUR_SQL, leadResultSql } from './sla-report.ts';
+import type { ReportRow } from '@pronto/sla';
+import { breachReasonSql, LOCAL_HOUR_SQL, leadResultSql } from '@pronto/sla';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;

@@ -1,9 +1,9 @@
 import { type Bus, consumeOnce, type Subscription } from '@pronto/bus';
 import { compileValidator, LeadEventV1 } from '@pronto/contracts';
 import { type Database, isDatabaseUnavailable } from '@pronto/db';
+import { REPORTED_EVENTS } from '@pronto/sla';
 import type { Logger } from '@pronto/telemetry';
 import { countUnscoredLeads } from './count-unscored-leads.ts';
-import { REPORTED_EVENTS } from './fold-lead-fact.ts';
 import { applyFact } from './report-store.ts';
 import { refreshRollup } from './sla-rollup.ts';
 import { SURVEY_EVENT, startSurveyRequests } from './surveys/survey-requests.ts';

@@ -1,5 +1,5 @@
 import type { SqlQueryable } from '@pronto/db';
-import { labelAgentSlices } from '../agent-labels.ts';
+import { labelAgentSlices } from '@pronto/sla';
 import { netPromoterScore } from '../surveys/nps.ts';
 import { contactFiguresSql, type KpiGroupBy, presenceFiguresSql } from './kpi-sql.ts';
 

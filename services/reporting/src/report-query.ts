@@ -1,0 +1,31 @@
+import { fieldError, ProblemError } from '@pronto/ingest';
+import { type Period, periodOf, ReportParamError, type ReportParams } from '@pronto/sla';
+import Type from 'typebox';
+
+/** The query-string fields every report takes for its period and campaign (GET /v1/reports/*). */
+export const PeriodQueryFields = {
+  from: Type.Optional(
+    Type.String({ description: 'ISO 8601 date or date-time with offset; the period starts then.' }),
+  ),
+  to: Type.Optional(Type.String({ description: 'Exclusive end (default: now).' })),
+  window: Type.Optional(
+    Type.Union([Type.Literal('live'), Type.Literal('today')], {
+      description: 'live: the last 15 minutes; today: since midnight in tz. Instead of from/to.',
+    }),
+  ),
+  tz: Type.Optional(Type.String({ description: 'The zone of window=today (default UTC).' })),
+  campaign: Type.Optional(Type.String({ description: "A campaign's slug (default: all)." })),
+};
+
+/** periodOf(), with a bad parameter answered as 400 problem+json naming it. */
+export function periodOrProblem(params: ReportParams, now: Date): Period {
+  try {
+    return periodOf(params, now);
+  } catch (error) {
+    if (error instanceof ReportParamError)
+      throw new ProblemError('validation-error', 'The query has invalid fields', [
+        fieldError(error.field, error.message),
+      ]);
+    throw error;
+  }
+}
