@@ -1,7 +1,8 @@
 import { verifySignature } from '@pronto/signature';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeyDirectory } from './api-key-directory.ts';
-import { fieldError, ProblemError } from './problems.ts';
+import { parseJsonBody } from './json-bodies.ts';
+import { ProblemError } from './problems.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { UsedSignatures } from './used-signatures.ts';
 
@@ -100,15 +101,7 @@ export function createAuthenticate(deps: {
     }
     // Only JSON is parsed here. A route that takes another type (the CSV import) adds its parser in its
     // own scope, as bytes too, so the check above covers its body the same way; it decodes the body itself.
-    if (raw.length > 0 && isJson(request)) {
-      try {
-        request.body = JSON.parse(raw.toString('utf8'));
-      } catch (error) {
-        throw new ProblemError('invalid-json', (error as Error).message, [
-          fieldError('', 'is not valid JSON'),
-        ]);
-      }
-    }
+    if (raw.length > 0 && isJson(request)) request.body = parseJsonBody(raw);
   };
 }
 

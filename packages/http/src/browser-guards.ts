@@ -1,18 +1,19 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { isLoopbackAddress, PAGE_HELMET_OPTIONS } from '@pronto/config';
-import { clockedRateLimitStore } from '@pronto/tenancy';
 import type { FastifyInstance } from 'fastify';
+import { clockedRateLimitStore } from './clocked-rate-limit-store.ts';
+import { isLoopbackAddress } from './loopback-address.ts';
 import { ProblemError } from './problems.ts';
+import { PAGE_HELMET_OPTIONS } from './security-headers.ts';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * What the desktop's scope adds for browsers: CSP and frame protection on every answer, a
- * per-address limit that routes opt into (`config.rateLimit`), and, as a second line behind the
- * SameSite=Strict cookie, a state-changing request whose Origin is another site's is refused. A
- * request without Origin is not a browser's (browsers always send it on POST and DELETE): the
- * command-line clients and the demo agents sign in without one.
+ * What a browser surface's scope (the desktop, the dashboard) adds: CSP and frame protection on
+ * every answer, a per-address limit that routes opt into (`config.rateLimit`), and, as a second line
+ * behind the SameSite=Strict cookie, a state-changing request whose Origin is another site's is
+ * refused. A request without Origin is not a browser's (browsers always send it on POST and DELETE):
+ * the command-line clients and the demo agents sign in without one.
  */
 export async function registerBrowserGuards(
   scope: FastifyInstance,

@@ -9,15 +9,17 @@ const Health = Type.Object({
 });
 
 /** 200 while events can be accepted (the database answers), 503 otherwise: what a load balancer needs. */
-export const healthRoute: FastifyPluginAsyncTypebox<{ db: Database; isClosing: () => boolean }> = async (
-  app,
-  deps,
-) => {
+export const healthRoute: FastifyPluginAsyncTypebox<{
+  db: Database;
+  isClosing: () => boolean;
+  /** The OpenAPI summary (default: the intake's question). */
+  summary?: string;
+}> = async (app, deps) => {
   app.get(
     '/healthz',
     {
       schema: {
-        summary: 'Can this process accept events?',
+        summary: deps.summary ?? 'Can this process accept events?',
         tags: ['operations'],
         response: { 200: Health, 503: Health },
       },

@@ -1,17 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { PROBLEM_TYPES, type ProblemSlug } from '../problems.ts';
+import { PROBLEM_TYPES, type ProblemType } from './problems.ts';
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
 
-/** Each problem `type` is a URL that explains itself (RFC 9457 §3.1.1). */
+/** Each problem `type` of the signed API is a URL that explains itself (RFC 9457 §3.1.1). */
 export const problemPagesRoute: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { slug: string } }>(
     '/problems/:slug',
     { schema: { hide: true } },
     async (request, reply) => {
-      const kind = PROBLEM_TYPES[request.params.slug as ProblemSlug];
-      if (!kind) return reply.code(404).type('text/plain').send('unknown problem type');
+      const kind: ProblemType | undefined = Object.hasOwn(PROBLEM_TYPES, request.params.slug)
+        ? PROBLEM_TYPES[request.params.slug as keyof typeof PROBLEM_TYPES]
+        : undefined;
+      if (!kind?.help) return reply.code(404).type('text/plain').send('unknown problem type');
       return reply
         .type('text/html; charset=utf-8')
         .send(

@@ -1,6 +1,18 @@
 import type { FieldError, Problem } from '@pronto/contracts';
 
-/** The kinds of problem the API answers with; /problems/<slug> explains each. */
+/** What one kind of problem says: its status, its title, and for the signed API a page that explains it. */
+export interface ProblemType {
+  readonly status: number;
+  readonly title: string;
+  /** The text of GET /problems/<slug> (the signed API's kinds); a kind without help has no page. */
+  readonly help?: string;
+}
+
+/**
+ * Every kind of problem Pronto's HTTP surfaces answer with (RFC 9457), by slug: the signed API's
+ * (with a page each, /problems/<slug>) and the browser pages' (sign-in, sessions, origins). One
+ * catalogue, so a slug means the same thing wherever it is answered.
+ */
 export const PROBLEM_TYPES = {
   'validation-error': {
     status: 400,
@@ -17,6 +29,9 @@ export const PROBLEM_TYPES = {
     title: 'The request is not signed correctly',
     help: 'Send Pronto-Key-Id, Pronto-Timestamp (unix seconds, within 5 minutes of now) and Pronto-Signature: v1=<hex HMAC-SHA256(secret, timestamp\\nMETHOD\\npath-with-query\\nraw body)>.',
   },
+  'sign-in-failed': { status: 401, title: 'Wrong username or password' },
+  'not-signed-in': { status: 401, title: 'Not signed in, or the session expired' },
+  'forbidden-origin': { status: 403, title: 'This page may not act on Pronto' },
   'not-found': { status: 404, title: 'Not found', help: 'The resource does not exist for this tenant.' },
   'event-id-conflict': {
     status: 409,
@@ -55,17 +70,20 @@ export const PROBLEM_TYPES = {
     title: 'Too many requests for this tenant',
     help: 'Wait for Retry-After seconds, then send again with the same eventId.',
   },
+  'too-many-sign-ins': { status: 429, title: 'Too many sign-in attempts' },
   'service-unavailable': {
     status: 503,
     title: 'Pronto cannot store events right now',
     help: 'Nothing was stored. Send again after Retry-After seconds with the same eventId; a replay is answered with the first answer.',
   },
+  'agent-gateway-unavailable': { status: 503, title: 'Sign-in is unavailable right now' },
+  'reporting-unavailable': { status: 503, title: 'The dashboard is unavailable right now' },
   'internal-error': {
     status: 500,
     title: 'Internal error',
     help: 'Nothing may have been stored. Send again with the same eventId.',
   },
-} as const satisfies Record<string, { status: number; title: string; help: string }>;
+} as const satisfies Record<string, ProblemType>;
 
 export type ProblemSlug = keyof typeof PROBLEM_TYPES;
 
@@ -75,6 +93,7 @@ export class ProblemError extends Error {
     readonly slug: ProblemSlug,
     readonly detail?: string,
     readonly errors?: FieldError[],
+    /** Headers the answer carries (Retry-After). */
     readonly headers: Record<string, string> = {},
   ) {
     super(detail ?? PROBLEM_TYPES[slug].title);
@@ -86,6 +105,7 @@ export class ProblemError extends Error {
   }
 }
 
+/** The problem+json body of a kind: `type` is /problems/<slug>, `instance` the request's URL. */
 export function problemBody(
   slug: ProblemSlug,
   detail?: string,
@@ -103,6 +123,7 @@ export function problemBody(
   };
 }
 
+/** One bad field, named as the client wrote it (`person.phone`) and as a JSON Pointer (`/person/phone`). */
 export const fieldError = (field: string, detail: string): FieldError => ({
   field,
   pointer: field === '' ? '' : `/${field.split('.').join('/')}`,

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { HttpOptions } from './http-settings.ts';
+import type { HttpOptions } from '@pronto/config';
 
 /** A request line longer than this, when the headers overflow, is answered 414 rather than 431. */
 const LONG_REQUEST_LINE = 8 * 1024;

@@ -1,12 +1,11 @@
-import type { CookieSerializeOptions } from '@fastify/cookie';
+import { type CookieSerializeOptions, fastifyCookie } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-
-export const SESSION_COOKIE = 'pronto_agent';
+import type { SessionRole } from './sessions.ts';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '::1', '[::1]']);
 
 /**
- * Plain http is acceptable only on the agent's own machine (the embedded demo on 127.0.0.1): a
+ * Plain http is acceptable only on the person's own machine (the embedded demo on 127.0.0.1): a
  * browser there would not send a Secure cookie back, and nothing crosses a network.
  */
 function isPlainLoopback(request: FastifyRequest): boolean {
@@ -14,26 +13,48 @@ function isPlainLoopback(request: FastifyRequest): boolean {
   return request.protocol === 'http' && (LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host));
 }
 
-/** behindTlsProxy (PRONTO_TRUST_PROXY=1): the browser speaks https to the proxy, whatever Host says. */
-function cookieOptions(request: FastifyRequest, behindTlsProxy: boolean): CookieSerializeOptions {
+/**
+ * httpOnly, SameSite=Strict, and Secure unless on the plain-http loopback; behindTlsProxy
+ * (PRONTO_TRUST_PROXY=1): the browser speaks https to the proxy, whatever Host says.
+ */
+export function sessionCookieOptions(
+  role: SessionRole,
+  request: FastifyRequest,
+  behindTlsProxy: boolean,
+): CookieSerializeOptions {
   const secure = behindTlsProxy || !isPlainLoopback(request);
-  return { path: '/agent', httpOnly: true, sameSite: 'strict', secure };
+  return { path: role.cookie.path, httpOnly: true, sameSite: 'strict', secure };
 }
 
+/** Needs @fastify/cookie on the reply's scope. */
 export function setSessionCookie(
+  role: SessionRole,
   request: FastifyRequest,
   reply: FastifyReply,
   token: string,
   options: { maxAgeMs: number; behindTlsProxy: boolean },
 ) {
-  reply.setCookie(SESSION_COOKIE, token, {
-    ...cookieOptions(request, options.behindTlsProxy),
+  reply.setCookie(role.cookie.name, token, {
+    ...sessionCookieOptions(role, request, options.behindTlsProxy),
     maxAge: Math.floor(options.maxAgeMs / 1000),
   });
 }
 
-export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply, behindTlsProxy: boolean) {
-  reply.clearCookie(SESSION_COOKIE, cookieOptions(request, behindTlsProxy));
+export function clearSessionCookie(
+  role: SessionRole,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  behindTlsProxy: boolean,
+) {
+  reply.clearCookie(role.cookie.name, sessionCookieOptions(role, request, behindTlsProxy));
 }
 
-export const sessionToken = (request: FastifyRequest): string | undefined => request.cookies[SESSION_COOKIE];
+/**
+ * The cookie's token, read from the header itself: a route where the session also counts (the
+ * signed API's GET /v1/reports/*) may sit in a scope that the cookie plugin does not reach.
+ */
+export function sessionToken(role: SessionRole, request: FastifyRequest): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  return fastifyCookie.parse(header)[role.cookie.name];
+}

@@ -1,11 +1,11 @@
 import { compileValidator } from '@pronto/contracts';
 import type { Logger } from '@pronto/telemetry';
 import type { SignInThrottle } from '@pronto/tenancy';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { ProblemError } from './problems.ts';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session-cookie.ts';
-import type { Session, Sessions, SignedInAgent } from './sessions.ts';
+import type { Session, Sessions, SignedInUser } from './sessions.ts';
 
 const SignIn = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 100 }),
@@ -16,26 +16,30 @@ const signInValidator = compileValidator(SignIn);
 export interface SessionRoutesOptions {
   sessions: Sessions;
   logger: Logger;
-  ttlMs: number;
-  /** Told when a session ends, so that its socket closes too. */
+  /** What the page may know about the signed-in person (answered as `{ "<role>": ... }`). */
+  publicUser: (user: SignedInUser) => Record<string, unknown>;
+  /** Told when a session ends, so that what it opened (sockets, streams) closes too. */
   onSignOut: (tokenSha256: string) => void;
   /** Per-account delays after failed sign-ins. */
   throttle: SignInThrottle;
-  /** Sign-in attempts one client address may make a minute (@fastify/rate-limit). */
+  /** Sign-in attempts one client address may make a minute (@fastify/rate-limit, see registerBrowserGuards). */
   signInsPerAddressPerMinute: number;
   /** PRONTO_TRUST_PROXY: the cookie is Secure whatever the Host header says. */
   behindTlsProxy: boolean;
 }
 
-/** What the desktop may know about the signed-in agent (not the tenant: the desktop never needs it). */
-export const publicAgent = ({ id, username, displayName }: SignedInAgent) => ({ id, username, displayName });
-
-/** POST, GET and DELETE /agent/session (docs/agent-protocol.md "Signing in"). */
+/**
+ * POST, GET and DELETE on the role's session path (/agent/session, /manager/session): JSON sign-in,
+ * the session in an httpOnly cookie. The scope needs @fastify/cookie, JSON bodies (acceptJsonBodies)
+ * and the browser guards (their per-address limit).
+ */
 export function registerSessionRoutes(scope: FastifyInstance, options: SessionRoutesOptions) {
-  const { sessions, logger } = options;
+  const { sessions, logger, throttle, behindTlsProxy } = options;
+  const { role } = sessions;
+  const answer = (user: SignedInUser) => ({ [role.name]: options.publicUser(user) });
 
   const rateLimit = { max: options.signInsPerAddressPerMinute, timeWindow: 60_000 };
-  scope.post('/agent/session', { bodyLimit: 16 * 1024, config: { rateLimit } }, async (request, reply) => {
+  scope.post(role.sessionPath, { bodyLimit: 16 * 1024, config: { rateLimit } }, async (request, reply) => {
     const checked = signInValidator.validate(request.body);
     if (!checked.ok) {
       throw new ProblemError(
@@ -45,10 +49,10 @@ export function registerSessionRoutes(scope: FastifyInstance, options: SessionRo
       );
     }
     const { username, password } = checked.value;
-    const waitMs = options.throttle.waitMs(username, request.ip);
+    const waitMs = throttle.waitMs(username, request.ip);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
-      logger.info({ username }, 'agent sign-in delayed after failures');
+      logger.info({ username }, `${role.name} sign-in delayed after failures`);
       reply.header('retry-after', String(seconds));
       throw new ProblemError(
         'too-many-sign-ins',
@@ -57,39 +61,34 @@ export function registerSessionRoutes(scope: FastifyInstance, options: SessionRo
     }
     const signedIn = await sessions.signIn(username, password);
     if (!signedIn) {
-      options.throttle.failed(username, request.ip);
+      throttle.failed(username, request.ip);
       // Who tried is worth knowing (a forgotten password, or someone guessing); what they typed is not.
-      logger.info({ username }, 'agent sign-in refused');
+      logger.info({ username }, `${role.name} sign-in refused`);
       throw new ProblemError('sign-in-failed', 'The username or the password is wrong');
     }
-    options.throttle.succeeded(username, request.ip);
-    logger.info({ agentId: signedIn.session.agent.id }, 'agent signed in');
-    setSessionCookie(request, reply, signedIn.token, {
-      maxAgeMs: options.ttlMs,
-      behindTlsProxy: options.behindTlsProxy,
-    });
-    return { agent: publicAgent(signedIn.session.agent) };
+    throttle.succeeded(username, request.ip);
+    logger.info({ [`${role.name}Id`]: signedIn.session.user.id }, `${role.name} signed in`);
+    setSessionCookie(role, request, reply, signedIn.token, { maxAgeMs: sessions.ttlMs, behindTlsProxy });
+    return answer(signedIn.session.user);
   });
 
-  scope.get('/agent/session', async (request) => {
-    const session = await requireSession(sessions, sessionToken(request));
-    return { agent: publicAgent(session.agent) };
+  scope.get(role.sessionPath, async (request) => {
+    const session = await requireSession(sessions, request);
+    return answer(session.user);
   });
 
-  scope.delete('/agent/session', async (request, reply) => {
-    const token = sessionToken(request);
-    if (token) {
-      const tokenSha256 = await sessions.signOut(token);
-      options.onSignOut(tokenSha256);
-    }
-    clearSessionCookie(request, reply, options.behindTlsProxy);
+  scope.delete(role.sessionPath, async (request, reply) => {
+    const token = sessionToken(role, request);
+    if (token) options.onSignOut(await sessions.signOut(token));
+    clearSessionCookie(role, request, reply, behindTlsProxy);
     return reply.code(204).send();
   });
 }
 
-/** The session of a cookie's token, or a 401 problem. */
-export async function requireSession(sessions: Sessions, token: string | undefined): Promise<Session> {
+/** The session of the request's cookie, or a 401 problem. */
+export async function requireSession(sessions: Sessions, request: FastifyRequest): Promise<Session> {
+  const token = sessionToken(sessions.role, request);
   const session = token ? await sessions.find(token) : undefined;
-  if (!session) throw new ProblemError('not-signed-in', 'Sign in with POST /agent/session');
+  if (!session) throw new ProblemError('not-signed-in', `Sign in with POST ${sessions.role.sessionPath}`);
   return session;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { PrismaClient } from '@pronto/db';
+import type { SqlQueryable } from '@pronto/db';
 import {
   hashPassword,
   isWellFormedToken,
@@ -8,8 +8,47 @@ import {
   verifyPassword,
 } from '@pronto/tenancy';
 
-/** Who a session belongs to: what the desktop shows, and what commands carry. */
-export interface SignedInAgent {
+/**
+ * Who signs in on a browser surface, and where that is kept: agents (the desktop), managers (the
+ * dashboard), and any later role with the same two tables. The accounts table has id, tenant_id,
+ * username (unique), display_name and password_hash; the sessions table token_sha256 (its key), the
+ * account's id column and expires_at.
+ */
+export interface SessionRole {
+  /** 'agent', 'manager': the answers' key (`{ "agent": ... }`), the logs' words and `<name>Id`. */
+  readonly name: string;
+  readonly accountsTable: string;
+  readonly sessionsTable: string;
+  /** The sessions table's column that names the account (agent_id). */
+  readonly accountColumn: string;
+  /** The cookie that carries the token, and the path it is sent back on. */
+  readonly cookie: { readonly name: string; readonly path: string };
+  /** Where a person signs in (POST), reads (GET) and ends (DELETE) a session. */
+  readonly sessionPath: string;
+}
+
+/** Agents sign in on the desktop; their cookie goes back to /agent only. */
+export const AGENT_ROLE: SessionRole = {
+  name: 'agent',
+  accountsTable: 'agent',
+  sessionsTable: 'agent_session',
+  accountColumn: 'agent_id',
+  cookie: { name: 'pronto_agent', path: '/agent' },
+  sessionPath: '/agent/session',
+};
+
+/** Managers sign in on the dashboard; path `/`: the same cookie reads GET /v1/reports/* (the CSV link). */
+export const MANAGER_ROLE: SessionRole = {
+  name: 'manager',
+  accountsTable: 'manager',
+  sessionsTable: 'manager_session',
+  accountColumn: 'manager_id',
+  cookie: { name: 'pronto_manager', path: '/' },
+  sessionPath: '/manager/session',
+};
+
+/** Who a session belongs to: what the page shows, and whose tenant it acts for. */
+export interface SignedInUser {
   readonly id: string;
   readonly tenantId: string;
   readonly username: string;
@@ -17,13 +56,16 @@ export interface SignedInAgent {
 }
 
 export interface Session {
-  readonly agent: SignedInAgent;
-  /** The SHA-256 of the token: the session's id in the table and in the gateway's memory. */
+  readonly user: SignedInUser;
+  /** The SHA-256 of the token: the session's id in the table and in the service's memory. */
   readonly tokenSha256: string;
   readonly expiresAt: Date;
 }
 
 export interface Sessions {
+  readonly role: SessionRole;
+  /** How long a sign-in lasts (the cookie's max-age too). */
+  readonly ttlMs: number;
   /** A new session and its token (for the cookie), or undefined for a wrong username or password. */
   signIn(username: string, password: string): Promise<{ session: Session; token: string } | undefined>;
   /** The live session of a cookie's token, or undefined when unknown or expired. */
@@ -32,48 +74,67 @@ export interface Sessions {
   signOut(token: string): Promise<string>;
 }
 
-const AGENT_FIELDS = { id: true, tenantId: true, username: true, displayName: true } as const;
-
 /**
- * Agents' sign-in sessions. The table keeps only the SHA-256 of each token, so a copy of the
+ * A role's sign-in sessions. The table keeps only the SHA-256 of each token, so a copy of the
  * database does not let anyone in.
  */
-export function createSessions(prisma: PrismaClient, now: () => Date, ttlMs: number): Sessions {
+export function createSessions(options: {
+  role: SessionRole;
+  sql: SqlQueryable;
+  now: () => Date;
+  /** Default 12 h. */
+  ttlMs?: number;
+}): Sessions {
+  const { role, sql, now } = options;
+  const ttlMs = options.ttlMs ?? 12 * 3_600_000;
+  const columns = `a.id::text, a.tenant_id::text AS "tenantId", a.username, a.display_name AS "displayName"`;
   // An unknown username costs one scrypt too, so the answer's timing does not tell which usernames exist.
-  const decoy = hashPassword(randomBytes(16).toString('base64url'));
+  let decoy: Promise<string> | undefined;
 
   return {
+    role,
+    ttlMs,
     async signIn(username, password) {
-      const agent = await prisma.agent.findUnique({
-        where: { username },
-        select: { ...AGENT_FIELDS, passwordHash: true },
-      });
-      const matches = await verifyPassword(password, agent?.passwordHash ?? (await decoy));
-      if (!agent || !matches) return undefined;
+      const [row] = await sql.query<SignedInUser & { passwordHash: string }>(
+        `SELECT ${columns}, a.password_hash AS "passwordHash" FROM ${role.accountsTable} a WHERE a.username = $1`,
+        [username],
+      );
+      decoy ??= hashPassword(randomBytes(16).toString('base64url'));
+      const matches = await verifyPassword(password, row?.passwordHash ?? (await decoy));
+      if (!row || !matches) return undefined;
+      const { passwordHash: _, ...user } = row;
       const { token, tokenSha256 } = newSessionToken();
       const at = now();
       const expiresAt = new Date(at.getTime() + ttlMs);
-      const { passwordHash: _, ...signedIn } = agent;
-      // Sign-ins are rare; tidying the agent's expired sessions here keeps the table small without a timer.
-      await prisma.agentSession.deleteMany({ where: { agentId: agent.id, expiresAt: { lte: at } } });
-      await prisma.agentSession.create({ data: { tokenSha256, agentId: agent.id, expiresAt } });
-      return { session: { agent: signedIn, tokenSha256, expiresAt }, token };
+      // Sign-ins are rare; tidying the account's expired sessions here keeps the table small without a timer.
+      await sql.query(
+        `DELETE FROM ${role.sessionsTable} WHERE ${role.accountColumn} = $1 AND expires_at <= $2`,
+        [user.id, at.toISOString()],
+      );
+      await sql.query(
+        `INSERT INTO ${role.sessionsTable} (token_sha256, ${role.accountColumn}, expires_at) VALUES ($1, $2, $3)`,
+        [tokenSha256, user.id, expiresAt.toISOString()],
+      );
+      return { session: { user, tokenSha256, expiresAt }, token };
     },
 
     async find(token) {
       if (!isWellFormedToken(token)) return undefined;
       const tokenSha256 = sessionTokenSha256(token);
-      const row = await prisma.agentSession.findUnique({
-        where: { tokenSha256 },
-        select: { expiresAt: true, agent: { select: AGENT_FIELDS } },
-      });
-      if (!row || row.expiresAt.getTime() <= now().getTime()) return undefined;
-      return { agent: row.agent, tokenSha256, expiresAt: row.expiresAt };
+      const [row] = await sql.query<SignedInUser & { expiresAt: Date }>(
+        `SELECT ${columns}, s.expires_at AS "expiresAt"
+           FROM ${role.sessionsTable} s JOIN ${role.accountsTable} a ON a.id = s.${role.accountColumn}
+          WHERE s.token_sha256 = $1 AND s.expires_at > $2`,
+        [tokenSha256, now().toISOString()],
+      );
+      if (!row) return undefined;
+      const { expiresAt, ...user } = row;
+      return { user, tokenSha256, expiresAt: new Date(expiresAt) };
     },
 
     async signOut(token) {
       const tokenSha256 = sessionTokenSha256(token);
-      await prisma.agentSession.deleteMany({ where: { tokenSha256 } });
+      await sql.query(`DELETE FROM ${role.sessionsTable} WHERE token_sha256 = $1`, [tokenSha256]);
       return tokenSha256;
     },
   };

@@ -1,5 +1,4 @@
 export { hashPassword, verifyPassword } from './agent-password.ts';
-export { clockedRateLimitStore } from './clocked-rate-limit-store.ts';
 export { createAgent, type NewAgent } from './create-agent.ts';
 export { createCampaign, DEFAULT_CALLING_WINDOWS, type NewCampaign } from './create-campaign.ts';
 export { type CreatedManager, createManager, type NewManager } from './create-manager.ts';

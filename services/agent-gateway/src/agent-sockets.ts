@@ -1,10 +1,12 @@
 import type { AgentUpdateV1 } from '@pronto/contracts';
+import type { Session, SignedInUser } from '@pronto/http';
 import type { Logger } from '@pronto/telemetry';
 import type { WebSocket } from 'ws';
 import type { CommandPublisher } from './command-publisher.ts';
-import { type DesktopCommand, readDesktopMessage } from './desktop-messages.ts';
-import { publicAgent } from './session-routes.ts';
-import type { Session } from './sessions.ts';
+import { type DesktopCommand, type DesktopServerMessage, readDesktopMessage } from './desktop-messages.ts';
+
+/** What the desktop may know about the signed-in agent (not the tenant: the desktop never needs it). */
+export const publicAgent = ({ id, username, displayName }: SignedInUser) => ({ id, username, displayName });
 
 /** docs/agent-protocol.md "Close codes". */
 export const CLOSE_CODES = { signedOut: 4401, silent: 4408, replaced: 4409, goingAway: 1001 } as const;
@@ -52,18 +54,18 @@ export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
   const latest = new Map<string, AgentUpdate>();
   const serverTime = () => now().toISOString();
 
-  function send(connection: Connection, message: object) {
+  function send(connection: Connection, message: DesktopServerMessage) {
     if (connection.socket.readyState === connection.socket.OPEN)
       connection.socket.send(JSON.stringify(message));
   }
 
   async function publish(connection: Connection, fields: Parameters<CommandPublisher['publish']>[1]) {
     try {
-      await commands.publish(connection.session.agent, fields);
+      await commands.publish(connection.session.user, fields);
       return true;
     } catch (error) {
       logger.warn(
-        { err: error, agentId: connection.session.agent.id, command: fields.command },
+        { err: error, agentId: connection.session.user.id, command: fields.command },
         'could not publish agent command',
       );
       return false;
@@ -77,7 +79,7 @@ export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
   async function end(connection: Connection, why: string, code?: number, offline = true) {
     if (connection.ended) return;
     connection.ended = true;
-    const agentId = connection.session.agent.id;
+    const agentId = connection.session.user.id;
     if (connections.get(agentId) === connection) connections.delete(agentId);
     if (code !== undefined && connection.socket.readyState <= connection.socket.OPEN)
       connection.socket.close(code, why);
@@ -113,7 +115,7 @@ export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
 
   return {
     attach(socket, session) {
-      const agentId = session.agent.id;
+      const agentId = session.user.id;
       const connection: Connection = { session, socket, lastSeenMs: now().getTime(), ended: false };
       const previous = connections.get(agentId);
       connections.set(agentId, connection);
@@ -123,7 +125,7 @@ export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
       socket.on('close', () => void end(connection, 'closed'));
       send(connection, {
         type: 'hello',
-        agent: publicAgent(session.agent),
+        agent: publicAgent(session.user),
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         serverTime: serverTime(),
       });

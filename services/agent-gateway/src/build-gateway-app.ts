@@ -1,13 +1,19 @@
 import helmet from '@fastify/helmet';
-import { API_HELMET_OPTIONS, httpServerOptions } from '@pronto/config';
+import {
+  API_HELMET_OPTIONS,
+  createProblemErrorHandler,
+  healthRoute,
+  httpServerOptions,
+  notFoundProblem,
+  SIGN_IN_UNAVAILABLE,
+} from '@pronto/http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { registerHealthRoute } from './health-route.ts';
-import { gatewayErrorHandler, ProblemError } from './problems.ts';
 import { type AgentGatewayDeps, registerAgentGateway } from './register-agent-gateway.ts';
 
 /**
- * The gateway as its own service (distributed mode): the gateway's routes and GET /healthz. It
- * never listens (main.ts does); closing the app closes the gateway.
+ * The gateway as its own service (distributed mode): the gateway's routes and GET /healthz (200
+ * while agents can sign in: the database answers). It never listens (main.ts does); closing the
+ * app closes the gateway.
  */
 export async function buildGatewayApp(deps: AgentGatewayDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -18,12 +24,18 @@ export async function buildGatewayApp(deps: AgentGatewayDeps): Promise<FastifyIn
       requestTimeoutMs: deps.http?.requestTimeoutMs ?? 30_000,
     }),
   });
-  app.setErrorHandler(gatewayErrorHandler);
-  app.setNotFoundHandler((request) => {
-    throw new ProblemError('not-found', `No route ${request.method} ${request.url}`);
-  });
+  app.setErrorHandler(createProblemErrorHandler(SIGN_IN_UNAVAILABLE));
+  app.setNotFoundHandler(notFoundProblem);
   await app.register(helmet, API_HELMET_OPTIONS);
-  registerHealthRoute(app, deps.db);
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  await app.register(healthRoute, {
+    db: deps.db,
+    isClosing: () => closing,
+    summary: 'Can agents sign in here?',
+  });
   await registerAgentGateway(app, deps);
   return app;
 }

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '@pronto/bus';
 import { AgentCommandV1 } from '@pronto/contracts';
-import type { SignedInAgent } from './sessions.ts';
+import type { SignedInUser } from '@pronto/http';
 
 type CommandFields = Omit<AgentCommandV1['payload'], 'agentId' | 'tenantId' | 'at'>;
 
 export interface CommandPublisher {
   /** Publishes what the agent did, after the agent's earlier commands; resolves once the bus has it. */
-  publish(agent: SignedInAgent, fields: CommandFields): Promise<void>;
+  publish(agent: SignedInUser, fields: CommandFields): Promise<void>;
   /** Resolves when every command handed over so far is published (or failed). */
   drain(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import type { AgentUpdateV1, Disposition } from '@pronto/contracts';
+import { AGENT_ROLE } from '@pronto/http';
 import type { Logger } from '@pronto/telemetry';
 import { WebSocket } from 'ws';
-import { SESSION_COOKIE } from './session-cookie.ts';
 
 /** Delays as [min, max] milliseconds; each action waits a random time between them. */
 export interface DemoBotTiming {
@@ -258,7 +258,7 @@ async function signIn(options: BotOptions, signal: AbortSignal): Promise<string>
   const cookie = response.headers
     .getSetCookie()
     .map((header) => header.split(';')[0] ?? '')
-    .find((pair) => pair.startsWith(`${SESSION_COOKIE}=`));
+    .find((pair) => pair.startsWith(`${AGENT_ROLE.cookie.name}=`));
   if (!cookie) throw new Error('sign-in set no session cookie');
   return cookie;
 }

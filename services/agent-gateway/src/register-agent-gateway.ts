@@ -1,21 +1,26 @@
-import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import type { Bus, Subscription } from '@pronto/bus';
 import { createOriginPolicy, type HttpOptions } from '@pronto/config';
 import { AgentUpdateV1, compileValidator } from '@pronto/contracts';
 import type { Database } from '@pronto/db';
+import {
+  AGENT_ROLE,
+  createSessions,
+  ProblemError,
+  prepareBrowserScope,
+  registerSessionRoutes,
+  requireSession,
+  type Session,
+  type Sessions,
+  SIGN_IN_UNAVAILABLE,
+} from '@pronto/http';
 import type { Logger } from '@pronto/telemetry';
 import { createSignInThrottle } from '@pronto/tenancy';
-import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { createAgentSockets } from './agent-sockets.ts';
-import { registerBrowserGuards } from './browser-guards.ts';
+import { createAgentSockets, publicAgent } from './agent-sockets.ts';
 import { createCommandPublisher } from './command-publisher.ts';
 import { DEFAULT_PUBLIC_DIR, registerDesktopFiles } from './desktop-files.ts';
-import { gatewayErrorHandler, ProblemError } from './problems.ts';
-import { sessionToken } from './session-cookie.ts';
-import { registerSessionRoutes, requireSession } from './session-routes.ts';
-import { createSessions, type Session, type Sessions } from './sessions.ts';
 
 export const AGENT_GATEWAY_GROUP = 'agent-gateway';
 
@@ -65,12 +70,11 @@ export async function registerAgentGateway(
   const { bus, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const sessionTtlMs = deps.sessionTtlMs ?? 12 * 3_600_000;
-  if (!app.hasPlugin('@fastify/cookie')) await app.register(cookie);
   // A desktop's messages are small; ws would otherwise take up to 100 MB per message.
   if (!app.hasPlugin('@fastify/websocket'))
     await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
-  const sessions = createSessions(deps.db.prisma, now, sessionTtlMs);
+  const sessions = createSessions({ role: AGENT_ROLE, sql: deps.db.sql, now, ttlMs: sessionTtlMs });
   const sockets = createAgentSockets({
     commands: createCommandPublisher(bus, now),
     logger,
@@ -81,17 +85,13 @@ export async function registerAgentGateway(
 
   const allowsOrigin = createOriginPolicy(deps.http?.publicOrigins, () => app.server.address());
   await app.register(async (scope) => {
-    scope.setErrorHandler(gatewayErrorHandler);
-    await registerBrowserGuards(scope, { allowsOrigin, now });
-    // The gateway's routes stay out of the OpenAPI document of an app they are mounted on (the intake API's).
-    scope.addHook('onRoute', (route) => {
-      route.schema = { ...route.schema, hide: true } as FastifySchema;
-    });
-    acceptJsonBodies(scope);
+    // Problem+json, the guards and JSON bodies, whatever the app around does (in the embedded process
+    // it is the intake app, which keeps raw bytes); the routes stay out of its OpenAPI document.
+    await prepareBrowserScope(scope, { unavailable: SIGN_IN_UNAVAILABLE, allowsOrigin, now });
     registerSessionRoutes(scope, {
       sessions,
       logger,
-      ttlMs: sessionTtlMs,
+      publicUser: publicAgent,
       onSignOut: (tokenSha256) => void sockets.endSession(tokenSha256),
       throttle: createSignInThrottle({ now }),
       signInsPerAddressPerMinute: deps.signInsPerAddressPerMinute ?? 20,
@@ -146,22 +146,6 @@ function subscribeToUpdates(
 }
 
 /**
- * JSON bodies parsed here, whatever the app around does (the intake app keeps raw bytes for its
- * signatures); a body that is not JSON is a 400 problem.
- */
-function acceptJsonBodies(scope: FastifyInstance) {
-  scope.removeAllContentTypeParsers();
-  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    if (body === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(new ProblemError('invalid-json', 'Send one JSON document, UTF-8 encoded'), undefined);
-    }
-  });
-}
-
-/**
  * GET /agent/ws: the upgrade is refused with 403 unless the desktop's page opened it (Origin: a
  * page elsewhere would otherwise ride on the agent's cookie), then with 401 unless the cookie's
  * session is valid.
@@ -184,7 +168,7 @@ function registerSocketRoute(
             "Open the socket from the desktop's page: its Origin is missing or not one of Pronto's",
           );
         }
-        authenticated.set(request, await requireSession(sessions, sessionToken(request)));
+        authenticated.set(request, await requireSession(sessions, request));
       },
     },
     (socket, request) => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Problem } from '@pronto/contracts';
 import type { Sql } from '@pronto/db';
-import { fieldError, ProblemError } from '@pronto/ingest';
+import { fieldError, ProblemError } from '@pronto/http';
 import { AlertSettings, AlertSettingsRequest } from './alert-settings.ts';
 import { readAlertSettings, saveAlertSettings } from './alert-settings-store.ts';
 import { webhookUrlProblem } from './webhook-url.ts';

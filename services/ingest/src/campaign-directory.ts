@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@pronto/db';
-import { createCachedLookup } from './cached-lookup.ts';
+import { createCachedLookup } from '@pronto/http';
 
 export interface CampaignDirectory {
   /** The campaign's id for a tenant's slug, or null when the tenant has no such campaign. */

@@ -1,7 +1,7 @@
 import { type Database, isDatabaseUnavailable } from '@pronto/db';
+import { ProblemError } from '@pronto/http';
 import type { Logger } from '@pronto/telemetry';
 import type { PreparedEvent, WriteOutcome } from './prepared-event.ts';
-import { ProblemError } from './problems.ts';
 import { writeEventBatch } from './write-event-batch.ts';
 
 interface Pending {

@@ -1,3 +1,2 @@
 export { buildApp, EVENT_BODY_LIMIT, type IngestDeps } from './app.ts';
 export { IngestConfig, IntakeSettings } from './config.ts';
-export { fieldError, ProblemError } from './problems.ts';

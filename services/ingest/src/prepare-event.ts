@@ -1,9 +1,9 @@
 import { compileValidator, type FieldError, IntentEvent, knownTimeZone } from '@pronto/contracts';
+import { fieldError } from '@pronto/http';
 import type { CampaignDirectory } from './campaign-directory.ts';
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
 import { normalizePhone } from './normalize-phone.ts';
 import type { PreparedEvent } from './prepared-event.ts';
-import { fieldError } from './problems.ts';
 
 const validator = compileValidator(IntentEvent);
 

@@ -1,4 +1,5 @@
 import { type Database, openDatabase } from '@pronto/db';
+import { createUsedSignatures } from '@pronto/http';
 import { signatureHeaders } from '@pronto/signature';
 import { createLogger } from '@pronto/telemetry';
 import type { TestDatabase } from '@pronto/testing';
@@ -6,7 +7,6 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from './app.ts';
 import { exampleEvent, type Harness, startHarness } from './testing/ingest-harness.ts';
-import { createUsedSignatures } from './used-signatures.ts';
 
 let h: Harness;
 beforeAll(async () => {

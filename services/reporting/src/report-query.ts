@@ -1,4 +1,4 @@
-import { fieldError, ProblemError } from '@pronto/ingest';
+import { fieldError, ProblemError } from '@pronto/http';
 import { type Period, periodOf, ReportParamError, type ReportParams } from '@pronto/sla';
 import Type from 'typebox';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Problem } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
-import { fieldError, ProblemError } from '@pronto/ingest';
+import { fieldError, ProblemError } from '@pronto/http';
 import Type from 'typebox';
 import { npsCategory } from './nps.ts';
 import { recordResponse } from './record-response.ts';

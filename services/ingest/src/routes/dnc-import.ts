@@ -11,10 +11,10 @@ import {
   Problem,
 } from '@pronto/contracts';
 import type { Sql } from '@pronto/db';
+import { fieldError, ProblemError } from '@pronto/http';
 import type { FastifyRequest } from 'fastify';
 import { importDncEntries } from '../dnc-list.ts';
 import { type CsvRecord, CsvSyntaxError, parseCsv } from '../parse-csv.ts';
-import { fieldError, ProblemError } from '../problems.ts';
 import { normalizeDncPhone } from './dnc.ts';
 
 /** 10,000 rows with long reasons fit; the whole file is held in memory, so it is bounded. */

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DncEntry, DncEntryRequest, DncLocaleQuery, DncPhoneParams, Problem } from '@pronto/contracts';
 import type { Sql } from '@pronto/db';
+import { fieldError, ProblemError } from '@pronto/http';
 import Type from 'typebox';
 import { addDncEntry, findDncEntry, removeDncEntry } from '../dnc-list.ts';
 import { normalizePhone } from '../normalize-phone.ts';
-import { fieldError, ProblemError } from '../problems.ts';
 
 export interface DncRouteDeps {
   sql: Sql;

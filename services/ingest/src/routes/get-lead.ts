@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LeadView, Problem } from '@pronto/contracts';
 import type { PrismaClient } from '@pronto/db';
+import { ProblemError } from '@pronto/http';
 import Type from 'typebox';
-import { ProblemError } from '../problems.ts';
 import { readLead } from '../read-lead.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type EventBatchItemResult, EventBatchRequest, EventBatchResponse, Problem } from '@pronto/contracts';
 import { isDatabaseUnavailable } from '@pronto/db';
+import { problemBody } from '@pronto/http';
 import { prepareEvent } from '../prepare-event.ts';
 import type { PreparedEvent } from '../prepared-event.ts';
-import { problemBody } from '../problems.ts';
 import type { EventRouteDeps } from './post-event.ts';
 
 /** A batch may carry up to 500 events of up to 256 KB each in principle; 8 MB keeps memory bounded. */

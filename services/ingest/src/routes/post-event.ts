@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { EventAnswer, IntentEvent, Problem } from '@pronto/contracts';
+import { ProblemError } from '@pronto/http';
 import type { CampaignDirectory } from '../campaign-directory.ts';
 import type { EventWriter } from '../event-writer.ts';
 import { prepareEvent } from '../prepare-event.ts';
-import { ProblemError } from '../problems.ts';
 
 export interface EventRouteDeps {
   writer: EventWriter;
