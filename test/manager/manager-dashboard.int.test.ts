@@ -2,13 +2,10 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bus, createInProcessBus } from '@pronto/bus';
-import {
-  createManagerSessions,
-  managerSessionAuthenticator,
-  registerManagerDashboard,
-} from '@pronto/console';
+import { registerConsole } from '@pronto/console';
+import { createSessions, MANAGER_ROLE } from '@pronto/http';
 import { type Harness, startHarness } from '@pronto/ingest/testing';
-import { type Reporting, reportRoutes, startReporting } from '@pronto/reporting';
+import { managerSessionAuthenticator, type Reporting, reportRoutes, startReporting } from '@pronto/reporting';
 import {
   DAY,
   DAY_QUERY,
@@ -43,7 +40,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'pronto-manager-'));
   const db = await openTestDatabase();
   const now = () => new Date(harness.clock.ms);
-  const sessions = createManagerSessions(db.sql, now);
+  const sessions = createSessions({ role: MANAGER_ROLE, sql: db.sql, now });
   harness = await startHarness({
     db,
     deps: {
@@ -51,7 +48,7 @@ beforeAll(async () => {
       sessionAuthenticator: managerSessionAuthenticator(sessions),
     },
   });
-  await registerManagerDashboard(harness.app, { sql: db.sql, sessions, logger, now, refreshMs: 200 });
+  await registerConsole(harness.app, { sql: db.sql, sessions, logger, now, refreshMs: 200 });
   harness.clock.ms = DAY + 20 * 3_600_000; // 22:00 in Warsaw: every lead of the day is due
   // The demo as `npm start` seeds it: its tenant, key and manager, who signs in below.
   demo = await seedDemo(db.prisma, harness.box, { dataDir });

@@ -2,8 +2,7 @@ import { type Harness, startHarness } from '@pronto/ingest/testing';
 import { createLogger } from '@pronto/telemetry';
 import { createManager } from '@pronto/tenancy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createManagerSessions } from './manager-sessions.ts';
-import { registerManagerDashboard } from './register-manager-dashboard.ts';
+import { registerConsole } from './register-console.ts';
 
 const logger = createLogger({ name: 'manager-guards-test', level: 'silent' });
 const PASSWORD = 'correct horse battery';
@@ -12,9 +11,8 @@ let harness: Harness;
 beforeEach(async () => {
   harness = await startHarness();
   const now = () => new Date(harness.clock.ms);
-  await registerManagerDashboard(harness.app, {
+  await registerConsole(harness.app, {
     sql: harness.db.sql,
-    sessions: createManagerSessions(harness.db.sql, now),
     logger,
     now,
     http: { publicOrigins: ['https://pronto.bank.example'] },

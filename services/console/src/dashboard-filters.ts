@@ -1,8 +1,7 @@
 import { compileValidator } from '@pronto/contracts';
-import { fieldError } from '@pronto/ingest';
+import { fieldError, ProblemError } from '@pronto/http';
 import { type Period, periodOf, ReportParamError } from '@pronto/sla';
 import Type, { type Static } from 'typebox';
-import { ManagerProblem } from './manager-problems.ts';
 
 /**
  * The dashboard's filters, in the query string of /manager/snapshot and /manager/stream: the same
@@ -37,8 +36,7 @@ export function dashboardFilters(raw: unknown): DashboardFilters {
     Object.entries((raw ?? {}) as Record<string, unknown>).filter(([, value]) => value !== ''),
   );
   const checked = validator.validate(given);
-  if (!checked.ok)
-    throw new ManagerProblem('validation-error', 'The query has invalid fields', checked.errors);
+  if (!checked.ok) throw new ProblemError('validation-error', 'The query has invalid fields', checked.errors);
   const query = checked.value;
   if (!query.window && !query.from && !query.to) query.window = 'today';
   return {
@@ -54,7 +52,7 @@ export function dashboardPeriod(filters: DashboardFilters, now: Date): Period {
     return periodOf(filters.query, now);
   } catch (error) {
     if (error instanceof ReportParamError)
-      throw new ManagerProblem('validation-error', 'The query has invalid fields', [
+      throw new ProblemError('validation-error', 'The query has invalid fields', [
         fieldError(error.field, error.message),
       ]);
     throw error;

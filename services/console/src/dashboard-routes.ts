@@ -1,14 +1,13 @@
 import type { SqlQueryable } from '@pronto/db';
+import { requireSession, type Sessions } from '@pronto/http';
 import type { FastifyInstance } from 'fastify';
 import { type DashboardFilters, dashboardFilters, dashboardPeriod } from './dashboard-filters.ts';
 import { dashboardSnapshot } from './dashboard-snapshot.ts';
 import type { DashboardStreams } from './dashboard-stream.ts';
-import type { ManagerSessions } from './manager-sessions.ts';
-import { requireManager } from './session-routes.ts';
 
 export interface DashboardRouteDeps {
   sql: SqlQueryable;
-  sessions: ManagerSessions;
+  sessions: Sessions;
   streams: DashboardStreams;
   now: () => Date;
 }
@@ -25,15 +24,15 @@ export function registerDashboardRoutes(scope: FastifyInstance, deps: DashboardR
   };
 
   scope.get('/manager/snapshot', async (request, reply) => {
-    const { manager } = await requireManager(deps.sessions, request);
+    const { user: manager } = await requireSession(deps.sessions, request);
     const filters = dashboardFilters(request.query);
     const body = await snapshot(manager.tenantId, filters);
     return reply.header('cache-control', 'no-store').send(body);
   });
 
   scope.get('/manager/stream', async (request, reply) => {
-    const session = await requireManager(deps.sessions, request);
-    const { manager } = session;
+    const session = await requireSession(deps.sessions, request);
+    const manager = session.user;
     const filters = dashboardFilters(request.query);
     // A bad period is a 400 problem now, not a silent stream.
     dashboardPeriod(filters, deps.now());

@@ -1,5 +1,5 @@
+// The managers' console: the dashboard, its sign-in and its pages (docs/architecture.md).
+export { buildConsoleApp } from './build-console-app.ts';
 export type { DashboardSnapshot } from './dashboard-snapshot.ts';
-export { dashboardSnapshot } from './dashboard-snapshot.ts';
-export { createManagerSessions, type ManagerSessions } from './manager-sessions.ts';
-export { type ManagerDashboardDeps, registerManagerDashboard } from './register-manager-dashboard.ts';
-export { managerSessionAuthenticator } from './session-routes.ts';
+export type { DashboardStreams } from './dashboard-stream.ts';
+export { type ConsoleDeps, registerConsole } from './register-console.ts';

@@ -1,9 +1,7 @@
 import type { SqlQueryable } from '@pronto/db';
+import { ProblemError, requireSession, type Sessions } from '@pronto/http';
 import { perLeadSql } from '@pronto/sla';
 import type { FastifyInstance } from 'fastify';
-import { ManagerProblem } from './manager-problems.ts';
-import type { ManagerSessions } from './manager-sessions.ts';
-import { requireManager } from './session-routes.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,12 +26,12 @@ const time = (value: Date | string | null) => (value ? new Date(value).toISOStri
  */
 export function registerLeadHistoryRoute(
   scope: FastifyInstance,
-  deps: { sql: SqlQueryable; sessions: ManagerSessions; now: () => Date },
+  deps: { sql: SqlQueryable; sessions: Sessions; now: () => Date },
 ) {
   scope.get<{ Params: { id: string } }>('/manager/leads/:id', async (request, reply) => {
-    const { manager } = await requireManager(deps.sessions, request);
+    const { user: manager } = await requireSession(deps.sessions, request);
     const leadId = request.params.id;
-    if (!UUID.test(leadId)) throw new ManagerProblem('not-found', 'No such lead');
+    if (!UUID.test(leadId)) throw new ProblemError('not-found', 'No such lead');
     // One lead, whatever its period: the report's own verdict and breach reason (perLeadSql).
     const [summary] = await deps.sql.query<LeadSummary>(
       `SELECT * FROM (${perLeadSql(undefined)}) l WHERE l.lead_id = $6`,
@@ -44,7 +42,7 @@ export function registerLeadHistoryRoute(
         WHERE h.lead_id = $1 AND l.tenant_id = $2 ORDER BY h.at, h.id`,
       [leadId, manager.tenantId],
     );
-    if (!summary && history.length === 0) throw new ManagerProblem('not-found', 'No such lead');
+    if (!summary && history.length === 0) throw new ProblemError('not-found', 'No such lead');
     const verdict = summary
       ? `${summary.result}${summary.result === 'breached' ? ` (${summary.reason})` : ''}${
           summary.suppression_reason ? ` (${summary.suppression_reason})` : ''

@@ -1,6 +1,7 @@
 import { type Bus, createInProcessBus } from '@pronto/bus';
+import { createSessions, MANAGER_ROLE } from '@pronto/http';
 import { type Harness, startHarness } from '@pronto/ingest/testing';
-import { type Reporting, reportRoutes, startReporting } from '@pronto/reporting';
+import { managerSessionAuthenticator, type Reporting, reportRoutes, startReporting } from '@pronto/reporting';
 import {
   DAY,
   DAY_QUERY,
@@ -18,9 +19,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardSnapshot } from './dashboard-snapshot.ts';
 import type { DashboardStreams } from './dashboard-stream.ts';
-import { createManagerSessions } from './manager-sessions.ts';
-import { registerManagerDashboard } from './register-manager-dashboard.ts';
-import { managerSessionAuthenticator } from './session-routes.ts';
+import { registerConsole } from './register-console.ts';
 
 const logger = createLogger({ name: 'manager-test', level: 'silent' });
 const PASSWORD = 'correct horse battery';
@@ -50,7 +49,7 @@ describe('the manager dashboard', () => {
   beforeAll(async () => {
     const db = await openTestDatabase();
     const now = () => new Date(harness.clock.ms);
-    const sessions = createManagerSessions(db.sql, now);
+    const sessions = createSessions({ role: MANAGER_ROLE, sql: db.sql, now });
     harness = await startHarness({
       db,
       deps: {
@@ -58,7 +57,7 @@ describe('the manager dashboard', () => {
         sessionAuthenticator: managerSessionAuthenticator(sessions),
       },
     });
-    streams = await registerManagerDashboard(harness.app, {
+    streams = await registerConsole(harness.app, {
       sql: db.sql,
       sessions,
       logger,

@@ -3,15 +3,17 @@ import { join, resolve } from 'node:path';
 import { registerAgentGateway, startDemoBots } from '@pronto/agent-gateway';
 import { startOnBusOrExit } from '@pronto/bus';
 import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
-import {
-  createManagerSessions,
-  managerSessionAuthenticator,
-  registerManagerDashboard,
-} from '@pronto/console';
+import { registerConsole } from '@pronto/console';
 import { openDatabase } from '@pronto/db';
 import { AmiError } from '@pronto/dialer';
+import { createSessions, MANAGER_ROLE } from '@pronto/http';
 import { buildApp } from '@pronto/ingest';
-import { registerMetrics, reportingSignedRoutes, startAlerts } from '@pronto/reporting';
+import {
+  managerSessionAuthenticator,
+  registerMetrics,
+  reportingSignedRoutes,
+  startAlerts,
+} from '@pronto/reporting';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
 import { banner } from './banner.ts';
@@ -101,8 +103,8 @@ const {
 );
 // Breach alerts: signed webhooks for breached leads and campaigns below their attainment threshold.
 const alerts = startAlerts({ db, secretBox, logger });
-// Managers' sessions: the dashboard's sign-in, also accepted by GET /v1/reports/* for their tenant.
-const managerSessions = createManagerSessions(db.sql, () => new Date());
+// Managers' sessions: the console's sign-in, also accepted by GET /v1/reports/* for their tenant.
+const managerSessions = createSessions({ role: MANAGER_ROLE, sql: db.sql, now: () => new Date() });
 // Proxy, timeout and the pages' origins: the same for the intake API, the desktop and the dashboard.
 const http = httpOptions(config);
 const app = await buildApp({
@@ -117,7 +119,7 @@ const app = await buildApp({
 });
 const gateway = await registerAgentGateway(app, { db, bus, logger, http });
 await registerMetrics(app, { sql: db.sql });
-await registerManagerDashboard(app, { sql: db.sql, sessions: managerSessions, logger, http });
+await registerConsole(app, { sql: db.sql, sessions: managerSessions, logger, http });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 const url = address.replace('[::1]', 'localhost');
 logger.info({ url, database: db.kind, dataDir }, 'listening');

@@ -22,6 +22,7 @@ export {
 } from './kpi/kpi-report.ts';
 export { KpiReportSchema, type KpiRouteDeps, kpiRoutes } from './kpi/kpi-routes.ts';
 export { KPI_GROUP_BY, type KpiGroupBy } from './kpi/kpi-sql.ts';
+export { managerSessionAuthenticator } from './manager-readers.ts';
 export { type MetricsDeps, registerMetrics } from './metrics.ts';
 export { compareWithHistory, foldHistory, rebuildReports } from './rebuild.ts';
 export { periodOf, type ReportParams } from '@pronto/sla';

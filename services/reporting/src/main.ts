@@ -2,17 +2,14 @@
 // the report API, the manager dashboard and /metrics, and sends the breach alerts.
 import { startOnBusOrExit } from '@pronto/bus';
 import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
-import {
-  createManagerSessions,
-  managerSessionAuthenticator,
-  registerManagerDashboard,
-} from '@pronto/console';
 import { openDatabase } from '@pronto/db';
+import { createSessions, MANAGER_ROLE } from '@pronto/http';
 import { buildApp } from '@pronto/ingest';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
 import { startAlerts } from './alerts/start-alerts.ts';
 import { ReportingConfig } from './config.ts';
+import { managerSessionAuthenticator } from './manager-readers.ts';
 import { registerMetrics } from './metrics.ts';
 import { reportingSignedRoutes } from './reporting-api.ts';
 import { startReporting } from './start-reporting.ts';
@@ -48,7 +45,7 @@ const app = secretBox ? await serveApi(secretBox) : undefined;
 
 async function serveApi(box: NonNullable<typeof secretBox>) {
   const now = () => new Date();
-  const sessions = createManagerSessions(db.sql, now);
+  const sessions = createSessions({ role: MANAGER_ROLE, sql: db.sql, now });
   const server = await buildApp({
     db,
     secretBox: box,
@@ -59,7 +56,6 @@ async function serveApi(box: NonNullable<typeof secretBox>) {
     http: httpOptions(config),
   });
   await registerMetrics(server, { sql: db.sql });
-  await registerManagerDashboard(server, { sql: db.sql, sessions, logger, http: httpOptions(config) });
   return server;
 }
 const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : undefined;

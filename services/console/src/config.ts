@@ -1,0 +1,14 @@
+import { CommonSettings, HttpSettings } from '@pronto/config';
+import Type, { type Static } from 'typebox';
+
+/** The console on its own: an HTTP service over the database, no bus and no key (sessions keep hashes only). */
+export const ConsoleConfig = Type.Object({
+  PORT: Type.Integer({ ...CommonSettings.PORT, default: 8083 }),
+  HOST: CommonSettings.HOST,
+  ...HttpSettings,
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string' }),
+  PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
+  PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
+  LOG_LEVEL: CommonSettings.LOG_LEVEL,
+});
+export type ConsoleConfig = Static<typeof ConsoleConfig>;
