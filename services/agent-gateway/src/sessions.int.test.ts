@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInProcessBus } from '@pronto/bus';
 import type { Problem } from '@pronto/contracts';
+import { bundlePage } from '@pronto/pages';
 import { createLogger } from '@pronto/telemetry';
 import { openTestDatabase } from '@pronto/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildGatewayApp } from './build-gateway-app.ts';
+import { DESKTOP_SOURCE_DIR } from './desktop-files.ts';
 import { type GatewayHarness, startGatewayHarness } from './testing/gateway-harness.ts';
 
 let h: GatewayHarness;
@@ -161,16 +163,24 @@ describe('GET and DELETE /agent/session', () => {
 describe('the desktop page', () => {
   it('serves agent.html and its assets with their content types, never cached without asking', async () => {
     await writeFile(join(publicDir, 'agent.html'), '<!doctype html><title>Pronto</title>');
-    await writeFile(join(publicDir, 'agent.js'), 'console.log(1);');
     await writeFile(join(publicDir, 'agent.css'), 'body{}');
     const page = await fetch(`${h.baseUrl}/agent`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('cache-control')).toBe('no-cache');
     expect(await page.text()).toBe('<!doctype html><title>Pronto</title>');
+    // The scripts are not files of the folder: they are esbuild's bundles of the desktop's TypeScript.
     const script = await fetch(`${h.baseUrl}/agent/assets/agent.js`);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect(await script.text()).toBe('console.log(1);');
+    expect(script.headers.get('cache-control')).toBe('no-cache');
+    expect(await script.text()).toBe(
+      await bundlePage(join(DESKTOP_SOURCE_DIR, 'agent.ts'), { format: 'esm' }),
+    );
+    const worker = await fetch(`${h.baseUrl}/agent/assets/heartbeat-worker.js`);
+    expect(worker.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await worker.text()).toBe(
+      await bundlePage(join(DESKTOP_SOURCE_DIR, 'heartbeat-worker.ts'), { format: 'iife' }),
+    );
     const style = await fetch(`${h.baseUrl}/agent/assets/agent.css`);
     expect(style.headers.get('content-type')).toBe('text/css; charset=utf-8');
     expect(style.headers.get('cache-control')).toBe('no-cache');
@@ -181,7 +191,14 @@ describe('the desktop page', () => {
     expect(missingPage.status).toBe(404);
     expect(missingPage.headers.get('content-type')).toContain('application/problem+json');
     await writeFile(join(publicDir, '.env'), 'SECRET=1');
-    for (const path of ['missing.js', '..%2Fpackage.json', '%2E%2E%2F%2E%2E%2Fetc%2Fpasswd', '.env', '..']) {
+    for (const path of [
+      'missing.js',
+      'constructor',
+      '..%2Fpackage.json',
+      '%2E%2E%2F%2E%2E%2Fetc%2Fpasswd',
+      '.env',
+      '..',
+    ]) {
       const response = await fetch(`${h.baseUrl}/agent/assets/${path}`);
       expect(response.status, path).toBe(404);
       expect(await response.text()).not.toContain('SECRET');
