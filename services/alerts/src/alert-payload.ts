@@ -1,5 +1,5 @@
+import { BREACH_REASONS } from '@pronto/sla';
 import Type, { type Static } from 'typebox';
-import { BREACH_REASONS } from '../fold-lead-fact.ts';
 
 const Time = Type.String({ format: 'date-time' });
 const Share = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]);
@@ -14,7 +14,7 @@ const Common = {
   campaign: Type.String({ description: "The campaign's slug." }),
 };
 
-/** A lead whose due time passed with no contact by then (DESIGN "The SLA, exactly"). */
+/** A lead whose due time passed with no contact by then (docs/architecture.md, the SLA definitions). */
 export const LeadBreachedAlert = Type.Object({
   type: Type.Literal('lead.breached'),
   ...Common,

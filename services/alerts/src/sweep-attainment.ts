@@ -1,7 +1,6 @@
 import type { Sql } from '@pronto/db';
+import { periodOf, slaReport } from '@pronto/sla';
 import type { Logger } from '@pronto/telemetry';
-import { periodOf } from '../report-query.ts';
-import { slaReport } from '../sla-report.ts';
 import { raiseAlert } from './raise-alert.ts';
 import { BREACH_SETTLE_MS } from './sweep-breaches.ts';
 

@@ -1,6 +1,6 @@
 import type { SqlQueryable } from '@pronto/db';
+import { type BreachReason, breachReason, leadResult, type ReportRow } from '@pronto/sla';
 import type { Logger } from '@pronto/telemetry';
-import { type BreachReason, breachReason, leadResult, type ReportRow } from '../fold-lead-fact.ts';
 import { raiseAlert } from './raise-alert.ts';
 
 /** Leads due this long ago are still looked at: a lead whose facts reach reporting late is alerted late, not never. */
@@ -26,7 +26,7 @@ const camel = (name: string) => name.replace(/_([a-z])/g, (_, letter: string) =>
 type Candidate = ReportRow & { campaignSlug: string; tenantSlug: string };
 
 /**
- * Raises one `lead.breached` alert per lead that breached (DESIGN: due passed, no contact by then, not
+ * Raises one `lead.breached` alert per lead that breached (docs/architecture.md: due passed, no contact by then, not
  * suppressed), for tenants with an enabled webhook, leads due since it was set. The SQL only narrows
  * the candidates; leadResult() and breachReason() decide, as for the report.
  */

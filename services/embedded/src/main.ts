@@ -1,6 +1,7 @@
 // `npm start`: every service in one process, on the embedded database unless DATABASE_URL is set.
 import { join, resolve } from 'node:path';
 import { registerAgentGateway, startDemoBots } from '@pronto/agent-gateway';
+import { alertsSignedRoutes, startAlerts } from '@pronto/alerts';
 import { startOnBusOrExit } from '@pronto/bus';
 import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { registerConsole } from '@pronto/console';
@@ -8,12 +9,8 @@ import { openDatabase } from '@pronto/db';
 import { AmiError } from '@pronto/dialer';
 import { createSessions, MANAGER_ROLE } from '@pronto/http';
 import { buildApp } from '@pronto/ingest';
-import {
-  managerSessionAuthenticator,
-  registerMetrics,
-  reportingSignedRoutes,
-  startAlerts,
-} from '@pronto/reporting';
+import { managerSessionAuthenticator, registerMetrics, reportingSignedRoutes } from '@pronto/reporting';
+import { surveysSignedRoutes } from '@pronto/surveys';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
 import { banner } from './banner.ts';
@@ -72,7 +69,7 @@ const demoManager = demo ? await seedDemoManager(db.sql, { tenantId: demo.tenant
 const vacuum = startVacuum(db, logger);
 const {
   bus,
-  started: { relay, scoring, dispatcher, reporting, dialer },
+  started: { relay, scoring, dispatcher, reporting, surveys, dialer },
 } = await startOnBusOrExit(
   'pronto',
   config,
@@ -114,7 +111,12 @@ const app = await buildApp({
   writer: { maxConcurrency: config.PRONTO_WRITER_CONCURRENCY },
   onEventsCommitted: () => relay.wake(),
   sessionAuthenticator: managerSessionAuthenticator(managerSessions),
-  signedRoutes: reportingSignedRoutes({ sql: db.sql, now: () => new Date() }),
+  // Each service's signed API behind the one signature check: the report and KPIs, NPS replies, alert settings.
+  signedRoutes: [
+    ...reportingSignedRoutes({ sql: db.sql, now: () => new Date() }),
+    ...surveysSignedRoutes({ sql: db.sql, now: () => new Date() }),
+    ...alertsSignedRoutes({ sql: db.sql, now: () => new Date() }),
+  ],
   http,
 });
 const gateway = await registerAgentGateway(app, { db, bus, logger, http });
@@ -148,6 +150,7 @@ onShutdown(
     await scoring.stop();
     await dispatcher.stop();
     await reporting.stop();
+    await surveys.stop();
     await alerts.stop();
     await dialer.stop();
     await bus.close();

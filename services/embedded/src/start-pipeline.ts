@@ -5,11 +5,12 @@ import { type DialerSettings, startDialer } from '@pronto/dialer';
 import { startDispatcher } from '@pronto/dispatcher';
 import { startReporting } from '@pronto/reporting';
 import { startScoring } from '@pronto/scoring';
+import { startSurveys } from '@pronto/surveys';
 import type { Logger } from '@pronto/telemetry';
 
 /**
- * What runs on the bus in the one process: the intake's relay, scoring, the dispatcher, reporting
- * and the dialer, started in that order. If one fails to start (a broker not ready yet), those
+ * What runs on the bus in the one process: the intake's relay, scoring, the dispatcher, reporting,
+ * the surveys and the dialer, started in that order. If one fails to start (a broker not ready yet), those
  * already running are stopped again, so that the caller can retry the whole on a fresh bus.
  */
 export async function startPipeline(deps: {
@@ -40,8 +41,10 @@ export async function startPipeline(deps: {
     started.push(dispatcher);
     const reporting = await startReporting({ db, bus, logger, ...redrive });
     started.push(reporting);
+    const surveys = await startSurveys({ db, bus, logger });
+    started.push(surveys);
     const dialer = await startDialer(deps.dialer, { bus, logger, sql: db.sql });
-    return { relay, scoring, dispatcher, reporting, dialer };
+    return { relay, scoring, dispatcher, reporting, surveys, dialer };
   } catch (error) {
     for (const part of started.reverse()) await part.stop().catch(() => undefined);
     throw error;

@@ -10,9 +10,7 @@ export const ReportingConfig = Type.Object({
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
   PRONTO_REDRIVE_AFTER_SECONDS: CommonSettings.PRONTO_REDRIVE_AFTER_SECONDS,
   PRONTO_MASTER_KEY: Type.Optional(
-    MasterKey(
-      "ingest's key: opens API-key secrets to check signed requests and to sign breach alerts; unset: no HTTP API, no breach alerts",
-    ),
+    MasterKey("ingest's key: opens API-key secrets to check signed requests; unset: no HTTP API"),
   ),
   PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,

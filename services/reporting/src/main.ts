@@ -1,5 +1,6 @@
 // The reporting service on its own (distributed mode): folds lead-events into the report rows, serves
-// the report API, the manager dashboard and /metrics, and sends the breach alerts.
+// the report API (also to a manager's session of the console) and /metrics. Breach alerts and NPS
+// surveys are services of their own (services/alerts, services/surveys).
 import { startOnBusOrExit } from '@pronto/bus';
 import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
@@ -7,7 +8,6 @@ import { createSessions, MANAGER_ROLE } from '@pronto/http';
 import { buildApp } from '@pronto/ingest';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
-import { startAlerts } from './alerts/start-alerts.ts';
 import { ReportingConfig } from './config.ts';
 import { managerSessionAuthenticator } from './manager-readers.ts';
 import { registerMetrics } from './metrics.ts';
@@ -33,13 +33,11 @@ const { bus, started: reporting } = await startOnBusOrExit(
   },
   (bus) => startReporting({ db, bus, logger, redriveAfterMs: config.PRONTO_REDRIVE_AFTER_SECONDS * 1_000 }),
 );
-// Signed requests are checked, and breach alerts signed, with the tenant's API key secret, which only
-// the master key opens.
+// Signed requests are checked with the tenant's API key secret, which only the master key opens.
 const secretBox = config.PRONTO_MASTER_KEY
   ? createSecretBox(Buffer.from(config.PRONTO_MASTER_KEY, 'base64'))
   : undefined;
-const alerts = secretBox ? startAlerts({ db, secretBox, logger }) : undefined;
-if (!secretBox) logger.warn('no HTTP API and no breach alerts: PRONTO_MASTER_KEY is not set');
+if (!secretBox) logger.warn('no HTTP API: PRONTO_MASTER_KEY is not set');
 // The same API as the embedded process, without the event intake (that is ingest's).
 const app = secretBox ? await serveApi(secretBox) : undefined;
 
@@ -61,11 +59,10 @@ async function serveApi(box: NonNullable<typeof secretBox>) {
 const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : undefined;
 
 onShutdown(logger, async () => {
-  // 1. Stop answering; finish the lead event in hand and the alerts round in hand; 2. then the bus;
+  // 1. Stop answering; finish the lead event in hand; 2. then the bus;
   // 3. then the database.
   await app?.close();
   await reporting.stop();
-  await alerts?.stop();
   await bus.close();
   await db.close();
 });

@@ -6,7 +6,6 @@ import type { Logger } from '@pronto/telemetry';
 import { countUnscoredLeads } from './count-unscored-leads.ts';
 import { applyFact } from './report-store.ts';
 import { refreshRollup } from './sla-rollup.ts';
-import { SURVEY_EVENT, startSurveyRequests } from './surveys/survey-requests.ts';
 
 export const REPORTING_GROUP = 'reporting';
 const KEEP_PROCESSED_MS = 8 * 86_400_000;
@@ -40,7 +39,6 @@ const validator = compileValidator(LeadEventV1.schema);
 export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
   const { db, bus, logger } = deps;
   const now = deps.now ?? (() => new Date());
-  const surveys = startSurveyRequests({ db, bus, logger, now });
   const subscription: Subscription = await bus.subscribe({
     topic: LeadEventV1.topic,
     group: REPORTING_GROUP,
@@ -51,8 +49,6 @@ export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
       if (!checked.ok)
         throw new Error(`not a valid lead.event v1: ${JSON.stringify(checked.errors.slice(0, 3))}`);
       const { id, payload } = checked.value;
-      // A contact's outcome asks the person for a score (idempotent by its attempt, no fold).
-      if (payload.event === SURVEY_EVENT) return surveys.handle(payload);
       // A fact no figure depends on: nothing to fold, nothing to record.
       if (!REPORTED_EVENTS.has(payload.event)) return;
       await consumeOnce(db.sql, REPORTING_GROUP, id, (tx) =>
@@ -121,7 +117,6 @@ export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
       await counting?.catch(() => undefined);
       await refreshing;
       await subscription.close();
-      await surveys.stop();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { netPromoterScore, npsCategory } from './nps.ts';
+import { npsCategory } from './nps.ts';
 import { surveyQuestion } from './survey-question.ts';
 
 describe('NPS', () => {
@@ -12,12 +12,6 @@ describe('NPS', () => {
       'promoter',
       'promoter',
     ]);
-  });
-
-  it('is % promoters minus % detractors, and null with no answers', () => {
-    expect(netPromoterScore(5, 3, 10)).toBe(20);
-    expect(netPromoterScore(0, 4, 4)).toBe(-100);
-    expect(netPromoterScore(0, 0, 0)).toBeNull();
   });
 
   it("asks in the person's language when it has it, else in English", () => {

@@ -3,7 +3,11 @@ import { SurveyRequestedV1 } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
 import { surveyQuestion } from './survey-question.ts';
 
-/** The relay name of reporting's outbox rows. */
+/**
+ * The relay name of the surveys' outbox rows. The questions were asked by the reporting service
+ * before surveys became a service of their own, and rows it wrote then may still wait in the outbox:
+ * the name stays, so the surveys' relay publishes them too.
+ */
 export const SURVEY_RELAY = 'reporting';
 /** A reply later than this after the question is refused (410). */
 export const SURVEY_TTL_MS = 7 * 86_400_000;

@@ -1,11 +1,19 @@
 import { type Bus, startOutboxRelay } from '@pronto/bus';
-import { type LeadEventV1, SurveyRequestedV1 } from '@pronto/contracts';
+import { SurveyRequestedV1 } from '@pronto/contracts';
 import type { Database } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
 import { requestSurvey, SURVEY_RELAY } from './request-survey.ts';
 
 /** The lead event after which a contact's person is asked for a score. */
 export const SURVEY_EVENT = 'dispositioned';
+
+/** What a survey is asked from: the lead event's fields it reads (its detail names the attempt). */
+export interface DispositionedEvent {
+  leadId: string;
+  tenantId: string;
+  at: string;
+  detail: Record<string, unknown>;
+}
 
 export interface SurveyRequestsDeps {
   db: Database;
@@ -16,15 +24,15 @@ export interface SurveyRequestsDeps {
 
 export interface SurveyRequests {
   /** Asks about the attempt of a `dispositioned` lead event, once however often it is delivered. */
-  handle(event: LeadEventV1['payload']): Promise<void>;
+  handle(event: DispositionedEvent): Promise<void>;
   /** Stops the relay after the batch in flight. */
   stop(): Promise<void>;
 }
 
 /**
- * Reporting's survey requests: each contact's `dispositioned` fact writes a survey and its message
- * in one transaction; reporting's own relay publishes them on `survey-requests` (the relay in the
- * embedded process publishes only the intake's topic, as the dispatcher's and scoring's own do).
+ * The survey requests: each contact's `dispositioned` fact writes a survey and its message in one
+ * transaction; the surveys' own relay publishes them on `survey-requests` (the relay in the embedded
+ * process publishes only the intake's topic, as the dispatcher's and scoring's own do).
  */
 export function startSurveyRequests(deps: SurveyRequestsDeps): SurveyRequests {
   const { db, bus, logger, now } = deps;

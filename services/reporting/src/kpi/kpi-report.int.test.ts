@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { type Bus, createInProcessBus, type Subscription } from '@pronto/bus';
 import { compileValidator, type LeadEventV1, SurveyRequestedV1 } from '@pronto/contracts';
 import { type Harness, startHarness } from '@pronto/ingest/testing';
+import { type Surveys, startSurveys, surveyRoutes } from '@pronto/surveys';
 import { createLogger } from '@pronto/telemetry';
 import { createCampaign, createTenant } from '@pronto/tenancy';
 import { openTestDatabase } from '@pronto/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Reporting, startReporting } from '../start-reporting.ts';
-import { surveyRoutes } from '../surveys/survey-routes.ts';
 import { kpiRoutes } from './kpi-routes.ts';
 import {
   addAgent,
@@ -31,6 +31,7 @@ describe('call-centre KPIs and NPS over a scripted shift', () => {
   let harness: Harness;
   let bus: Bus;
   let reporting: Reporting;
+  let surveys: Surveys;
   let sender: Subscription;
   const asked: SurveyRequestedV1[] = [];
   const agents: Record<string, string> = {};
@@ -92,7 +93,9 @@ describe('call-centre KPIs and NPS over a scripted shift', () => {
     harness.clock.ms = Date.parse(at('11:00'));
     const tenantId = harness.tenantId;
     bus = createInProcessBus({ sql: db.sql, logger });
+    // Reporting and the surveys service read lead-events in groups of their own, as in the embedded process.
     reporting = await startReporting({ db, bus, logger, now: () => new Date(harness.clock.ms) });
+    surveys = await startSurveys({ db, bus, logger, now: () => new Date(harness.clock.ms) });
     sender = await bus.subscribe({
       topic: SurveyRequestedV1.topic,
       group: 'survey-sender',
@@ -183,13 +186,15 @@ describe('call-centre KPIs and NPS over a scripted shift', () => {
     dispositioned.push(elsewhere.event);
 
     await bus.publish('lead-events', dispositioned);
-    await eventually(caughtUp('reporting', 'lead-events'), 'every dispositioned lead event is handled');
+    await eventually(caughtUp('reporting', 'lead-events'), 'every dispositioned lead event is reported');
+    await eventually(caughtUp('surveys', 'lead-events'), 'every dispositioned lead event is handled');
     otherSurveyId = (await surveyOf(elsewhere.attemptId)).id;
   }, 60_000);
 
   afterAll(async () => {
     await sender?.close();
     await reporting?.stop();
+    await surveys?.stop();
     await bus?.close();
     await harness?.close();
   });
@@ -306,7 +311,7 @@ describe('call-centre KPIs and NPS over a scripted shift', () => {
       ...dispositioned,
       ...dispositioned.map((event) => ({ ...event, id: randomUUID() })),
     ]);
-    await eventually(caughtUp('reporting', 'lead-events'), 'the copies are handled');
+    await eventually(caughtUp('surveys', 'lead-events'), 'the copies are handled');
     const [counts] = await harness.db.sql.query<{ surveys: number; outbox: number }>(
       `SELECT (SELECT count(*)::int FROM survey WHERE tenant_id = $1) AS surveys,
               (SELECT count(*)::int FROM outbox WHERE topic = 'survey-requests') AS outbox`,

@@ -1,7 +1,7 @@
 import type { SqlQueryable } from '@pronto/db';
 import { labelAgentSlices } from '@pronto/sla';
-import { netPromoterScore } from '../surveys/nps.ts';
 import { contactFiguresSql, type KpiGroupBy, presenceFiguresSql } from './kpi-sql.ts';
+import { netPromoterScore } from './net-promoter-score.ts';
 
 export interface KpiQuery {
   tenantId: string;

@@ -26,7 +26,9 @@ const CONTACT_KEY: Record<KpiGroupBy, string> = {
  * The contacts of the period: attempts that reached the person (bridged) and whose call ended in it.
  * Talk is bridged..ended, handle adds the wrap-up ended..released (until now while still in wrap-up);
  * both are clipped to the period. A sale is a `sale` disposition; its value counts when it has one.
- * The survey of the contact, if any, carries its NPS score.
+ * The survey of the contact, if any, carries its NPS score: a read of the surveys service's table
+ * (the services share one database; reporting only reads it, as it reads the dispatcher's attempts).
+ * docs/architecture.md lists each table with the service that writes it.
  */
 export function contactFiguresSql(groupBy: KpiGroupBy | undefined): string {
   return `WITH ${CAMPAIGNS},
