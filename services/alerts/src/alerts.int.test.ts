@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { verifyWebhook } from '@pronto/client';
 import type { Problem } from '@pronto/contracts';
 import { type Harness, startHarness } from '@pronto/ingest/testing';
-import { applyFact } from '@pronto/reporting';
+import { applyFact } from '@pronto/reporting/testing';
 import { signatureHeaders } from '@pronto/signature';
 import { createLogger } from '@pronto/telemetry';
 import { createCampaign, createTenant, issueApiKey } from '@pronto/tenancy';

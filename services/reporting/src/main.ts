@@ -4,8 +4,7 @@
 import { startOnBusOrExit } from '@pronto/bus';
 import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
-import { createSessions, MANAGER_ROLE } from '@pronto/http';
-import { buildApp } from '@pronto/ingest';
+import { buildSignedApiApp, createSessions, MANAGER_ROLE } from '@pronto/http';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
 import { ReportingConfig } from './config.ts';
@@ -38,17 +37,16 @@ const secretBox = config.PRONTO_MASTER_KEY
   ? createSecretBox(Buffer.from(config.PRONTO_MASTER_KEY, 'base64'))
   : undefined;
 if (!secretBox) logger.warn('no HTTP API: PRONTO_MASTER_KEY is not set');
-// The same API as the embedded process, without the event intake (that is ingest's).
+// The signed API app (@pronto/http) with reporting's routes: the same routes as the embedded process.
 const app = secretBox ? await serveApi(secretBox) : undefined;
 
 async function serveApi(box: NonNullable<typeof secretBox>) {
   const now = () => new Date();
   const sessions = createSessions({ role: MANAGER_ROLE, sql: db.sql, now });
-  const server = await buildApp({
+  const server = await buildSignedApiApp({
     db,
     secretBox: box,
     logger,
-    intake: false,
     sessionAuthenticator: managerSessionAuthenticator(sessions),
     signedRoutes: reportingSignedRoutes({ sql: db.sql, now }),
     http: httpOptions(config),

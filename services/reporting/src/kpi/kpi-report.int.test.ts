@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Bus, createInProcessBus, type Subscription } from '@pronto/bus';
 import { compileValidator, type LeadEventV1, SurveyRequestedV1 } from '@pronto/contracts';
 import { type Harness, startHarness } from '@pronto/ingest/testing';
-import { type Surveys, startSurveys, surveyRoutes } from '@pronto/surveys';
+import { type Surveys, startSurveys, surveyRoutes } from '@pronto/surveys/testing';
 import { createLogger } from '@pronto/telemetry';
 import { createCampaign, createTenant } from '@pronto/tenancy';
 import { openTestDatabase } from '@pronto/testing';
