@@ -26,6 +26,8 @@ const SERVICES = [
   { name: 'agent-gateway', ready: /"url":"(http:\/\/[^"]+)"/, env: {} },
   { name: 'dialer', ready: /"msg":"dialing"/, env: {} },
   { name: 'reporting', ready: /"url":"(http:\/\/[^"]+)"/, env: { PRONTO_MASTER_KEY: masterKey } },
+  { name: 'surveys', ready: /"url":"(http:\/\/[^"]+)"/, env: { PRONTO_MASTER_KEY: masterKey } },
+  { name: 'alerts', ready: /"url":"(http:\/\/[^"]+)"/, env: { PRONTO_MASTER_KEY: masterKey } },
 ] as const;
 
 async function until(what: string, check: () => Promise<boolean>, ms: number): Promise<void> {
@@ -57,12 +59,12 @@ function startPubSubEmulator(port: number): () => void {
 
 /**
  * Issue 15, item 4: started all at once on a fresh Kafka, services exited at start
- * (UNKNOWN_TOPIC_OR_PARTITION, REQUEST_TIMED_OUT). Here all six start at the same moment as a
- * broker of their own that is not up yet and has no topics: each waits for it, none exits, and a
- * signed event goes through to a queued lead.
+ * (UNKNOWN_TOPIC_OR_PARTITION, REQUEST_TIMED_OUT). Here all of them start at the same moment as a
+ * broker of their own that is not up yet and has no topics: each waits for it (alerts take nothing
+ * from the bus), none exits, and a signed event goes through to a queued lead.
  */
 describe.runIf(onPostgres)('every service started at once (PostgreSQL)', () => {
-  it('on a fresh Kafka that is still starting: all six wait for it, none exits, an event is queued', async () => {
+  it('on a fresh Kafka that is still starting: all of them wait for it, none exits, an event is queued', async () => {
     const databaseUrl = await createScratchDatabase();
     const db: Database = await openDatabase({ url: databaseUrl });
     const broker = await startKafkaBroker();
@@ -117,7 +119,7 @@ describe.runIf(onPostgres)('every service started at once (PostgreSQL)', () => {
       );
       expect(scored[0]?.n).toBe(1);
 
-      // None of the six exited meanwhile.
+      // None of them exited meanwhile.
       const exited = services
         .filter((service) => service.child.exitCode !== null || service.child.signalCode !== null)
         .map((service) => service.child.spawnargs.at(-1));
@@ -169,7 +171,7 @@ describe.runIf(onPostgres)('every service started at once (PostgreSQL)', () => {
     const port = await freePort();
     const bound = 2;
     const dataDir = mkdtempSync(join(tmpdir(), 'pronto-start-'));
-    // The six services, and `npm start` on PostgreSQL: the one process, whose program name is pronto.
+    // Every service, and `npm start` on PostgreSQL: the one process, whose program name is pronto.
     const processes = [
       ...SERVICES.map((service) => ({
         ...service,
