@@ -1,11 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { DncImportReport, DncImportRowError } from '@pronto/contracts';
+import {
+  type CliIo,
+  CONNECTION_OPTIONS,
+  cliClient,
+  DEFAULT_URL,
+  parseCliArgs,
+  readDemoSecret,
+  reportRequestFailure,
+} from './cli.ts';
 import type { DncImportProgress } from './dnc-methods.ts';
-import { ProntoApiError, ProntoNetworkError } from './pronto-api-error.ts';
-import { createProntoClient } from './pronto-client.ts';
-import { type CliIo, describeRefusal, readDemoSecret } from './send-event-cli.ts';
 import { CsvSplitError } from './split-dnc-csv.ts';
 
 export const USAGE = `Usage: npm run dnc-import -- --file numbers.csv [options]
@@ -28,10 +33,7 @@ Exit code: 0 every row was accepted, 2 some rows were rejected, 1 failure.`;
 const OPTIONS = {
   file: { type: 'string' },
   errors: { type: 'string' },
-  url: { type: 'string' },
-  'key-id': { type: 'string' },
-  secret: { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
+  ...CONNECTION_OPTIONS,
 } as const;
 
 const PRINTED_ERRORS = 20;
@@ -46,18 +48,9 @@ export interface DncImportIo extends CliIo {
 
 /** Imports a do-not-call CSV the way an operator would. Returns the exit code: 0, 2 some rows rejected, 1 failure. */
 export async function dncImportCli(io: DncImportIo): Promise<number> {
-  let values: ReturnType<typeof parse>;
-  try {
-    values = parse(io.argv);
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 1;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  const url = values.url ?? io.env.PRONTO_URL ?? 'http://127.0.0.1:8080';
+  const values = parseCliArgs(io, OPTIONS, USAGE, 1);
+  if (typeof values === 'number') return values;
+  const url = values.url ?? io.env.PRONTO_URL ?? DEFAULT_URL;
   const problem = !values.file
     ? '--file is required'
     : !URL.canParse(url)
@@ -74,14 +67,8 @@ export async function dncImportCli(io: DncImportIo): Promise<number> {
     values.secret ?? io.env.PRONTO_SECRET ?? io.env.PRONTO_DEMO_SECRET ?? (await readDemoSecret(io));
   if (!secret) return 1;
 
-  const client = createProntoClient({
-    baseUrl: url,
-    keyId: values['key-id'] ?? io.env.PRONTO_KEY_ID ?? 'demo-key',
-    secret,
-    maxRetries: 3,
-    // A part of 5,000 rows is committed in one transaction; give it more than an event's 10 s.
-    timeoutMs: 60_000,
-  });
+  // A part of 5,000 rows is committed in one transaction; give it more than an event's 10 s.
+  const client = cliClient(io, { url, keyId: values['key-id'], secret, timeoutMs: 60_000 });
   const progress = progressLine(io);
   let report: DncImportReport;
   try {
@@ -90,10 +77,7 @@ export async function dncImportCli(io: DncImportIo): Promise<number> {
     progress.end();
     const done = progress.last?.doneRows ?? 0;
     if (error instanceof CsvSplitError) io.err(`${file} ${error.message}; nothing was sent.`);
-    else if (error instanceof ProntoApiError) io.err(describeRefusal(error, url));
-    else if (error instanceof ProntoNetworkError) {
-      io.err(`${error.message}\nIs Pronto running at ${url}? Start it with npm start, or pass --url.`);
-    } else throw error;
+    else if (!reportRequestFailure(io, error, url)) throw error;
     if (done > 0)
       io.err(
         `The first ${done} rows were imported or reported before that. Running the same file again is safe: those count as already listed.`,
@@ -119,10 +103,6 @@ export async function dncImportCli(io: DncImportIo): Promise<number> {
     if (more > 0) io.err(`  ... and ${more} more (pass --errors <file> to write them all)`);
   }
   return report.rejected > 0 ? 2 : 0;
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
 }
 
 async function readCsv(file: string, io: CliIo): Promise<string | undefined> {

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { INTENT_EVENT_EXAMPLE, type IntentEvent } from '@pronto/contracts';
-import { ProntoApiError, ProntoNetworkError } from './pronto-api-error.ts';
-import { createProntoClient } from './pronto-client.ts';
+import {
+  type CliIo,
+  CONNECTION_OPTIONS,
+  cliClient,
+  DEFAULT_URL,
+  parseCliArgs,
+  readDemoSecret,
+  reportRequestFailure,
+} from './cli.ts';
+
+export { type CliIo, describeRefusal, readDemoSecret } from './cli.ts';
 
 export const USAGE = `Usage: npm run send-event -- --phone "+48 601 234 567" [options]
 
@@ -31,35 +37,16 @@ const OPTIONS = {
   'event-id': { type: 'string' },
   'no-consent': { type: 'boolean', default: false },
   count: { type: 'string', default: '1' },
-  url: { type: 'string' },
-  'key-id': { type: 'string' },
-  secret: { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
+  ...CONNECTION_OPTIONS,
 } as const;
-
-export interface CliIo {
-  argv: readonly string[];
-  env: Readonly<Record<string, string | undefined>>;
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
 
 /** Sends signed test events the way a client's server would. Returns the exit code: 0, 1 refused, 2 usage. */
 export async function sendEventCli(io: CliIo): Promise<number> {
-  let values: ReturnType<typeof parse>;
-  try {
-    values = parse(io.argv);
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const values = parseCliArgs(io, OPTIONS, USAGE, 2);
+  if (typeof values === 'number') return values;
   const count = Number(values.count);
   const amount = Number(values.amount);
-  const url = values.url ?? io.env.PRONTO_URL ?? 'http://127.0.0.1:8080';
+  const url = values.url ?? io.env.PRONTO_URL ?? DEFAULT_URL;
   const problem = !values.phone
     ? '--phone is required'
     : !Number.isInteger(count) || count < 1
@@ -77,12 +64,7 @@ export async function sendEventCli(io: CliIo): Promise<number> {
     values.secret ?? io.env.PRONTO_DEMO_SECRET ?? io.env.PRONTO_SECRET ?? (await readDemoSecret(io));
   if (!secret) return 2;
 
-  const client = createProntoClient({
-    baseUrl: url,
-    keyId: values['key-id'] ?? io.env.PRONTO_KEY_ID ?? 'demo-key',
-    secret,
-    maxRetries: 3,
-  });
+  const client = cliClient(io, { url, keyId: values['key-id'], secret });
   const firstPhone = values.phone;
   for (let n = 0; n < count; n += 1) {
     const eventId = values['event-id'] ?? `evt_${randomUUID()}`;
@@ -101,18 +83,11 @@ export async function sendEventCli(io: CliIo): Promise<number> {
       );
       io.out(`  read the lead back (signed): GET /v1/leads/${sent.answer.leadId}`);
     } catch (error) {
-      if (error instanceof ProntoApiError) io.err(describeRefusal(error, url));
-      else if (error instanceof ProntoNetworkError) {
-        io.err(`${error.message}\nIs Pronto running at ${url}? Start it with npm start, or pass --url.`);
-      } else throw error;
+      if (!reportRequestFailure(io, error, url)) throw error;
       return 1;
     }
   }
   return 0;
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
 }
 
 /** The design's example event (an offer check for a cash loan), built for now. */
@@ -146,34 +121,6 @@ export function buildTestEvent(input: {
 function nthPhone(phone: string, n: number): string {
   const digits = phone.replace(/\D/g, '');
   return `${phone.trim().startsWith('+') ? '+' : ''}${(BigInt(digits || '0') + BigInt(n)).toString()}`;
-}
-
-export async function readDemoSecret(io: CliIo): Promise<string | undefined> {
-  const file = join(io.env.PRONTO_DATA_DIR ?? '.pronto', 'demo-secret');
-  try {
-    const secret = (await readFile(file, 'utf8')).trim();
-    if (secret) return secret;
-    io.err(`${file} is empty.`);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.err(code === 'ENOENT' ? `No secret: ${file} does not exist.` : `Cannot read ${file}: ${code}`);
-  }
-  io.err(
-    'Start the embedded server (npm start writes it there), or pass the secret with --secret <secret> or PRONTO_DEMO_SECRET=<secret>.',
-  );
-  return undefined;
-}
-
-export function describeRefusal(error: ProntoApiError, url: string): string {
-  const { problem } = error;
-  const lines = [`Pronto answered ${error.status}${problem ? `: ${problem.title}` : ''}`];
-  if (problem?.detail) lines.push(`  ${problem.detail}`);
-  for (const field of problem?.errors ?? []) lines.push(`  ${field.field || '(body)'}: ${field.detail}`);
-  if (error.attempts > 1) lines.push(`  (after ${error.attempts} attempts)`);
-  // Pronto's problem types are pages that explain them (/problems/<slug>).
-  if (problem?.type)
-    lines.push(`  see ${problem.type.startsWith('/') ? new URL(problem.type, url).href : problem.type}`);
-  return lines.join('\n');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
