@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { deletePubSubProject, ensureKafka, ensurePubSubEmulator } from '@pronto/bus/testing';
 import { type Database, openDatabase } from '@pronto/db';
+import { createManager } from '@pronto/tenancy';
 import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
 import { describe, expect, it } from 'vitest';
 import { seedTenant } from '../support/seed-tenant.ts';
@@ -17,10 +18,11 @@ const masterKey = randomBytes(32).toString('base64');
 const pubsubProject = `pronto-dist-${randomUUID().slice(0, 8)}`;
 
 /**
- * The README's distributed run: ingest, scoring and reporting as their own processes (their real
- * main.ts) on PostgreSQL, talking over each real bus. Scoring starts after events were accepted, as
- * happens when it is deployed or restarted later: nothing published meanwhile may be lost. The
- * reporting service answers the signed SLA report from what it folded.
+ * The distributed run (docs/operations.md): ingest, scoring, reporting and the console as their own
+ * processes (their real main.ts) on PostgreSQL, talking over each real bus. Scoring starts after
+ * events were accepted, as happens when it is deployed or restarted later: nothing published
+ * meanwhile may be lost. The reporting service answers the signed SLA report from what it folded;
+ * the console shows a manager the same figures, and the manager's session reads the report too.
  */
 describe.runIf(onPostgres).each([
   { bus: 'kafka', env: () => ({ KAFKA_BROKERS: ensureKafka() }) },
@@ -28,7 +30,7 @@ describe.runIf(onPostgres).each([
     bus: 'pubsub',
     env: async () => ({ PUBSUB_EMULATOR_HOST: await ensurePubSubEmulator(), PUBSUB_PROJECT: pubsubProject }),
   },
-])('ingest, scoring and reporting as separate processes on $bus (PostgreSQL)', ({ bus, env: busEnv }) => {
+])('ingest, scoring, reporting, console: separate processes on $bus (PostgreSQL)', ({ bus, env: busEnv }) => {
   it('queues every accepted event, also those sent before scoring started', async () => {
     const databaseUrl = await createScratchDatabase();
     const db: Database = await openDatabase({ url: databaseUrl });
@@ -56,6 +58,14 @@ describe.runIf(onPostgres).each([
         ready: /"url":"(http:\/\/[^"]+)"/,
       });
       services.push(reporting);
+      // The managers' console: the database only (no bus, no key).
+      const consoleService = await startService({
+        name: 'console',
+        entry: 'services/console/src/main.ts',
+        env: { DATABASE_URL: databaseUrl, PRONTO_DB_POOL_SIZE: '2' },
+        ready: /"url":"(http:\/\/[^"]+)"/,
+      });
+      services.push(consoleService);
       const send = async (n: number) => {
         const response = await signedFetch(ingest.ready, key, 'POST', '/v1/events', {
           eventId: `dist-${n}`,
@@ -123,11 +133,46 @@ describe.runIf(onPostgres).each([
       // It takes no events: intake is ingest's.
       const post = await signedFetch(reporting.ready, key, 'POST', '/v1/events', { eventId: 'x' });
       expect(post.status).toBe(404);
+
+      // The dashboard is the console's: a manager signs in there and sees the report's figures; the
+      // same session reads the report from the reporting service, and the reporting service has no
+      // dashboard of its own.
+      const [tenant] = await db.sql.query<{ id: string }>("SELECT id::text FROM tenant WHERE slug = 'dist'");
+      const password = randomBytes(12).toString('base64url');
+      await createManager(db.sql, {
+        tenantId: tenant?.id as string,
+        username: 'dist-manager',
+        displayName: 'Dist Manager',
+        password,
+      });
+      const signIn = await fetch(`${consoleService.ready}/manager/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'dist-manager', password }),
+      });
+      expect(signIn.status).toBe(200);
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] as string;
+      expect(cookie).toMatch(/^pronto_manager=/);
+      const period = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+      const snapshot = await fetch(`${consoleService.ready}/manager/snapshot?${period}`, {
+        headers: { cookie },
+      });
+      expect(snapshot.status).toBe(200);
+      expect(((await snapshot.json()) as { figures: unknown }).figures).toMatchObject({
+        eligible: 16,
+        suppressed: 4,
+        open: 16,
+      });
+      const bySession = await fetch(`${reporting.ready}/v1/reports/sla?${period}`, { headers: { cookie } });
+      expect(bySession.status).toBe(200);
+      expect(await bySession.json()).toMatchObject({ eligible: 16, suppressed: 4, open: 16 });
+      expect((await fetch(`${reporting.ready}/manager`)).status).toBe(404);
     } finally {
       for (const service of services) await service.stop();
       if (bus === 'pubsub') await deletePubSubProject(pubsubProject);
       await db.close();
       await dropScratchDatabase(databaseUrl);
     }
-  });
+    // Four processes started one after another, on a busy 2-core machine.
+  }, 240_000);
 });

@@ -26,6 +26,7 @@ const SERVICES = [
   { name: 'agent-gateway', ready: /"url":"(http:\/\/[^"]+)"/, env: {} },
   { name: 'dialer', ready: /"msg":"dialing"/, env: {} },
   { name: 'reporting', ready: /"url":"(http:\/\/[^"]+)"/, env: { PRONTO_MASTER_KEY: masterKey } },
+  { name: 'console', ready: /"url":"(http:\/\/[^"]+)"/, env: {} },
   { name: 'surveys', ready: /"url":"(http:\/\/[^"]+)"/, env: { PRONTO_MASTER_KEY: masterKey } },
   { name: 'alerts', ready: /"url":"(http:\/\/[^"]+)"/, env: { PRONTO_MASTER_KEY: masterKey } },
 ] as const;
@@ -118,6 +119,9 @@ describe.runIf(onPostgres)('every service started at once (PostgreSQL)', () => {
         [leadId],
       );
       expect(scored[0]?.n).toBe(1);
+      // The dashboard's page is the console's.
+      const consoleService = services[SERVICES.findIndex((service) => service.name === 'console')];
+      expect((await fetch(`${consoleService?.ready}/manager`)).status).toBe(200);
 
       // None of them exited meanwhile.
       const exited = services

@@ -1,4 +1,4 @@
-import { type CookieSerializeOptions, fastifyCookie } from '@fastify/cookie';
+import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionRole } from './sessions.ts';
 
@@ -51,10 +51,22 @@ export function clearSessionCookie(
 
 /**
  * The cookie's token, read from the header itself: a route where the session also counts (the
- * signed API's GET /v1/reports/*) may sit in a scope that the cookie plugin does not reach.
+ * signed API's GET /v1/reports/*) may sit in a scope, or a process (the reporting service), that the
+ * cookie plugin does not reach; @fastify/cookie's parse works only once the plugin was registered.
+ * The first cookie of that name counts, as browsers send the most specific path first.
  */
 export function sessionToken(role: SessionRole, request: FastifyRequest): string | undefined {
   const header = request.headers.cookie;
   if (!header) return undefined;
-  return fastifyCookie.parse(header)[role.cookie.name];
+  for (const pair of header.split(';')) {
+    const equals = pair.indexOf('=');
+    if (equals < 0 || pair.slice(0, equals).trim() !== role.cookie.name) continue;
+    const value = pair.slice(equals + 1).trim();
+    try {
+      return decodeURIComponent(value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value);
+    } catch {
+      return value;
+    }
+  }
+  return undefined;
 }
