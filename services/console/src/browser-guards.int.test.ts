@@ -1,7 +1,10 @@
+import { join } from 'node:path';
 import { type Harness, startHarness } from '@pronto/ingest/testing';
+import { bundlePage } from '@pronto/pages';
 import { createLogger } from '@pronto/telemetry';
 import { createManager } from '@pronto/tenancy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DASHBOARD_SOURCE_DIR } from './dashboard-files.ts';
 import { registerConsole } from './register-console.ts';
 
 const logger = createLogger({ name: 'manager-guards-test', level: 'silent' });
@@ -84,8 +87,16 @@ describe('the dashboard and other origins', () => {
     expect((await signOut('https://pronto.bank.example')).statusCode).toBe(204);
   });
 
-  it('sends a CSP that allows only its own scripts (Chart.js included) and no framing', async () => {
-    for (const url of ['/manager', '/manager/assets/chart.umd.js', '/manager/session']) {
+  it("serves the page's script as esbuild's bundle of the dashboard's TypeScript", async () => {
+    const script = await harness.app.inject({ method: 'GET', url: '/manager/assets/manager.js' });
+    expect(script.statusCode).toBe(200);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(script.headers['cache-control']).toBe('no-cache');
+    expect(script.body).toBe(await bundlePage(join(DASHBOARD_SOURCE_DIR, 'manager.ts'), { format: 'iife' }));
+  });
+
+  it('sends a CSP that allows only its own scripts (Chart.js bundled in) and no framing', async () => {
+    for (const url of ['/manager', '/manager/assets/manager.js', '/manager/session']) {
       const response = await harness.app.inject({ method: 'GET', url });
       const csp = String(response.headers['content-security-policy']);
       expect(csp, url).toContain("frame-ancestors 'none'");
