@@ -14,6 +14,7 @@ export { type BusConfig, createBus } from './create-bus.ts';
 export type { DeadLetterPayload } from './dead-letter.ts';
 export { createInProcessBus, type InProcessBusOptions } from './in-process/in-process-bus.ts';
 export { createKafkaBus, type KafkaBusOptions } from './kafka/kafka-bus.ts';
+export { LoopSleep } from './loop-sleep.ts';
 export { appendToOutbox, type OutboxEntry } from './outbox.ts';
 export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './outbox-relay.ts';
 export { type StartOnBusDeps, startOnBusOrExit } from './start-on-bus-or-exit.ts';

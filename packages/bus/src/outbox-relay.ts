@@ -2,6 +2,7 @@ import type { Sql } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
 import type { Bus, BusMessage } from './bus.ts';
 import { errorReason } from './dead-letter.ts';
+import { LoopSleep } from './loop-sleep.ts';
 
 export interface OutboxRelayOptions {
   readonly sql: Sql;
@@ -51,7 +52,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const relayName = options.relay ?? 'main';
   const lockKey = `${relayName}:${topics.join(',')}`;
   let running = true;
-  let wakeUp: (() => void) | undefined;
+  const sleep = new LoopSleep();
   let pending = true;
   let lastPrune = 0;
   const flushed: (() => void)[] = [];
@@ -115,25 +116,18 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         logger.error({ topics, reason: errorReason(error) }, 'outbox relay failed; retrying');
         wait = 1_000;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wakeUp = undefined;
+      await sleep.sleep(wait);
     }
   })();
 
   return {
     wake() {
       pending = true;
-      wakeUp?.();
+      sleep.wakeUp();
     },
     async stop() {
       running = false;
-      wakeUp?.();
+      sleep.wakeUp();
       await done;
       for (const resolve of flushed.splice(0)) resolve();
     },
@@ -141,7 +135,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       return new Promise<void>((resolve) => {
         flushed.push(resolve);
         pending = true;
-        wakeUp?.();
+        sleep.wakeUp();
       });
     },
   };

@@ -1,4 +1,11 @@
-import { type Bus, consumeOnce, type OutboxRelay, type Subscription, startOutboxRelay } from '@pronto/bus';
+import {
+  type Bus,
+  consumeOnce,
+  LoopSleep,
+  type OutboxRelay,
+  type Subscription,
+  startOutboxRelay,
+} from '@pronto/bus';
 import { AgentCommandV1, CallEventV1, compileValidator, LeadQueuedV1 } from '@pronto/contracts';
 import { type Database, isDatabaseUnavailable } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
@@ -78,11 +85,11 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
   });
 
   let running = true;
-  let wakeUp: (() => void) | undefined;
+  const sleep = new LoopSleep();
   let pending = true;
   const wake = () => {
     pending = true;
-    wakeUp?.();
+    sleep.wakeUp();
   };
 
   let round: Promise<number> | undefined;
@@ -174,15 +181,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
               logger.error({ err: error }, 'dispatch round failed; trying again');
             }
             if (!running) break;
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, wait);
-              wakeUp = () => {
-                clearTimeout(timer);
-                resolve();
-              };
-              if (pending) wakeUp();
-            });
-            wakeUp = undefined;
+            await sleep.sleep(wait, pending);
           }
         })();
 
@@ -193,7 +192,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
     offersMade: () => offersMade,
     async stop() {
       running = false;
-      wakeUp?.();
+      sleep.wakeUp();
       await Promise.all(subscriptions.map((s) => s.close()));
       await loop;
       await round?.catch(() => undefined);
