@@ -42,7 +42,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createInProcessBus } from '@pronto/bus';
-import type { LeadEventV1 } from '@pronto/contracts';
+import type { ReceivedLeadEventV1 } from '@pronto/contracts';
 import { type Database, openDatabase, type SqlQueryable } from '@pronto/db';
 import {
   type GroupBy,
@@ -489,7 +489,7 @@ async function consumerPath(db: Database, leads: LeadFact[][]): Promise<FoldTimi
   const logger = createLogger({ name: 'report-bench', level: 'warn' });
   const bus = createInProcessBus({ sql: db.sql, logger });
   try {
-    const messages: LeadEventV1[] = leads.flatMap((facts) =>
+    const messages: ReceivedLeadEventV1[] = leads.flatMap((facts) =>
       facts.map((fact, i) => ({
         type: 'lead.event' as const,
         version: 1 as const,

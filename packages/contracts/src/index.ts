@@ -18,7 +18,15 @@ export { toFieldErrors } from './field-errors.ts';
 export { Consent, IntentContext, IntentEvent, Offer, Person } from './intent-event.ts';
 export { INTENT_EVENT_EXAMPLE } from './intent-event-example.ts';
 export { IntentReceivedV1 } from './intent-received-message.ts';
-export { LeadEventV1 } from './lead-event-message.ts';
+export {
+  knownLeadEvent,
+  type LeadEventPayload,
+  LeadEventV1,
+  type ReceivedLeadEventPayload,
+  type ReceivedLeadEventV1,
+  type UnknownLeadEventPayload,
+} from './lead-event-message.ts';
+export * from './lead-lifecycle.ts';
 export { LeadQueuedV1 } from './lead-queued-message.ts';
 export { LeadView } from './lead-view.ts';
 export {

@@ -1,5 +1,5 @@
 import type { OutboxEntry } from '@pronto/bus';
-import type { AgentCommandV1, DialRequestV1, Disposition } from '@pronto/contracts';
+import type { AgentCommandV1, DialRequestV1, Disposition, LeadFact } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
 import { announceAgent } from './agent-snapshot.ts';
 import { blockDial, gatesFor, moveLead } from './lead-moves.ts';
@@ -103,7 +103,7 @@ export function busyState(attempt: AttemptRow): string {
 }
 
 async function writeMessages(tx: SqlQueryable, now: Date, messages: readonly OutboxEntry[]) {
-  if (messages.length > 0) await record(tx, now, [], messages);
+  if (messages.length > 0) await record(tx, now, messages);
 }
 
 async function goOffline(ctx: CommandContext, agent: AgentRow, attempt: AttemptRow | undefined) {
@@ -300,7 +300,7 @@ export async function finishDisposition(
         [lead.tenant_id, lead.phone_e164, now],
       );
     }
-    const event = {
+    const event: LeadFact = {
       type: 'dispositioned',
       detail: { attemptId: attempt.id, agentId: agent.id, ...disposition },
     };

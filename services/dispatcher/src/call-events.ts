@@ -1,5 +1,5 @@
 import type { OutboxEntry } from '@pronto/bus';
-import type { CallEventV1, Disposition } from '@pronto/contracts';
+import type { AttemptOutcome, CallEventV1, Disposition, LeadFact } from '@pronto/contracts';
 import {
   type CommandContext,
   closeWithoutDisposition,
@@ -88,7 +88,7 @@ export async function applyCallEvent(ctx: CommandContext, event: CallEvent): Pro
       break;
   }
   const messages: OutboxEntry[] = await announceAgent(ctx.tx, agent.id, `call_${event.phase}`, ctx.now);
-  await record(ctx.tx, ctx.now, [], messages);
+  await record(ctx.tx, ctx.now, messages);
   return freed;
 }
 
@@ -126,7 +126,7 @@ async function end(
   agent: AgentRow,
   attempt: AttemptRow,
   at: Date,
-  reported: string,
+  reported: AttemptOutcome,
   cause: string | null,
   causeCode: number | undefined,
 ): Promise<boolean> {
@@ -140,7 +140,10 @@ async function end(
   );
   const lead = await lockLead(ctx.tx, attempt.lead_id);
   if (!lead) return false;
-  const ended = { type: 'call_ended', detail: { attemptId: attempt.id, agentId: agent.id, outcome, cause } };
+  const ended: LeadFact = {
+    type: 'call_ended',
+    detail: { attemptId: attempt.id, agentId: agent.id, outcome, cause },
+  };
   if (contacted) {
     await moveLead(ctx.tx, lead, ctx.now, { status: lead.status, events: [ended] });
     if (attempt.disposition) {
@@ -195,7 +198,7 @@ async function agentPhoneMissed(
   agent: AgentRow,
   attempt: AttemptRow,
   lead: LeadRow,
-  ended: { type: string; detail: Record<string, unknown> },
+  ended: LeadFact,
   causeCode: number | undefined,
 ) {
   const why =

@@ -1,11 +1,13 @@
 import type { OutboxEntry } from '@pronto/bus';
+import type { AttemptOutcome, LeadFact, LeadStatus } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
+import { changeLead } from '@pronto/leads';
 import { checkGates, type GateBlock, leadCalendar, leadZone, readDialFacts } from './gates.ts';
-import { type LeadChange, record } from './records.ts';
+import { DISPATCHER_RELAY } from './records.ts';
 import { nextRetry, resolveRetryPolicy } from './retry-policy.ts';
 import type { LeadRow } from './rows.ts';
 
-type Events = LeadChange['events'];
+type Events = readonly LeadFact[];
 
 /**
  * Moves the lead to `status` (closing it for the final ones), raises its version, and records the
@@ -16,7 +18,7 @@ export async function moveLead(
   lead: LeadRow,
   now: Date,
   change: {
-    status: string;
+    status: LeadStatus;
     events: Events;
     nextAttemptAt?: number | null;
     suppression?: string;
@@ -25,30 +27,22 @@ export async function moveLead(
   },
 ): Promise<void> {
   const version = lead.version + 1;
-  await tx.query(
-    `UPDATE lead SET status = $2, version = $3, updated_at = $4,
-            next_attempt_at = $5,
-            suppression_reason = COALESCE($6, suppression_reason),
-            closed_at = CASE WHEN $7 THEN COALESCE(closed_at, $4) ELSE closed_at END
-      WHERE id = $1`,
-    [
-      lead.id,
-      change.status,
+  await changeLead(
+    tx,
+    now,
+    {
+      lead,
       version,
-      now.toISOString(),
-      change.nextAttemptAt != null ? new Date(change.nextAttemptAt).toISOString() : null,
-      change.suppression ?? null,
-      change.close ?? false,
-    ],
+      status: change.status,
+      set: { next_attempt_at: change.nextAttemptAt != null ? new Date(change.nextAttemptAt) : null },
+      suppression: change.suppression ?? null,
+      close: change.close ?? false,
+      facts: change.events,
+    },
+    { messages: change.messages ?? [], relay: DISPATCHER_RELAY },
   );
   lead.version = version;
   lead.status = change.status;
-  await record(
-    tx,
-    now,
-    [{ lead, version, status: change.status, events: change.events }],
-    change.messages ?? [],
-  );
 }
 
 /** A gate blocked the dial: wait for the window or the cap, or close the lead when it never may be dialed. */
@@ -64,7 +58,7 @@ export async function blockDial(
     why: block.why,
     ...(block.retryAt !== undefined ? { retryAt: new Date(block.retryAt).toISOString() } : {}),
   };
-  const events = [{ type: 'dial_blocked', detail }];
+  const events: Events = [{ type: 'dial_blocked', detail }];
   if (block.retryAt !== undefined) {
     await moveLead(tx, lead, now, {
       status: 'waiting_retry',
@@ -102,7 +96,7 @@ export async function gatesFor(tx: SqlQueryable, lead: LeadRow, now: Date) {
 export async function afterFailedDial(
   tx: SqlQueryable,
   lead: LeadRow,
-  outcome: string,
+  outcome: AttemptOutcome,
   now: Date,
   messages: readonly OutboxEntry[],
   /** History entries of the same change that come first (the call's end). */

@@ -1,54 +1,63 @@
-import type { SqlQueryable } from '@pronto/db';
+import type { LeadStatus } from '@pronto/contracts';
+import type {
+  AgentRow as Agent,
+  AttemptRow as Attempt,
+  CampaignRow as Campaign,
+  LeadRow as Lead,
+  SqlQueryable,
+} from '@pronto/db';
 import type { CallingCalendar } from '@pronto/sla';
 
+/** Columns that the dispatcher's queries always find set (an attempt it holds has its agent, stage and offer). */
+type Held<Row, Column extends keyof Row> = Omit<Row, Column> & { [Name in Column]: NonNullable<Row[Name]> };
+
 /** A lead with its campaign's dispatch settings, as the dispatcher's transactions read it. */
-export interface LeadRow {
-  id: string;
-  tenant_id: string;
-  campaign_id: string;
-  phone_e164: string;
-  status: string;
-  score: number | null;
-  time_zone: string | null;
-  due_at: Date | null;
-  contacted_at: Date | null;
-  attempt_count: number;
-  suppression_reason: string | null;
-  closed_at: Date | null;
-  version: number;
-  campaign_zone: string;
-  calling_windows: CallingCalendar['windows'];
-  holidays: CallingCalendar['holidays'];
-  retry_policy: unknown;
-  caller_id: string | null;
-  offer_timeout_seconds: number;
-}
+export type LeadRow = Pick<
+  Lead,
+  | 'id'
+  | 'tenant_id'
+  | 'campaign_id'
+  | 'phone_e164'
+  | 'score'
+  | 'time_zone'
+  | 'due_at'
+  | 'contacted_at'
+  | 'attempt_count'
+  | 'suppression_reason'
+  | 'closed_at'
+  | 'version'
+> &
+  Pick<Campaign, 'retry_policy' | 'caller_id' | 'offer_timeout_seconds'> & {
+    status: LeadStatus;
+    campaign_zone: string;
+    calling_windows: CallingCalendar['windows'];
+    holidays: CallingCalendar['holidays'];
+  };
 
-export interface AgentRow {
-  id: string;
-  tenant_id: string;
-  state: string;
-  pause_reason: string | null;
-  missed_offers: number;
-  sip_endpoint: string | null;
-  version: number;
-}
+export type AgentRow = Pick<
+  Agent,
+  'id' | 'tenant_id' | 'state' | 'pause_reason' | 'missed_offers' | 'sip_endpoint' | 'version'
+>;
 
-export interface AttemptRow {
-  id: string;
-  lead_id: string;
-  agent_id: string;
-  campaign_id: string;
-  stage: string;
-  offered_at: Date;
-  accepted_at: Date | null;
-  dialed_at: Date | null;
-  answered_at: Date | null;
-  bridged_at: Date | null;
-  ended_at: Date | null;
-  outcome: string | null;
-  disposition: unknown;
-}
+export type AttemptRow = Held<
+  Pick<
+    Attempt,
+    | 'id'
+    | 'lead_id'
+    | 'agent_id'
+    | 'campaign_id'
+    | 'stage'
+    | 'offered_at'
+    | 'accepted_at'
+    | 'dialed_at'
+    | 'answered_at'
+    | 'bridged_at'
+    | 'ended_at'
+    | 'outcome'
+    | 'disposition'
+  >,
+  'agent_id' | 'campaign_id' | 'stage' | 'offered_at'
+>;
 
 /** Locks and reads the lead. Agents are always locked before leads, so two transactions never wait on each other in a circle. */
 export async function lockLead(tx: SqlQueryable, leadId: string): Promise<LeadRow | undefined> {

@@ -63,7 +63,7 @@ async function expireOffers(deps: TimerDeps): Promise<number> {
           locked.attempt,
           'offer_timeout',
         );
-        await record(tx, now, [], await announceAgent(tx, agentId, 'offer_expired', now));
+        await record(tx, now, await announceAgent(tx, agentId, 'offer_expired', now));
         return true;
       }),
     );
@@ -133,7 +133,7 @@ async function endOverdueAttempts(deps: TimerDeps): Promise<number> {
           await closeWithoutDisposition(ctx, locked.attempt, 'wrap_up_timeout');
           const next = stateAfterRelease(locked.agent);
           await setAgentState(tx, locked.agent.id, next.state, now, { pauseReason: next.pauseReason });
-          await record(tx, now, [], await announceAgent(tx, locked.agent.id, 'wrap_up_timeout', now));
+          await record(tx, now, await announceAgent(tx, locked.agent.id, 'wrap_up_timeout', now));
           return true;
         }
         await applyCallEvent(ctx, {
@@ -147,7 +147,7 @@ async function endOverdueAttempts(deps: TimerDeps): Promise<number> {
           outcome: 'failed',
           cause: 'dialer_silent',
         });
-        await record(tx, now, [], [await hangupMessage(tx, attempt.id, now)]);
+        await record(tx, now, [await hangupMessage(tx, attempt.id, now)]);
         return true;
       }),
     );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EventAnswer, EventStatus, IntentReceivedV1 } from '@pronto/contracts';
+import type { EventAnswer, EventStatus, IntentReceivedV1, LeadFact } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
+import { recordHistory } from '@pronto/leads';
 import type { PreparedEvent, WriteOutcome } from './prepared-event.ts';
 
 const eventKey = (event: PreparedEvent) => `${event.tenantId}\u0000${event.eventId}`;
@@ -72,52 +73,49 @@ export async function writeEventBatch(
 
   if (fresh.length > 0) {
     // The events are written with their answer, never updated after: no second row version, no
-    // dead tuples to vacuum. One round trip for three tables: data-modifying CTEs all run.
-    const [written] = await tx.query<{ events: number }>(
-      `WITH stored AS (
-         INSERT INTO intent_event (id, tenant_id, event_id, campaign_id, type, body_sha256, raw_body, occurred_at,
-                                   received_at, lead_id, result_status)
-         SELECT e.id, e.tenant_id, e.event_id, e.campaign_id, e.type, e.body_sha256, e.raw_body, e.occurred_at,
-                $1, e.lead_id, e.status
-           FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[],
-                       $9::timestamptz[], $10::uuid[], $11::text[])
-             AS e(id, tenant_id, event_id, campaign_id, type, body_sha256, raw_body, occurred_at, lead_id, status)
-          ORDER BY e.tenant_id, e.event_id
-         ON CONFLICT (tenant_id, event_id) DO NOTHING
-         RETURNING 1
-       ), history AS (
-         INSERT INTO lead_history (lead_id, at, type, detail)
-         SELECT h.lead_id, $1, h.type, h.detail::jsonb FROM unnest($10::uuid[], $12::text[], $13::text[]) AS h(lead_id, type, detail)
-       ), announced AS (
-         INSERT INTO outbox (topic, key, message, created_at)
-         SELECT 'intents', m.key, m.message::jsonb, $1 FROM unnest($14::text[], $15::text[]) AS m(key, message)
-       )
-       SELECT count(*)::int AS events FROM stored`,
-      [
-        now.toISOString(),
-        fresh.map((f) => f.rowId),
-        fresh.map(({ index }) => events[index]?.tenantId),
-        fresh.map(({ index }) => events[index]?.eventId),
-        fresh.map(({ index }) => events[index]?.campaignId),
-        fresh.map(({ index }) => events[index]?.type),
-        fresh.map(({ index }) => events[index]?.bodyHash),
-        fresh.map(({ index }) => events[index]?.rawBody),
-        fresh.map(({ index }) => events[index]?.occurredAt),
-        answers.map((a) => a.leadId),
-        answers.map((a) => a.status),
-        answers.map((a) => (a.status === 'accepted' ? 'received' : a.status)),
-        fresh.map(({ index, rowId }) => historyDetail(events[index] as PreparedEvent, rowId)),
-        answers.map((a) => a.leadId),
-        fresh.map(({ index, rowId }, position) =>
-          JSON.stringify(
-            intentReceived(events[index] as PreparedEvent, rowId, answers[position] as EventAnswer, now),
+    // dead tuples to vacuum. One round trip for three tables: the events beside the leads' history
+    // rows and their `intents` messages (data-modifying CTEs all run).
+    const stored = await recordHistory(
+      tx,
+      now,
+      fresh.map(({ index, rowId }, position) => ({
+        leadId: (answers[position] as EventAnswer).leadId,
+        fact: intakeFact(events[index] as PreparedEvent, rowId, answers[position] as EventAnswer),
+      })),
+      {
+        messages: fresh.map(({ index, rowId }, position) => ({
+          topic: 'intents',
+          message: intentReceived(
+            events[index] as PreparedEvent,
+            rowId,
+            answers[position] as EventAnswer,
+            now,
           ),
-        ),
-      ],
+        })),
+        alongside: (param) =>
+          `INSERT INTO intent_event (id, tenant_id, event_id, campaign_id, type, body_sha256, raw_body, occurred_at,
+                                     received_at, lead_id, result_status)
+           SELECT e.id, e.tenant_id, e.event_id, e.campaign_id, e.type, e.body_sha256, e.raw_body, e.occurred_at,
+                  $1, e.lead_id, e.status
+             FROM unnest(${param(fresh.map((f) => f.rowId))}::uuid[],
+                         ${param(fresh.map(({ index }) => events[index]?.tenantId))}::uuid[],
+                         ${param(fresh.map(({ index }) => events[index]?.eventId))}::text[],
+                         ${param(fresh.map(({ index }) => events[index]?.campaignId))}::uuid[],
+                         ${param(fresh.map(({ index }) => events[index]?.type))}::text[],
+                         ${param(fresh.map(({ index }) => events[index]?.bodyHash))}::text[],
+                         ${param(fresh.map(({ index }) => events[index]?.rawBody))}::text[],
+                         ${param(fresh.map(({ index }) => events[index]?.occurredAt))}::timestamptz[],
+                         ${param(answers.map((a) => a.leadId))}::uuid[],
+                         ${param(answers.map((a) => a.status))}::text[])
+               AS e(id, tenant_id, event_id, campaign_id, type, body_sha256, raw_body, occurred_at, lead_id, status)
+            ORDER BY e.tenant_id, e.event_id
+           ON CONFLICT (tenant_id, event_id) DO NOTHING
+           RETURNING 1`,
+      },
     );
     // A concurrent request stored one of these eventIds after our check: this transaction has
     // already merged it into a lead, so it must not commit. Retried, the check sees the stored event.
-    if (written?.events !== fresh.length) throw new ConcurrentEventIdError();
+    if (stored !== fresh.length) throw new ConcurrentEventIdError();
   }
 
   // Repeats of an eventId inside this very group get the answer of its first occurrence.
@@ -232,13 +230,15 @@ async function createOrMergeLeads(
   return answers;
 }
 
-function historyDetail(event: PreparedEvent, intentEventId: string): string {
-  return JSON.stringify({
-    eventId: event.eventId,
-    intentEventId,
-    type: event.type,
-    ...(event.suppression ? { reason: event.suppression } : {}),
-  });
+/** The lead's history fact for a stored event: the lead opened, merged into, or suppressed at intake. */
+function intakeFact(event: PreparedEvent, intentEventId: string, answer: EventAnswer): LeadFact {
+  const detail = { eventId: event.eventId, intentEventId, type: event.type };
+  if (answer.status === 'accepted') return { type: 'received', detail };
+  if (answer.status === 'merged') return { type: 'merged', detail };
+  return {
+    type: 'suppressed',
+    detail: { ...detail, ...(event.suppression ? { reason: event.suppression } : {}) },
+  };
 }
 
 /**

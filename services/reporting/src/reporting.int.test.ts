@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, createInProcessBus } from '@pronto/bus';
-import type { LeadEventV1 } from '@pronto/contracts';
+import type { ReceivedLeadEventV1 } from '@pronto/contracts';
 import { type Harness, startHarness } from '@pronto/ingest/testing';
 import { breachReason, leadResult, REPORTED_EVENTS } from '@pronto/sla';
 import { createLogger } from '@pronto/telemetry';
@@ -27,7 +27,7 @@ describe('the SLA report of a scripted day', () => {
   let harness: Harness;
   let bus: Bus;
   let reporting: Reporting;
-  let published: LeadEventV1[];
+  let published: ReceivedLeadEventV1[];
   let folded = 0;
   const query = DAY_QUERY;
   const processed = () => foldedCount(harness.db.sql);
@@ -59,7 +59,7 @@ describe('the SLA report of a scripted day', () => {
       name: 'Cash loan',
       timeZone: 'Europe/Warsaw',
     });
-    const breachedElsewhere: LeadEventV1[] = [];
+    const breachedElsewhere: ReceivedLeadEventV1[] = [];
     for (let n = 0; n < 6; n++) {
       const [lead] = await harness.db.sql.query<{ id: string }>(
         `INSERT INTO lead (tenant_id, campaign_id, phone_e164, status, received_at, last_intent_at, updated_at)
@@ -216,8 +216,8 @@ describe('the SLA report of a scripted day', () => {
     const before = (await harness.send('GET', `/v1/reports/sla?${query}`)).json();
     const again = published.slice(0, 40);
     // After the copies, on the same key (so after them in order), one new fact that changes no figure.
-    const last = again.at(-1) as LeadEventV1;
-    const marker: LeadEventV1 = {
+    const last = again.at(-1) as ReceivedLeadEventV1;
+    const marker: ReceivedLeadEventV1 = {
       ...last,
       id: randomUUID(),
       payload: {

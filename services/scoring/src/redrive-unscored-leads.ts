@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IntentEvent, IntentReceivedV1 } from '@pronto/contracts';
 import { isDatabaseUnavailable, type Sql } from '@pronto/db';
+import { recordHistory } from '@pronto/leads';
 import type { Logger } from '@pronto/telemetry';
 import { scoreIntent } from './score-intent.ts';
 
@@ -62,18 +63,19 @@ export async function redriveUnscoredLeads(deps: RedriveDeps): Promise<number> {
         // Scored meanwhile, or in another instance's hands right now.
         if (!intent) return false;
         const receivedAt = new Date(intent.received_at);
-        await tx.query(
-          `INSERT INTO lead_history (lead_id, at, type, detail) VALUES ($1, $2, 'redriven', $3::jsonb)`,
-          [
-            id,
-            now.toISOString(),
-            JSON.stringify({
-              step: 'scoring',
-              why: `not scored within ${Math.round(deps.afterMs / 1000)} s of its acceptance; scored from the stored intent`,
-              intentEventId: intent.intent_event_id,
-            }),
-          ],
-        );
+        await recordHistory(tx, now, [
+          {
+            leadId: id,
+            fact: {
+              type: 'redriven',
+              detail: {
+                step: 'scoring',
+                why: `not scored within ${Math.round(deps.afterMs / 1000)} s of its acceptance; scored from the stored intent`,
+                intentEventId: intent.intent_event_id,
+              },
+            },
+          },
+        ]);
         const outcome = await scoreIntent(tx, intentMessage(id, intent, receivedAt), now, deps.consumer);
         return outcome !== 'duplicate';
       });
@@ -88,18 +90,17 @@ export async function redriveUnscoredLeads(deps: RedriveDeps): Promise<number> {
       deps.logger.error({ err: error, leadId: id }, 'could not re-drive an unscored lead');
       // A database that is away says nothing about the lead: the next pass tries it again.
       if (isDatabaseUnavailable(error)) continue;
-      await sql
-        .query(
-          `INSERT INTO lead_history (lead_id, at, type, detail) VALUES ($1, $2, 'redrive_failed', $3::jsonb)`,
-          [
-            id,
-            now.toISOString(),
-            JSON.stringify({ step: 'scoring', error: error instanceof Error ? error.name : 'unknown' }),
-          ],
-        )
-        .catch((failed: unknown) =>
-          deps.logger.error({ err: failed, leadId: id }, 'could not record a failed re-drive'),
-        );
+      await recordHistory(sql, now, [
+        {
+          leadId: id,
+          fact: {
+            type: 'redrive_failed',
+            detail: { step: 'scoring', error: error instanceof Error ? error.name : 'unknown' },
+          },
+        },
+      ]).catch((failed: unknown) =>
+        deps.logger.error({ err: failed, leadId: id }, 'could not record a failed re-drive'),
+      );
     }
   }
   return scored;

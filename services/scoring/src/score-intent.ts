@@ -1,39 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import type { OutboxEntry } from '@pronto/bus';
-import type { IntentReceivedV1, LeadEventV1, LeadQueuedV1, ScoreFactor } from '@pronto/contracts';
-import type { SqlQueryable } from '@pronto/db';
+import type { IntentReceivedV1, LeadFact, LeadQueuedV1, LeadStatus, ScoreFactor } from '@pronto/contracts';
+import type { CampaignRow, LeadRow as LeadColumns, SqlQueryable } from '@pronto/db';
+import { changeLead } from '@pronto/leads';
 import { type CallingCalendar, computeSlaDue, resolveZone, type SlaClock } from '@pronto/sla';
 import { numberSuppression } from './classify-number.ts';
 import { computeScore, weightsFrom } from './compute-score.ts';
 
-interface LeadRow {
-  id: string;
-  tenant_id: string;
-  campaign_id: string;
-  phone_e164: string;
-  status: string;
-  score: number | null;
-  time_zone: string | null;
-  intent_count: number;
-  received_at: Date | string;
-  anchor_at: Date | string | null;
-  due_at: Date | string | null;
-  closed_at: Date | string | null;
-  suppression_reason: string | null;
-  version: number;
-  sla_seconds: number;
-  sla_clock: SlaClock;
-  campaign_zone: string;
-  calling_windows: CallingCalendar['windows'];
-  holidays: CallingCalendar['holidays'];
-  scoring_weights: unknown;
-  on_dnc: boolean;
-}
+/** The lead and its campaign's scoring settings, as scoreIntent reads them. */
+type LeadRow = Pick<
+  LeadColumns,
+  | 'id'
+  | 'tenant_id'
+  | 'campaign_id'
+  | 'phone_e164'
+  | 'score'
+  | 'time_zone'
+  | 'intent_count'
+  | 'received_at'
+  | 'anchor_at'
+  | 'due_at'
+  | 'closed_at'
+  | 'suppression_reason'
+  | 'version'
+> &
+  Pick<CampaignRow, 'sla_seconds' | 'scoring_weights'> & {
+    status: LeadStatus;
+    sla_clock: SlaClock;
+    campaign_zone: string;
+    calling_windows: CallingCalendar['windows'];
+    holidays: CallingCalendar['holidays'];
+    on_dnc: boolean;
+  };
 
 export type ScoringOutcome = 'queued' | 'rescored' | 'suppressed' | 'unchanged' | 'duplicate';
 
 interface Change {
-  status: string;
+  status: LeadStatus;
   score: number;
   factors: ScoreFactor[];
   timeZone: string;
@@ -41,9 +44,9 @@ interface Change {
   dueAt: Date | null;
   suppression: string | null;
   close: boolean;
-  history: { type: string; detail: Record<string, unknown> }[];
+  history: LeadFact[];
   /** Transitions intake already wrote to the history that still need announcing on lead-events. */
-  announce?: { type: string; detail: Record<string, unknown> }[];
+  announce?: LeadFact[];
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -84,42 +87,27 @@ export async function scoreIntent(
   const change = decide(lead, message);
   if (!change) return 'unchanged';
   const version = lead.version + 1;
-  const announced = messagesFor(lead, change, version, now);
   // One round trip writes the lead, its history and the messages announcing the change.
-  await tx.query(
-    `WITH updated AS (
-       UPDATE lead SET status = $2, score = $3, score_factors = $4::jsonb, time_zone = $5, anchor_at = $6,
-                       due_at = $7, suppression_reason = COALESCE($8, suppression_reason),
-                       closed_at = CASE WHEN $9 THEN COALESCE(closed_at, $10) ELSE closed_at END,
-                       version = $11, updated_at = $10
-        WHERE id = $1
-     ), announced AS (
-       INSERT INTO outbox (topic, key, message, created_at)
-       SELECT o.topic, o.key, o.message::jsonb, $10
-         FROM unnest($14::text[], $15::text[], $16::text[]) WITH ORDINALITY AS o(topic, key, message, n)
-        ORDER BY o.n
-     )
-     INSERT INTO lead_history (lead_id, at, type, detail)
-     SELECT $1, $10, h.type, h.detail::jsonb FROM unnest($12::text[], $13::text[]) WITH ORDINALITY AS h(type, detail, n)
-      ORDER BY h.n`,
-    [
-      lead.id,
-      change.status,
-      change.score,
-      JSON.stringify(change.factors),
-      change.timeZone,
-      change.anchorAt?.toISOString() ?? null,
-      change.dueAt?.toISOString() ?? null,
-      change.suppression,
-      change.close,
-      now.toISOString(),
+  await changeLead(
+    tx,
+    now,
+    {
+      lead,
       version,
-      change.history.map((h) => h.type),
-      change.history.map((h) => JSON.stringify(h.detail)),
-      announced.map((entry) => entry.topic),
-      announced.map((entry) => entry.message.key),
-      announced.map((entry) => JSON.stringify(entry.message)),
-    ],
+      status: change.status,
+      set: {
+        score: change.score,
+        score_factors: change.factors,
+        time_zone: change.timeZone,
+        anchor_at: change.anchorAt,
+        due_at: change.dueAt,
+      },
+      suppression: change.suppression,
+      close: change.close,
+      facts: change.history,
+      ...(change.announce ? { announce: change.announce } : {}),
+    },
+    { messages: queuedMessage(lead, change, version, now) },
   );
   if (change.status === 'suppressed') return 'suppressed';
   // anchor_at is read before this change: set means the lead was already queued.
@@ -240,44 +228,28 @@ function decide(lead: LeadRow, message: IntentReceivedV1): Change | null {
   };
 }
 
-function messagesFor(lead: LeadRow, change: Change, version: number, now: Date): OutboxEntry[] {
-  const at = now.toISOString();
-  const common = {
-    leadId: lead.id,
-    tenantId: lead.tenant_id,
-    campaignId: lead.campaign_id,
-    leadVersion: version,
+/** The `leads` message that hands a queued lead to the dispatcher (after its lead.event messages). */
+function queuedMessage(lead: LeadRow, change: Change, version: number, now: Date): OutboxEntry[] {
+  if (change.status === 'suppressed' || !change.anchorAt || !change.dueAt) return [];
+  const queued: LeadQueuedV1 = {
+    type: 'lead.queued',
+    version: 1,
+    id: randomUUID(),
+    occurredAt: now.toISOString(),
+    key: `${lead.tenant_id}:${lead.campaign_id}`,
+    payload: {
+      leadId: lead.id,
+      tenantId: lead.tenant_id,
+      campaignId: lead.campaign_id,
+      leadVersion: version,
+      score: change.score,
+      scoreFactors: change.factors,
+      receivedAt: iso(lead.received_at),
+      anchorAt: change.anchorAt.toISOString(),
+      dueAt: change.dueAt.toISOString(),
+      timeZone: change.timeZone,
+      intents: lead.intent_count,
+    },
   };
-  const entries: OutboxEntry[] = [...change.history, ...(change.announce ?? [])].map((entry) => {
-    const event: LeadEventV1 = {
-      type: 'lead.event',
-      version: 1,
-      id: randomUUID(),
-      occurredAt: at,
-      key: lead.id,
-      payload: { ...common, event: entry.type, at, status: change.status, detail: entry.detail },
-    };
-    return { topic: 'lead-events', message: event };
-  });
-  if (change.status !== 'suppressed' && change.anchorAt && change.dueAt) {
-    const queued: LeadQueuedV1 = {
-      type: 'lead.queued',
-      version: 1,
-      id: randomUUID(),
-      occurredAt: at,
-      key: `${lead.tenant_id}:${lead.campaign_id}`,
-      payload: {
-        ...common,
-        score: change.score,
-        scoreFactors: change.factors,
-        receivedAt: iso(lead.received_at),
-        anchorAt: change.anchorAt.toISOString(),
-        dueAt: change.dueAt.toISOString(),
-        timeZone: change.timeZone,
-        intents: lead.intent_count,
-      },
-    };
-    entries.push({ topic: 'leads', message: queued });
-  }
-  return entries;
+  return [{ topic: 'leads', message: queued }];
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LeadEventV1 } from '@pronto/contracts';
+import type { Disposition, LeadEventV1 } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
 
 /** The scripted shift of the KPI test: two agents' states and contacts, with known answers. */
@@ -19,7 +19,7 @@ export interface Contact {
   bridged: string;
   ended: string;
   released: string;
-  disposition: Record<string, unknown>;
+  disposition: Disposition;
 }
 
 /**
@@ -63,7 +63,7 @@ export const STATES: Record<'anna' | 'bartek', [string, string, string?][]> = {
   ],
 };
 
-const sale = (value: number) => ({ code: 'sale', value, currency: 'PLN' });
+const sale = (value: number): Disposition => ({ code: 'sale', value, currency: 'PLN' });
 export const SHIFT_CONTACTS: Contact[] = [
   // Anna: talk 300 + 600 s, wrap-up 60 + 120 s, two sales.
   {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '@pronto/bus';
-import type { LeadEventV1 } from '@pronto/contracts';
+import type { ReceivedLeadEventV1 } from '@pronto/contracts';
 import type { Database, SqlQueryable } from '@pronto/db';
 
 /** The scripted day: Monday 30 March 2026, the first weekday of summer time in Warsaw. */
@@ -67,8 +67,8 @@ export async function playDay(
   tenantId: string,
   campaignId: string,
   leads: number,
-): Promise<LeadEventV1[]> {
-  const messages: LeadEventV1[] = [];
+): Promise<ReceivedLeadEventV1[]> {
+  const messages: ReceivedLeadEventV1[] = [];
   for (let n = 0; n < leads; n++)
     messages.push(
       ...(await writeLead(db.sql, { tenantId, campaignId, n, anchor: FIRST_LEAD + n * 5 * 60_000 })),
@@ -84,7 +84,7 @@ export async function playDay(
 export async function writeLead(
   sql: SqlQueryable,
   lead: { tenantId: string; campaignId: string; n: number; anchor: number; phone?: string },
-): Promise<LeadEventV1[]> {
+): Promise<ReceivedLeadEventV1[]> {
   const { tenantId, campaignId, n, anchor } = lead;
   const [row] = await sql.query<{ id: string }>(
     `INSERT INTO lead (tenant_id, campaign_id, phone_e164, status, received_at, last_intent_at, updated_at)
