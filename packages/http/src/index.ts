@@ -2,6 +2,7 @@
 // signed API (signatures, replays, per-tenant limits), browser sessions and guards, static files.
 export { type ApiKeyDirectory, createApiKeyDirectory } from './api-key-directory.ts';
 export { createAuthenticate, type SessionAuthenticator } from './authenticate.ts';
+export { buildBrowserApp } from './browser-app.ts';
 export { registerBrowserGuards } from './browser-guards.ts';
 export { prepareBrowserScope } from './browser-scope.ts';
 export { type CachedLookupOptions, createCachedLookup } from './cached-lookup.ts';

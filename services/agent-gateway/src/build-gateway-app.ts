@@ -1,13 +1,5 @@
-import helmet from '@fastify/helmet';
-import {
-  API_HELMET_OPTIONS,
-  createProblemErrorHandler,
-  healthRoute,
-  httpServerOptions,
-  notFoundProblem,
-  SIGN_IN_UNAVAILABLE,
-} from '@pronto/http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { buildBrowserApp, SIGN_IN_UNAVAILABLE } from '@pronto/http';
+import type { FastifyInstance } from 'fastify';
 import { type AgentGatewayDeps, registerAgentGateway } from './register-agent-gateway.ts';
 
 /**
@@ -16,25 +8,12 @@ import { type AgentGatewayDeps, registerAgentGateway } from './register-agent-ga
  * app closes the gateway.
  */
 export async function buildGatewayApp(deps: AgentGatewayDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
-    return503OnClosing: true,
-    ...httpServerOptions({
-      trustProxy: deps.http?.trustProxy ?? false,
-      requestTimeoutMs: deps.http?.requestTimeoutMs ?? 30_000,
-    }),
-  });
-  app.setErrorHandler(createProblemErrorHandler(SIGN_IN_UNAVAILABLE));
-  app.setNotFoundHandler(notFoundProblem);
-  await app.register(helmet, API_HELMET_OPTIONS);
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  await app.register(healthRoute, {
+  const app = await buildBrowserApp({
     db: deps.db,
-    isClosing: () => closing,
-    summary: 'Can agents sign in here?',
+    logger: deps.logger,
+    unavailable: SIGN_IN_UNAVAILABLE,
+    healthSummary: 'Can agents sign in here?',
+    http: deps.http,
   });
   await registerAgentGateway(app, deps);
   return app;
