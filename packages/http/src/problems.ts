@@ -29,6 +29,12 @@ export const PROBLEM_TYPES = {
     title: 'The request is not signed correctly',
     help: 'Send Pronto-Key-Id, Pronto-Timestamp (unix seconds, within 5 minutes of now) and Pronto-Signature: v1=<hex HMAC-SHA256(secret, timestamp\\nMETHOD\\npath-with-query\\nraw body)>.',
   },
+  // Answered before a request reaches any route (httpServerOptions): the URL, the headers or the bytes.
+  'bad-request': { status: 400, title: 'The request is not valid HTTP' },
+  'invalid-url': { status: 400, title: 'The URL is not valid' },
+  'request-timeout': { status: 408, title: 'The request took too long to arrive' },
+  'uri-too-long': { status: 414, title: 'The URL is too long' },
+  'request-headers-too-large': { status: 431, title: 'The request headers are too large' },
   'sign-in-failed': { status: 401, title: 'Wrong username or password' },
   'not-signed-in': { status: 401, title: 'Not signed in, or the session expired' },
   'forbidden-origin': { status: 403, title: 'This page may not act on Pronto' },

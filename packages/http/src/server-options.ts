@@ -1,29 +1,23 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { HttpOptions } from '@pronto/config';
+import { PROBLEM_TYPES, problemBody } from './problems.ts';
 
 /** A request line longer than this, when the headers overflow, is answered 414 rather than 431. */
 const LONG_REQUEST_LINE = 8 * 1024;
 
-/** The problem kinds answered before a request reaches any route (README "Limits"). */
-const SERVER_PROBLEMS = {
-  'bad-request': { status: 400, title: 'The request is not valid HTTP' },
-  'invalid-url': { status: 400, title: 'The URL is not valid' },
-  'request-timeout': { status: 408, title: 'The request took too long to arrive' },
-  'uri-too-long': { status: 414, title: 'The URL is too long' },
-  'request-headers-too-large': { status: 431, title: 'The request headers are too large' },
-} as const;
-type ServerProblem = keyof typeof SERVER_PROBLEMS;
+/** The problem kinds answered before a request reaches any route (docs/api.md "Errors"). */
+type ServerProblem =
+  | 'bad-request'
+  | 'invalid-url'
+  | 'request-timeout'
+  | 'uri-too-long'
+  | 'request-headers-too-large';
 
 const problemJson = (slug: ServerProblem, instance?: string) =>
-  JSON.stringify({
-    type: `/problems/${slug}`,
-    title: SERVER_PROBLEMS[slug].title,
-    status: SERVER_PROBLEMS[slug].status,
-    ...(instance !== undefined ? { instance } : {}),
-  });
+  JSON.stringify(problemBody(slug, undefined, undefined, instance));
 
-/** What fastify hands frameworkErrors (only what is used here, so this package needs no fastify). */
+/** What fastify hands frameworkErrors (only what is used here). */
 interface FrameworkReply {
   code(status: number): FrameworkReply;
   type(contentType: string): FrameworkReply;
@@ -53,7 +47,7 @@ export function httpServerOptions(options: HttpOptions) {
       // The URL itself is not echoed: it is what was wrong, and may be 100 KB.
       const instance = request.url.length <= 200 ? request.url : undefined;
       return reply
-        .code(SERVER_PROBLEMS[slug].status)
+        .code(PROBLEM_TYPES[slug].status)
         .type('application/problem+json')
         .send(problemJson(slug, instance));
     },
@@ -61,7 +55,7 @@ export function httpServerOptions(options: HttpOptions) {
       if (error.code === 'ECONNRESET' || socket.destroyed) return;
       const slug = clientErrorProblem(error);
       const body = problemJson(slug);
-      const status = SERVER_PROBLEMS[slug].status;
+      const status = PROBLEM_TYPES[slug].status;
       if (socket.writable) {
         socket.write(
           `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
