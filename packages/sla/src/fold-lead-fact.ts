@@ -1,3 +1,5 @@
+import { BREACH_REASONS, type BreachReason } from '@pronto/contracts';
+
 /**
  * Reporting's view of one lead, folded from the facts of its history (docs/architecture.md, the SLA definitions).
  * The same fold runs live, on `lead-events`, and in a rebuild, on the `lead_history` rows: both are
@@ -44,14 +46,8 @@ export interface LeadFact {
   detail: Record<string, unknown>;
 }
 
-export const BREACH_REASONS = [
-  'no_agent_available',
-  'no_answer_all_attempts',
-  'outside_window',
-  'agent_missed_offer',
-  'dialer_error',
-] as const;
-export type BreachReason = (typeof BREACH_REASONS)[number];
+/** The breach reasons are part of the lead lifecycle's contract (@pronto/contracts lead-lifecycle.ts). */
+export { BREACH_REASONS, type BreachReason };
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const time = (value: unknown): Date | null => {
