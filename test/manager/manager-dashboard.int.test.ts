@@ -116,7 +116,15 @@ describe('the manager dashboard in a real browser', () => {
       expect(await shown(figure)).toBe(String(report[figure]));
     expect(await shown('reason-no_answer_all_attempts')).toMatch(/: 4$/);
     expect(await shown('reason-no_agent_available')).toMatch(/: 3$/);
-    expect(await page.evaluate(() => typeof (globalThis as { Chart?: unknown }).Chart)).toBe('function');
+    // Chart.js comes bundled in the page's script (no global): both charts are drawn on their canvases.
+    const drawn = (id: string) =>
+      page.evaluate(`(() => {
+        const canvas = document.getElementById('${id}');
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        return pixels.some((value, index) => index % 4 === 3 && value > 0);
+      })()`);
+    expect(await drawn('chart-speed')).toBe(true);
+    expect(await drawn('chart-hours')).toBe(true);
 
     // Every breach, with its reason.
     await expect.poll(() => page.getByTestId('breach-row').count()).toBe(7);
