@@ -21,8 +21,9 @@ const pubsubProject = `pronto-dist-${randomUUID().slice(0, 8)}`;
  * The distributed run (docs/operations.md): ingest, scoring, reporting, the console, the surveys and
  * the alerts as their own processes (their real main.ts) on PostgreSQL, talking over each real bus.
  * Scoring starts after events were accepted, as happens when it is deployed or restarted later:
- * nothing published meanwhile may be lost. The reporting service answers the signed SLA report from what it folded;
- * the console shows a manager the same figures, and the manager's session reads the report too.
+ * nothing published meanwhile may be lost. The reporting service answers the signed SLA report from
+ * what it folded; the console shows a manager the same figures, and the manager's session reads the
+ * report too; the surveys and alerts services answer their own signed routes.
  */
 describe.runIf(onPostgres).each([
   { bus: 'kafka', env: () => ({ KAFKA_BROKERS: ensureKafka() }) },
