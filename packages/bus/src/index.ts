@@ -9,6 +9,7 @@ export {
   type SubscribeOptions,
   type Subscription,
 } from './bus.ts';
+export { checkedMessage, type MessageValidator } from './checked-message.ts';
 export { type ConsumeResult, consumeOnce, recordProcessed } from './consume-once.ts';
 export { type BusConfig, createBus } from './create-bus.ts';
 export type { DeadLetterPayload } from './dead-letter.ts';

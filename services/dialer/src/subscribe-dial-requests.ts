@@ -1,4 +1,4 @@
-import type { Bus, Subscription } from '@pronto/bus';
+import { type Bus, checkedMessage, type Subscription } from '@pronto/bus';
 import { compileValidator, DialRequestV1 } from '@pronto/contracts';
 import type { Logger } from '@pronto/telemetry';
 
@@ -28,14 +28,7 @@ export function subscribeDialRequests(
     group: DIALER_GROUP,
     ...(handlers.isTransient ? { isTransient: handlers.isTransient } : {}),
     handler: async ({ message }) => {
-      const checked = validator.validate(message);
-      if (!checked.ok) {
-        // Retrying cannot fix a message that breaks its contract: straight to the dead letters.
-        throw new Error(
-          `not a valid ${DialRequestV1.type} v1: ${JSON.stringify(checked.errors.slice(0, 3))}`,
-        );
-      }
-      const request = checked.value.payload;
+      const request = checkedMessage(validator, message, `${DialRequestV1.type} v1`).payload;
       if (request.action === 'originate') return handlers.originate(request);
       logger.info({ attemptId: request.attemptId, leadId: request.leadId }, 'hangup requested');
       handlers.hangup(request);

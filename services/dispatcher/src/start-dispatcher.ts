@@ -1,5 +1,6 @@
 import {
   type Bus,
+  checkedMessage,
   consumeOnce,
   LoopSleep,
   type OutboxRelay,
@@ -52,17 +53,6 @@ export interface Dispatcher {
 const leadQueued = compileValidator(LeadQueuedV1.schema);
 const agentCommand = compileValidator(AgentCommandV1.schema);
 const callEvent = compileValidator(CallEventV1.schema);
-
-function check<T>(
-  validator: { validate(value: unknown): { ok: true; value: T } | { ok: false; errors: unknown[] } },
-  message: unknown,
-  name: string,
-): T {
-  const checked = validator.validate(message);
-  // Retrying cannot fix a message that breaks its contract: straight to the dead letters.
-  if (!checked.ok) throw new Error(`not a valid ${name}: ${JSON.stringify(checked.errors.slice(0, 3))}`);
-  return checked.value;
-}
 
 /**
  * The dispatcher: consumes `leads` (a wake-up: the queue itself is the lead table), `agent-commands`
@@ -127,7 +117,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
         group: DISPATCHER_GROUP,
         isTransient: isDatabaseUnavailable,
         handler: async ({ message }) => {
-          check(leadQueued, message, 'lead.queued v1');
+          checkedMessage(leadQueued, message, 'lead.queued v1');
           wake();
         },
       }),
@@ -136,7 +126,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
         group: DISPATCHER_GROUP,
         isTransient: isDatabaseUnavailable,
         handler: async ({ message }) => {
-          const command = check(agentCommand, message, 'agent.command v1');
+          const command = checkedMessage(agentCommand, message, 'agent.command v1');
           const result = await consumeOnce(db.sql, `${DISPATCHER_GROUP}:commands`, command.id, (tx) =>
             applyAgentCommand({ tx, now: now(), settings }, command.payload),
           );
@@ -152,7 +142,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
         group: DISPATCHER_GROUP,
         isTransient: isDatabaseUnavailable,
         handler: async ({ message }) => {
-          const event = check(callEvent, message, 'call.event v1');
+          const event = checkedMessage(callEvent, message, 'call.event v1');
           const freed = await db.sql.transaction((tx) =>
             applyCallEvent({ tx, now: now(), settings }, event.payload),
           );
