@@ -34,4 +34,5 @@ export {
   startSimulatedDialer,
 } from './simulated/simulated-dialer.ts';
 export { type RunningDialer, startDialer, startDialerOrExit } from './start-dialer.ts';
+export { DIALER_START_FAILURES } from './start-failures.ts';
 export { DIALER_GROUP, subscribeDialRequests } from './subscribe-dial-requests.ts';

@@ -4,9 +4,9 @@ import { startOnBusOrExit } from '@pronto/bus';
 import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
-import { AmiError } from './asterisk/ami-connection.ts';
 import { DialerConfig } from './config.ts';
 import { startDialer } from './start-dialer.ts';
+import { DIALER_START_FAILURES } from './start-failures.ts';
 
 const config = loadConfigOrExit('dialer', DialerConfig, process.env);
 const logger = createLogger({ name: 'dialer', level: config.LOG_LEVEL });
@@ -24,12 +24,7 @@ const { bus, started: dialer } = await startOnBusOrExit(
     logger,
     clientId: 'pronto-dialer',
     beforeExit: () => db.close(),
-    // A refused AMI login or an unreachable Asterisk is said at once: no wait fixes a wrong setting.
-    isPermanent: (error) => error instanceof AmiError,
-    describe: (error) =>
-      error instanceof AmiError
-        ? `cannot start the Asterisk dialer: ${error.message}`
-        : (error as Error).message,
+    ...DIALER_START_FAILURES,
   },
   (bus) => startDialer(config, { bus, logger, sql: db.sql }),
 );

@@ -6,7 +6,7 @@ import { startOnBusOrExit } from '@pronto/bus';
 import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { registerConsole } from '@pronto/console';
 import { openDatabase } from '@pronto/db';
-import { AmiError } from '@pronto/dialer';
+import { DIALER_START_FAILURES } from '@pronto/dialer';
 import { createSessions, MANAGER_ROLE } from '@pronto/http';
 import { buildApp } from '@pronto/ingest';
 import { managerSessionAuthenticator, registerMetrics, reportingSignedRoutes } from '@pronto/reporting';
@@ -82,12 +82,7 @@ const {
       await db.close();
       await unlock?.();
     },
-    // A refused AMI login or an unreachable Asterisk is said at once: no wait fixes a wrong setting.
-    isPermanent: (error) => error instanceof AmiError,
-    describe: (error) =>
-      error instanceof AmiError
-        ? `cannot start the Asterisk dialer: ${error.message}`
-        : (error as Error).message,
+    ...DIALER_START_FAILURES,
   },
   (bus) =>
     startPipeline({
