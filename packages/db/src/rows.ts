@@ -32,3 +32,6 @@ export type SurveyRow = RowOf<Model.Survey>;
 export type AlertWebhookRow = RowOf<Model.AlertWebhook>;
 export type AlertCampaignRow = RowOf<Model.AlertCampaign>;
 export type AlertDeliveryRow = RowOf<Model.AlertDelivery>;
+
+/** A report_lead row in the model's own (camelCase) shape, as the SLA fold holds it. */
+export type ReportLead = Model.ReportLead;

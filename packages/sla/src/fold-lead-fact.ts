@@ -1,40 +1,18 @@
 import { BREACH_REASONS, type BreachReason } from '@pronto/contracts';
+import type { ReportLead } from '@pronto/db';
 
 /**
  * Reporting's view of one lead, folded from the facts of its history (docs/architecture.md, the SLA definitions).
  * The same fold runs live, on `lead-events`, and in a rebuild, on the `lead_history` rows: both are
  * the same facts, so both give the same report.
  */
-export interface ReportRow {
-  leadId: string;
-  tenantId: string;
-  campaignId: string;
-  /** The lead's zone, for the hour-of-day slice (from its queueing; else the campaign's zone counts). */
-  timeZone: string | null;
-  firstSeenAt: Date;
-  anchorAt: Date | null;
-  dueAt: Date | null;
-  suppressionReason: string | null;
-  /** The first dial of the person; an agent whose own phone did not answer dialed no one. */
-  firstAttemptId: string | null;
-  firstAttemptAt: Date | null;
-  firstAttemptAgentId: string | null;
-  firstAttemptGroup: string | null;
-  contactedAt: Date | null;
-  contactAgentId: string | null;
-  contactGroup: string | null;
-  /** Dials started by the due time, and the outcome of the last of them. */
-  dialsBeforeDue: number;
-  lastDialAttemptId: string | null;
-  lastOutcomeBeforeDue: string | null;
-  missedOfferBeforeDue: boolean;
-  blockedWindowBeforeDue: boolean;
-  /** The offer in hand: its group is the one the dial and the contact were made for. */
-  offerAttemptId: string | null;
-  offerGroup: string | null;
-  lastEvent: string;
-  updatedAt: Date;
-}
+/**
+ * The `report_lead` row (Prisma's ReportLead model, prisma/schema.prisma): the first dial of the person
+ * (an agent whose own phone did not answer dialed no one), the dials started by the due time and the
+ * outcome of the last of them, the offer in hand (its group is the one the dial and the contact were
+ * made for), the lead's zone for the hour-of-day slice (from its queueing; else the campaign's).
+ */
+export type ReportRow = ReportLead;
 
 /** One fact: a lead-events message, or a lead_history row with its lead's tenant and campaign. */
 export interface LeadFact {

@@ -1,39 +1,45 @@
 import type { OutboxEntry } from '@pronto/bus';
 import type { AgentUpdateV1, ScoreFactor } from '@pronto/contracts';
-import type { SqlQueryable } from '@pronto/db';
+import type { AgentRow, AttemptRow, IntentEventRow, LeadRow, SqlQueryable } from '@pronto/db';
 import { envelope } from './records.ts';
 
-interface SnapshotRow {
-  id: string;
-  tenant_id: string;
-  version: number;
+/** Every column of a LEFT JOIN's right side may be null (the agent holds no attempt). */
+type Joined<Row> = { [Column in keyof Row]: Row[Column] | null };
+
+/** The agent, the attempt it holds, its lead, campaign and latest intent, as agentSnapshot reads them. */
+type SnapshotRow = Pick<AgentRow, 'id' | 'tenant_id' | 'version' | 'pause_reason' | 'state_since'> & {
   state: AgentUpdateV1['payload']['state'];
-  pause_reason: string | null;
-  state_since: Date;
   attempt_id: string | null;
-  stage: string | null;
-  offered_at: Date | null;
-  offer_expires_at: Date | null;
-  accepted_at: Date | null;
-  dialed_at: Date | null;
-  answered_at: Date | null;
-  ended_at: Date | null;
-  outcome: string | null;
-  disposition: unknown;
-  lead_id: string | null;
-  name: string | null;
-  phone_e164: string | null;
-  score: number | null;
-  score_factors: ScoreFactor[] | null;
-  received_at: Date | null;
-  due_at: Date | null;
-  time_zone: string | null;
-  intent_count: number | null;
-  attempt_count: number | null;
   campaign_name: string | null;
-  raw_body: string | null;
+  lead_id: string | null;
   intent_received_at: Date | null;
-}
+  score_factors: ScoreFactor[] | null;
+} & Joined<
+    Pick<
+      AttemptRow,
+      | 'stage'
+      | 'offered_at'
+      | 'offer_expires_at'
+      | 'accepted_at'
+      | 'dialed_at'
+      | 'answered_at'
+      | 'ended_at'
+      | 'outcome'
+      | 'disposition'
+    > &
+      Pick<
+        LeadRow,
+        | 'name'
+        | 'phone_e164'
+        | 'score'
+        | 'received_at'
+        | 'due_at'
+        | 'time_zone'
+        | 'intent_count'
+        | 'attempt_count'
+      > &
+      Pick<IntentEventRow, 'raw_body'>
+  >;
 
 interface IntentBody {
   type?: string;

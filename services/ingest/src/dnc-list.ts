@@ -1,17 +1,12 @@
 import type { DncEntry, DncSource } from '@pronto/contracts';
-import type { Sql } from '@pronto/db';
+import type { DncEntryRow, Sql } from '@pronto/db';
 
 /**
  * The tenant's do-not-call list. Every statement names the tenant: one tenant's numbers are never
  * read, counted or removed through another tenant's key.
  */
 
-interface DncRow {
-  phone_e164: string;
-  reason: string | null;
-  source: DncSource;
-  created_at: Date | string;
-}
+type DncRow = Pick<DncEntryRow, 'phone_e164' | 'reason' | 'created_at'> & { source: DncSource };
 
 const COLUMNS = 'phone_e164, reason, source, created_at';
 
