@@ -7,7 +7,7 @@ import { type ProntoProcess, startPronto } from '../support/pronto-process.ts';
 import { signedFetch } from '../support/signed-fetch.ts';
 
 /**
- * The README promises that logs never hold a full phone number. A database error used to be logged
+ * docs/operations.md says logs never hold a full phone number. A database error used to be logged
  * with its statement, its parameters (the raw bodies of every event in the failing group commit) and
  * PostgreSQL's DETAIL ("Failing row contains (...)"): about 9 KB of personal data per bad event.
  *

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 
-/** DESIGN "Vocabulary": an agent's state, owned by the dispatcher. */
+/** An agent's state, owned by the dispatcher (docs/architecture.md "The agent's states"). */
 export const AgentState = Type.Enum([
   'offline',
   'available',
@@ -12,7 +12,7 @@ export const AgentState = Type.Enum([
 ]);
 export type AgentState = Static<typeof AgentState>;
 
-/** An attempt's outcome (DESIGN "Vocabulary"). */
+/** An attempt's outcome (docs/dialer-contract.md). */
 export const AttemptOutcome = Type.Enum([
   'contacted',
   'no_answer',

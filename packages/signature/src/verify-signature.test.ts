@@ -110,7 +110,7 @@ describe('verifySignature', () => {
     expect(verifySignature(input({ signatureHeader: 'v1=abcd' }))).toMatchObject({ reason: 'bad_signature' });
   });
 
-  it('matches what openssl computes, so the README example works by hand', () => {
+  it('matches what openssl computes, so the signing recipe of docs/api.md works by hand', () => {
     const payload = `${nowSeconds}\nPOST\n/v1/events\n${body}`;
     const openssl = execFileSync('openssl', ['dgst', '-sha256', '-hmac', 's3cret', '-r'], { input: payload })
       .toString()

@@ -10,7 +10,7 @@ export interface SlaDue {
 }
 
 /**
- * The SLA anchor and due time of a lead accepted at `acceptedAt` (DESIGN "The SLA, exactly").
+ * The SLA anchor and due time of a lead accepted at `acceptedAt` (docs/reports.md "The SLA").
  * calendar: the clock starts at acceptance and runs without pause.
  * business_hours: the clock starts at acceptance if a calling window is open then, else at the next
  * opening in the lead's zone, and it runs only while a window is open; it pauses at closing time and

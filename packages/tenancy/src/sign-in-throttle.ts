@@ -1,6 +1,6 @@
 /**
  * Slows password guessing per account without letting a guesser lock a person out for long
- * (README "Signing in: throttling"). Kept in this process's memory: each instance brakes the
+ * (docs/operations.md, "Browsers"). Kept in this process's memory: each instance brakes the
  * guesses it sees, and a restart forgets (the per-address limit and the 60 s cap make both cheap).
  *
  * - One address on one account: 5 failures in a row are free; then each failure makes the next

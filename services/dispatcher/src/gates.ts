@@ -5,7 +5,7 @@ import type { LeadRow } from './rows.ts';
 
 const DAY_MS = 86_400_000;
 
-/** Why a dial may not happen now (DESIGN "Dispatch policy": the gates run before every dial). */
+/** Why a dial may not happen now (the gates run before every dial; docs/architecture.md, lead lifecycle). */
 export type Gate = 'suppressed' | 'dnc' | 'outside_window' | 'max_attempts' | 'max_attempts_24h';
 
 export interface GateBlock {

@@ -1,6 +1,6 @@
 import { type CallingCalendar, nextOpening } from '@pronto/sla';
 
-/** A campaign's retry policy (campaign.retry_policy JSON over these defaults, DESIGN "Dispatch policy"). */
+/** A campaign's retry policy: campaign.retry_policy JSON over these defaults (docs/operations.md). */
 export interface RetryPolicy {
   /** Delays between dials while the SLA can still be met. */
   readonly shortDelaysSeconds: readonly number[];

@@ -114,7 +114,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
         ...common,
         summary: 'SLA attainment over a period, overall and per slice',
         description:
-          'Leads whose due time falls in the period (suppressed ones: their arrival), counted as DESIGN "The SLA, exactly" defines.',
+          'Leads whose due time falls in the period (suppressed ones: their arrival), counted as docs/reports.md "The SLA" defines.',
         response: { 200: SlaReportSchema, 400: Problem, 401: Problem, 429: Problem, 503: Problem },
       },
     },

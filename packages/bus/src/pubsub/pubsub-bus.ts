@@ -30,7 +30,7 @@ export interface PubSubBusOptions {
    * messages out again; 7 of 60 lost in one probe, none with ordering off), so createBus turns it off
    * there. Without it every message is still delivered at least once, each consumer still handles one
    * key's messages one at a time, and Pronto's consumers keep their effects right without the order:
-   * see README "Running the services apart".
+   * see docs/architecture.md "Delivery and ordering".
    */
   readonly messageOrdering?: boolean;
 }

@@ -10,8 +10,8 @@ export interface LegEnd {
 type Decided = Pick<CallUpdate, 'outcome' | 'cause' | 'causeCode' | 'hangupBy'>;
 
 /**
- * How a finished call ended, from what real Asterisk 22 reports (see ../shared/ami/README.md,
- * "Decision table as observed"):
+ * How a finished call ended, from what real Asterisk 22 reports (the recorded AMI transcripts the
+ * tests replay; docs/dialer-contract.md, "Hang-up causes"):
  * - the person's leg bridged with the agent's: `contacted`, whoever hung up;
  * - the agent's phone never came up (Originate failed with a channel that rang or was rejected):
  *   `agent_missed`; an Originate that created no channel at all (no such endpoint): `failed`;

@@ -4,8 +4,8 @@ import type { AsteriskDialerSettings } from './asterisk-dialer.ts';
 type DialRequest = DialRequestV1['payload'];
 
 /**
- * The agent-first Originate of one attempt (DESIGN, "Telephony"): Asterisk rings the agent's
- * endpoint for `agentRingSeconds`; when it answers, the agent's channel runs `context` with the
+ * The agent-first Originate of one attempt (docs/operations.md, Asterisk): Asterisk rings the
+ * agent's endpoint for `agentRingSeconds`; when it answers, the agent's channel runs `context` with the
  * person's number as the extension, which dials the trunk and bridges the two.
  *
  * - `ChannelId` = the attempt id becomes the agent leg's Uniqueid and so the Linkedid of both legs:

@@ -42,7 +42,7 @@ export interface DialerProfile {
  * Figures for a demo that looks like a hot-lead campaign. Each is an assumption, and each can be
  * set per campaign in `campaign.dialer_profile`.
  *
- * - answered 0.35: the lead-response study cited in DESIGN (Oldroyd, MIT/InsideSales, 2007) finds
+ * - answered 0.35: the lead-response study of Oldroyd (MIT/InsideSales, 2007) finds
  *   that a first call reaches roughly 1 web lead in 10 on average, and many times more when the
  *   call comes within 5 minutes of the lead's form. 35% is our assumption for leads called within
  *   the SLA, not a figure from the study.

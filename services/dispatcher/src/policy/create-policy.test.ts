@@ -49,7 +49,7 @@ function lexicographic(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-/** DESIGN.md's order, written as plainly as possible. */
+/** The default order (docs/architecture.md "The dispatch policy"), written as plainly as possible. */
 function designOrder(a: QueuedLead, b: QueuedLead): number {
   const key = (lead: QueuedLead) =>
     lead.dueAt - NOW - ALLOWANCE_MS >= 0

@@ -33,7 +33,10 @@ function slackAndScore(allowanceMs: number): LeadOrder {
   };
 }
 
-/** The policy DESIGN.md describes: meetable leads by due then score, then the rest by score. */
+/**
+ * The default policy (docs/architecture.md "The dispatch policy"): meetable leads by due then score,
+ * then the rest by score.
+ */
 export function createDefaultPolicy(options: DefaultPolicyOptions = {}): DispatchPolicy {
   const allowanceMs = options.connectAllowanceMs ?? DEFAULT_CONNECT_ALLOWANCE_MS;
   if (!Number.isFinite(allowanceMs) || allowanceMs < 0)
