@@ -1,4 +1,4 @@
-import type { SqlQueryable } from '@pronto/db';
+import type { SqlQueryable, SurveyRow as Survey } from '@pronto/db';
 
 export interface SurveyResponse {
   surveyId: string;
@@ -33,17 +33,11 @@ export type ResponseResult =
   | { kind: 'expired'; expiresAt: string }
   | { kind: 'not_found' };
 
-interface SurveyRow {
-  id: string;
-  campaign: string;
-  attempt_id: string;
-  agent_id: string | null;
-  requested_at: Date;
-  expires_at: Date;
-  score: number | null;
-  comment: string | null;
-  answered_at: Date | null;
-}
+/** A survey with its campaign's slug, as RETURNING reads it. */
+type SurveyRow = Pick<
+  Survey,
+  'id' | 'attempt_id' | 'agent_id' | 'requested_at' | 'expires_at' | 'score' | 'comment' | 'answered_at'
+> & { campaign: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RETURNING = `s.id::text, c.slug AS campaign, s.attempt_id::text, s.agent_id::text, s.requested_at,
