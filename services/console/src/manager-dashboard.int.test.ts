@@ -1,14 +1,17 @@
 import { type Bus, createInProcessBus } from '@pronto/bus';
 import { createSessions, MANAGER_ROLE } from '@pronto/http';
 import { type Harness, startHarness } from '@pronto/ingest/testing';
-import { managerSessionAuthenticator, type Reporting, reportRoutes, startReporting } from '@pronto/reporting';
 import {
   DAY,
   DAY_QUERY,
   eventually,
   FIRST_LEAD,
   foldedCount,
+  managerSessionAuthenticator,
   playDay,
+  type Reporting,
+  reportRoutes,
+  startReporting,
   writeLead,
 } from '@pronto/reporting/testing';
 import { REPORTED_EVENTS } from '@pronto/sla';
