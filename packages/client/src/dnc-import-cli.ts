@@ -1,15 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { DncImportReport, DncImportRowError } from '@pronto/contracts';
-import {
-  type CliIo,
-  CONNECTION_OPTIONS,
-  cliClient,
-  DEFAULT_URL,
-  parseCliArgs,
-  readDemoSecret,
-  reportRequestFailure,
-} from './cli.ts';
+import * as cli from './cli.ts';
 import type { DncImportProgress } from './dnc-methods.ts';
 import { CsvSplitError } from './split-dnc-csv.ts';
 
@@ -33,13 +25,13 @@ Exit code: 0 every row was accepted, 2 some rows were rejected, 1 failure.`;
 const OPTIONS = {
   file: { type: 'string' },
   errors: { type: 'string' },
-  ...CONNECTION_OPTIONS,
+  ...cli.CONNECTION_OPTIONS,
 } as const;
 
 const PRINTED_ERRORS = 20;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-export interface DncImportIo extends CliIo {
+export interface DncImportIo extends cli.CliIo {
   /** Writes to stderr as it is, without a line break: the progress line is redrawn in place. */
   errRaw: (text: string) => void;
   /** Whether stderr is a terminal; otherwise the progress is one line per request, for logs. */
@@ -48,9 +40,9 @@ export interface DncImportIo extends CliIo {
 
 /** Imports a do-not-call CSV the way an operator would. Returns the exit code: 0, 2 some rows rejected, 1 failure. */
 export async function dncImportCli(io: DncImportIo): Promise<number> {
-  const values = parseCliArgs(io, OPTIONS, USAGE, 1);
+  const values = cli.parseCliArgs(io, OPTIONS, USAGE, 1);
   if (typeof values === 'number') return values;
-  const url = values.url ?? io.env.PRONTO_URL ?? DEFAULT_URL;
+  const url = values.url ?? io.env.PRONTO_URL ?? cli.DEFAULT_URL;
   const problem = !values.file
     ? '--file is required'
     : !URL.canParse(url)
@@ -64,11 +56,11 @@ export async function dncImportCli(io: DncImportIo): Promise<number> {
   const text = await readCsv(file, io);
   if (text === undefined) return 1;
   const secret =
-    values.secret ?? io.env.PRONTO_SECRET ?? io.env.PRONTO_DEMO_SECRET ?? (await readDemoSecret(io));
+    values.secret ?? io.env.PRONTO_SECRET ?? io.env.PRONTO_DEMO_SECRET ?? (await cli.readDemoSecret(io));
   if (!secret) return 1;
 
   // A part of 5,000 rows is committed in one transaction; give it more than an event's 10 s.
-  const client = cliClient(io, { url, keyId: values['key-id'], secret, timeoutMs: 60_000 });
+  const client = cli.cliClient(io, { url, keyId: values['key-id'], secret, timeoutMs: 60_000 });
   const progress = progressLine(io);
   let report: DncImportReport;
   try {
@@ -77,7 +69,7 @@ export async function dncImportCli(io: DncImportIo): Promise<number> {
     progress.end();
     const done = progress.last?.doneRows ?? 0;
     if (error instanceof CsvSplitError) io.err(`${file} ${error.message}; nothing was sent.`);
-    else if (!reportRequestFailure(io, error, url)) throw error;
+    else if (!cli.reportRequestFailure(io, error, url)) throw error;
     if (done > 0)
       io.err(
         `The first ${done} rows were imported or reported before that. Running the same file again is safe: those count as already listed.`,
@@ -105,7 +97,7 @@ export async function dncImportCli(io: DncImportIo): Promise<number> {
   return report.rejected > 0 ? 2 : 0;
 }
 
-async function readCsv(file: string, io: CliIo): Promise<string | undefined> {
+async function readCsv(file: string, io: cli.CliIo): Promise<string | undefined> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);

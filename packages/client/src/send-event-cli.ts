@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { INTENT_EVENT_EXAMPLE, type IntentEvent } from '@pronto/contracts';
-import {
-  type CliIo,
-  CONNECTION_OPTIONS,
-  cliClient,
-  DEFAULT_URL,
-  parseCliArgs,
-  readDemoSecret,
-  reportRequestFailure,
-} from './cli.ts';
+import * as cli from './cli.ts';
 
 export { type CliIo, describeRefusal, readDemoSecret } from './cli.ts';
 
@@ -37,16 +29,16 @@ const OPTIONS = {
   'event-id': { type: 'string' },
   'no-consent': { type: 'boolean', default: false },
   count: { type: 'string', default: '1' },
-  ...CONNECTION_OPTIONS,
+  ...cli.CONNECTION_OPTIONS,
 } as const;
 
 /** Sends signed test events the way a client's server would. Returns the exit code: 0, 1 refused, 2 usage. */
-export async function sendEventCli(io: CliIo): Promise<number> {
-  const values = parseCliArgs(io, OPTIONS, USAGE, 2);
+export async function sendEventCli(io: cli.CliIo): Promise<number> {
+  const values = cli.parseCliArgs(io, OPTIONS, USAGE, 2);
   if (typeof values === 'number') return values;
   const count = Number(values.count);
   const amount = Number(values.amount);
-  const url = values.url ?? io.env.PRONTO_URL ?? DEFAULT_URL;
+  const url = values.url ?? io.env.PRONTO_URL ?? cli.DEFAULT_URL;
   const problem = !values.phone
     ? '--phone is required'
     : !Number.isInteger(count) || count < 1
@@ -61,10 +53,10 @@ export async function sendEventCli(io: CliIo): Promise<number> {
     return 2;
   }
   const secret =
-    values.secret ?? io.env.PRONTO_DEMO_SECRET ?? io.env.PRONTO_SECRET ?? (await readDemoSecret(io));
+    values.secret ?? io.env.PRONTO_DEMO_SECRET ?? io.env.PRONTO_SECRET ?? (await cli.readDemoSecret(io));
   if (!secret) return 2;
 
-  const client = cliClient(io, { url, keyId: values['key-id'], secret });
+  const client = cli.cliClient(io, { url, keyId: values['key-id'], secret });
   const firstPhone = values.phone;
   for (let n = 0; n < count; n += 1) {
     const eventId = values['event-id'] ?? `evt_${randomUUID()}`;
@@ -83,7 +75,7 @@ export async function sendEventCli(io: CliIo): Promise<number> {
       );
       io.out(`  read the lead back (signed): GET /v1/leads/${sent.answer.leadId}`);
     } catch (error) {
-      if (!reportRequestFailure(io, error, url)) throw error;
+      if (!cli.reportRequestFailure(io, error, url)) throw error;
       return 1;
     }
   }
