@@ -194,11 +194,7 @@ export async function slaReport(
      UNION ALL
      ${leadsSql(query.groupBy, ROLLUP_LEADS_FROM, 'true')}`;
   const rows = await sql.query<FigureRow>(rollupFigureSql(query.groupBy, leads, secondsSql), [
-    query.tenantId,
-    query.from.toISOString(),
-    query.to.toISOString(),
-    query.campaign ?? null,
-    query.now.toISOString(),
+    ...periodParams(query),
     ...[span.from, span.to, span.dayFrom, span.dayTo].map((ms) => new Date(ms).toISOString()),
     Array.from({ length: (span.dayTo - span.dayFrom) / DAY_MS }, (_, i) =>
       new Date(span.dayFrom + i * DAY_MS).toISOString(),
@@ -237,14 +233,7 @@ export async function slaReportFromRows(
             ).join(',\n            ')}
        -- Without slices, one group: GROUPING SETS would sort every row by a constant first.
        FROM l GROUP BY ${query.groupBy ? 'GROUPING SETS ((), (slice))' : '()'}`,
-    [
-      query.tenantId,
-      query.from.toISOString(),
-      query.to.toISOString(),
-      query.campaign ?? null,
-      query.now.toISOString(),
-      ...(query.group === undefined ? [] : [query.group]),
-    ],
+    [...periodParams(query), ...(query.group === undefined ? [] : [query.group])],
   );
   return reportOf(sql, query, rows);
 }
@@ -273,11 +262,7 @@ async function reportOf(sql: SqlQueryable, query: SlaQuery, rows: FigureRow[]): 
     : [];
   if (query.groupBy === 'agent') await labelAgentSlices(sql, query.tenantId, slices);
   return {
-    from: query.from.toISOString(),
-    to: query.to.toISOString(),
-    campaign: query.campaign ?? null,
-    groupBy: query.groupBy ?? null,
-    generatedAt: query.now.toISOString(),
+    ...reportHeading(query),
     ...figures(total ?? empty),
     slices,
   };
@@ -286,4 +271,38 @@ async function reportOf(sql: SqlQueryable, query: SlaQuery, rows: FigureRow[]): 
 function sliceOrder(a: string | null, b: string | null, groupBy: GroupBy): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
   return groupBy === 'hour' ? Number(a) - Number(b) : a.localeCompare(b);
+}
+
+/** What a report's statements (SLA and KPI) take as $1 to $5: tenant, period start and end, campaign or null, now. */
+export function periodParams(query: {
+  tenantId: string;
+  from: Date;
+  to: Date;
+  campaign?: string | undefined;
+  now: Date;
+}): (string | null)[] {
+  return [
+    query.tenantId,
+    query.from.toISOString(),
+    query.to.toISOString(),
+    query.campaign ?? null,
+    query.now.toISOString(),
+  ];
+}
+
+/** The fields a report (SLA or KPI) opens with: its period, campaign, grouping and when it was made. */
+export function reportHeading<G extends string>(query: {
+  from: Date;
+  to: Date;
+  campaign?: string | undefined;
+  groupBy?: G | undefined;
+  now: Date;
+}) {
+  return {
+    from: query.from.toISOString(),
+    to: query.to.toISOString(),
+    campaign: query.campaign ?? null,
+    groupBy: query.groupBy ?? null,
+    generatedAt: query.now.toISOString(),
+  };
 }
