@@ -291,18 +291,15 @@ export function periodParams(query: {
 }
 
 /** The fields a report (SLA or KPI) opens with: its period, campaign, grouping and when it was made. */
-export function reportHeading<G extends string>(query: {
-  from: Date;
-  to: Date;
-  campaign?: string | undefined;
-  groupBy?: G | undefined;
-  now: Date;
-}) {
+export function reportHeading<
+  Q extends { from: Date; to: Date; campaign?: string | undefined; groupBy?: string | undefined; now: Date },
+>(query: Q) {
+  type Grouping = undefined extends Q['groupBy'] ? Exclude<Q['groupBy'], undefined> | null : Q['groupBy'];
   return {
     from: query.from.toISOString(),
     to: query.to.toISOString(),
     campaign: query.campaign ?? null,
-    groupBy: query.groupBy ?? null,
+    groupBy: (query.groupBy ?? null) as Grouping,
     generatedAt: query.now.toISOString(),
   };
 }

@@ -1,4 +1,4 @@
-import { type Bus, consumeOnce, type Subscription } from '@pronto/bus';
+import { type Bus, checkedMessage, consumeOnce, type Subscription } from '@pronto/bus';
 import { compileValidator, LeadEventV1 } from '@pronto/contracts';
 import { type Database, isDatabaseUnavailable } from '@pronto/db';
 import { REPORTED_EVENTS } from '@pronto/sla';
@@ -44,11 +44,7 @@ export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
     group: REPORTING_GROUP,
     isTransient: isDatabaseUnavailable,
     handler: async ({ message }) => {
-      const checked = validator.validate(message);
-      // Retrying cannot fix a message that breaks its contract: straight to the dead letters.
-      if (!checked.ok)
-        throw new Error(`not a valid lead.event v1: ${JSON.stringify(checked.errors.slice(0, 3))}`);
-      const { id, payload } = checked.value;
+      const { id, payload } = checkedMessage(validator, message, 'lead.event v1');
       // A fact no figure depends on: nothing to fold, nothing to record.
       if (!REPORTED_EVENTS.has(payload.event)) return;
       await consumeOnce(db.sql, REPORTING_GROUP, id, (tx) =>

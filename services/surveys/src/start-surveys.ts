@@ -1,4 +1,4 @@
-import type { Bus, Subscription } from '@pronto/bus';
+import { type Bus, checkedMessage, type Subscription } from '@pronto/bus';
 import { compileValidator, LeadEventV1 } from '@pronto/contracts';
 import { type Database, isDatabaseUnavailable } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
@@ -38,12 +38,9 @@ export async function startSurveys(deps: SurveysDeps): Promise<Surveys> {
       group: SURVEYS_GROUP,
       isTransient: isDatabaseUnavailable,
       handler: async ({ message }) => {
-        const checked = validator.validate(message);
-        // Retrying cannot fix a message that breaks its contract: straight to the dead letters.
-        if (!checked.ok)
-          throw new Error(`not a valid lead.event v1: ${JSON.stringify(checked.errors.slice(0, 3))}`);
+        const { payload } = checkedMessage(validator, message, 'lead.event v1');
         // A contact's outcome asks the person for a score (idempotent by its attempt); nothing else does.
-        if (checked.value.payload.event === SURVEY_EVENT) await requests.handle(checked.value.payload);
+        if (payload.event === SURVEY_EVENT) await requests.handle(payload);
       },
     });
   } catch (error) {

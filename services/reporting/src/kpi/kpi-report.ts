@@ -1,5 +1,5 @@
 import type { SqlQueryable } from '@pronto/db';
-import { labelAgentSlices } from '@pronto/sla';
+import { labelAgentSlices, periodParams, reportHeading } from '@pronto/sla';
 import { contactFiguresSql, type KpiGroupBy, presenceFiguresSql } from './kpi-sql.ts';
 import { netPromoterScore } from './net-promoter-score.ts';
 
@@ -138,13 +138,7 @@ function figures(contact: Omit<ContactRow, 'slice' | 'total'>, presence: typeof 
  * (time is not split between campaigns). Per-hour rates divide by login hours.
  */
 export async function kpiReport(sql: SqlQueryable, query: KpiQuery): Promise<KpiReport> {
-  const params = [
-    query.tenantId,
-    query.from.toISOString(),
-    query.to.toISOString(),
-    query.campaign ?? null,
-    query.now.toISOString(),
-  ];
+  const params = periodParams(query);
   const [contactRows, presenceRows] = await Promise.all([
     sql.query<ContactRow>(contactFiguresSql(query.groupBy), params),
     sql.query<PresenceRow>(presenceFiguresSql(query.groupBy), params),
@@ -160,11 +154,7 @@ export async function kpiReport(sql: SqlQueryable, query: KpiQuery): Promise<Kpi
   }));
   if (query.groupBy === 'agent') await labelAgentSlices(sql, query.tenantId, slices);
   return {
-    from: query.from.toISOString(),
-    to: query.to.toISOString(),
-    campaign: query.campaign ?? null,
-    groupBy: query.groupBy,
-    generatedAt: query.now.toISOString(),
+    ...reportHeading(query),
     totals: figures(
       contactRows.find((row) => row.total) ?? NO_CONTACTS,
       presenceRows.find((row) => row.total) ?? NO_PRESENCE,
