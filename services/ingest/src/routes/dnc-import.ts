@@ -8,7 +8,6 @@ import {
   type DncImportRowError,
   DncLocale,
   MAX_DNC_IMPORT_ROWS,
-  Problem,
 } from '@pronto/contracts';
 import type { Sql } from '@pronto/db';
 import { fieldError, ProblemError } from '@pronto/http';
@@ -16,6 +15,7 @@ import type { FastifyRequest } from 'fastify';
 import { importDncEntries } from '../dnc-list.ts';
 import { type CsvRecord, CsvSyntaxError, parseCsv } from '../parse-csv.ts';
 import { normalizeDncPhone } from './dnc.ts';
+import { problemResponses } from './problem-responses.ts';
 
 /** 10,000 rows with long reasons fit; the whole file is held in memory, so it is bounded. */
 export const DNC_IMPORT_BODY_LIMIT = 8 * 1024 * 1024;
@@ -53,13 +53,7 @@ export const dncImportRoute: FastifyPluginAsyncTypebox<{ sql: Sql; now: () => Da
         body: DncImportCsv,
         response: {
           200: DncImportReport,
-          400: Problem,
-          401: Problem,
-          409: Problem,
-          413: Problem,
-          415: Problem,
-          429: Problem,
-          503: Problem,
+          ...problemResponses(400, 401, 409, 413, 415, 429, 503),
         },
       },
     },

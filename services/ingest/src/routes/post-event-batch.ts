@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type EventBatchItemResult, EventBatchRequest, EventBatchResponse, Problem } from '@pronto/contracts';
+import { type EventBatchItemResult, EventBatchRequest, EventBatchResponse } from '@pronto/contracts';
 import { isDatabaseUnavailable } from '@pronto/db';
 import { problemBody } from '@pronto/http';
 import { prepareEvent } from '../prepare-event.ts';
 import type { PreparedEvent } from '../prepared-event.ts';
 import type { EventRouteDeps } from './post-event.ts';
+import { problemResponses } from './problem-responses.ts';
 
 /** A batch may carry up to 500 events of up to 256 KB each in principle; 8 MB keeps memory bounded. */
 export const BATCH_BODY_LIMIT = 8 * 1024 * 1024;
@@ -26,12 +27,7 @@ export const postEventBatchRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = as
         body: EventBatchRequest,
         response: {
           200: EventBatchResponse,
-          400: Problem,
-          401: Problem,
-          413: Problem,
-          415: Problem,
-          429: Problem,
-          503: Problem,
+          ...problemResponses(400, 401, 413, 415, 429, 503),
         },
       },
     },

@@ -1,24 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { EventAnswer, IntentEvent, Problem } from '@pronto/contracts';
+import { EventAnswer, IntentEvent } from '@pronto/contracts';
 import { ProblemError } from '@pronto/http';
 import type { CampaignDirectory } from '../campaign-directory.ts';
 import type { EventWriter } from '../event-writer.ts';
 import { prepareEvent } from '../prepare-event.ts';
+import { problemResponses } from './problem-responses.ts';
 
 export interface EventRouteDeps {
   writer: EventWriter;
   campaigns: CampaignDirectory;
 }
 
-const problems = {
-  400: Problem,
-  401: Problem,
-  409: Problem,
-  413: Problem,
-  415: Problem,
-  429: Problem,
-  503: Problem,
-};
+const problems = problemResponses(400, 401, 409, 413, 415, 429, 503);
 
 export const postEventRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, deps) => {
   app.post(
