@@ -1,6 +1,6 @@
 import { fieldError, ProblemError } from '@pronto/http';
 import { type Period, periodOf, ReportParamError, type ReportParams } from '@pronto/sla';
-import Type from 'typebox';
+import Type, { type TProperties } from 'typebox';
 
 /** The query-string fields every report takes for its period and campaign (GET /v1/reports/*). */
 export const PeriodQueryFields = {
@@ -28,4 +28,15 @@ export function periodOrProblem(params: ReportParams, now: Date): Period {
       ]);
     throw error;
   }
+}
+
+/** A report's slices: each a key (described by `keyDescription`), the agent's name for agent slices, and the figures. */
+export function Slices<Figures extends TProperties>(figures: Figures, keyDescription: string) {
+  return Type.Array(
+    Type.Object({
+      key: Type.Union([Type.String(), Type.Null()], { description: keyDescription }),
+      label: Type.Optional(Type.String({ description: "The agent's name." })),
+      ...figures,
+    }),
+  );
 }

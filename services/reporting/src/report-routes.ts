@@ -3,7 +3,7 @@ import { Problem } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
 import { GROUP_BY, perLeadSql, slaReport } from '@pronto/sla';
 import Type from 'typebox';
-import { PeriodQueryFields, periodOrProblem } from './report-query.ts';
+import { PeriodQueryFields, periodOrProblem, Slices } from './report-query.ts';
 
 export interface ReportRouteDeps {
   sql: SqlQueryable;
@@ -49,15 +49,9 @@ export const SlaReportSchema = Type.Object({
   groupBy: Type.Union([Type.String(), Type.Null()]),
   generatedAt: Type.String({ format: 'date-time' }),
   ...Figures,
-  slices: Type.Array(
-    Type.Object({
-      key: Type.Union([Type.String(), Type.Null()], {
-        description:
-          "The campaign's slug, the agent's id, the group, or the hour (0-23, lead's zone); null: none.",
-      }),
-      label: Type.Optional(Type.String({ description: "The agent's name." })),
-      ...Figures,
-    }),
+  slices: Slices(
+    Figures,
+    "The campaign's slug, the agent's id, the group, or the hour (0-23, lead's zone); null: none.",
   ),
 });
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Problem } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
 import Type from 'typebox';
-import { PeriodQueryFields, periodOrProblem } from '../report-query.ts';
+import { PeriodQueryFields, periodOrProblem, Slices } from '../report-query.ts';
 import { kpiReport } from './kpi-report.ts';
 import { KPI_GROUP_BY } from './kpi-sql.ts';
 
@@ -65,15 +65,7 @@ export const KpiReportSchema = Type.Object({
   groupBy: Type.Enum([...KPI_GROUP_BY]),
   generatedAt: Type.String({ format: 'date-time' }),
   totals: Type.Object(Figures, { description: 'Every contact of the period; each agent once.' }),
-  slices: Type.Array(
-    Type.Object({
-      key: Type.Union([Type.String(), Type.Null()], {
-        description: "The agent's id, the group, or the campaign's slug; null: contacts with no group.",
-      }),
-      label: Type.Optional(Type.String({ description: "The agent's name." })),
-      ...Figures,
-    }),
-  ),
+  slices: Slices(Figures, "The agent's id, the group, or the campaign's slug; null: contacts with no group."),
 });
 
 const KpiQuery = Type.Object(
