@@ -27,6 +27,7 @@ export {
   type ProblemSlug,
   type ProblemType,
   problemBody,
+  withFieldProblems,
 } from './problems.ts';
 export { createRateLimiter, type RateLimiter, type TenantRate } from './rate-limiter.ts';
 export { API_HELMET_OPTIONS, PAGE_HELMET_OPTIONS } from './security-headers.ts';

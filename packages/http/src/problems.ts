@@ -135,3 +135,21 @@ export const fieldError = (field: string, detail: string): FieldError => ({
   pointer: field === '' ? '' : `/${field.split('.').join('/')}`,
   detail,
 });
+
+/**
+ * What `run()` returns; an error of `FieldErrorClass` (one that names the bad field, e.g. @pronto/sla's
+ * ReportParamError) becomes a 400 validation problem with `detail`, naming that field.
+ */
+export function withFieldProblems<T>(
+  run: () => T,
+  FieldErrorClass: abstract new (...args: never[]) => { field: string; message: string },
+  detail: string,
+): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof FieldErrorClass)
+      throw new ProblemError('validation-error', detail, [fieldError(error.field, error.message)]);
+    throw error;
+  }
+}

@@ -1,5 +1,5 @@
 import { compileValidator } from '@pronto/contracts';
-import { fieldError, ProblemError } from '@pronto/http';
+import { ProblemError, withFieldProblems } from '@pronto/http';
 import { type Period, periodOf, ReportParamError } from '@pronto/sla';
 import Type, { type Static } from 'typebox';
 
@@ -48,13 +48,9 @@ export function dashboardFilters(raw: unknown): DashboardFilters {
 
 /** The period the filters name at `now` (periodOf's rules), or a 400 problem naming the field. */
 export function dashboardPeriod(filters: DashboardFilters, now: Date): Period {
-  try {
-    return periodOf(filters.query, now);
-  } catch (error) {
-    if (error instanceof ReportParamError)
-      throw new ProblemError('validation-error', 'The query has invalid fields', [
-        fieldError(error.field, error.message),
-      ]);
-    throw error;
-  }
+  return withFieldProblems(
+    () => periodOf(filters.query, now),
+    ReportParamError,
+    'The query has invalid fields',
+  );
 }

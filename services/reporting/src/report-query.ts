@@ -1,4 +1,4 @@
-import { fieldError, ProblemError } from '@pronto/http';
+import { withFieldProblems } from '@pronto/http';
 import { type Period, periodOf, ReportParamError, type ReportParams } from '@pronto/sla';
 import Type, { type TProperties } from 'typebox';
 
@@ -19,15 +19,7 @@ export const PeriodQueryFields = {
 
 /** periodOf(), with a bad parameter answered as 400 problem+json naming it. */
 export function periodOrProblem(params: ReportParams, now: Date): Period {
-  try {
-    return periodOf(params, now);
-  } catch (error) {
-    if (error instanceof ReportParamError)
-      throw new ProblemError('validation-error', 'The query has invalid fields', [
-        fieldError(error.field, error.message),
-      ]);
-    throw error;
-  }
+  return withFieldProblems(() => periodOf(params, now), ReportParamError, 'The query has invalid fields');
 }
 
 /** A report's slices: each a key (described by `keyDescription`), the agent's name for agent slices, and the figures. */
