@@ -1,6 +1,7 @@
 import { BusSettings, CommonSettings, HttpSettings } from '@pronto/config';
 import Type, { type Static } from 'typebox';
 
+// jscpd:ignore-start -- declared boilerplate, see docs/architecture.md
 export const AgentGatewayConfig = Type.Object({
   PORT: Type.Integer({ ...CommonSettings.PORT, default: 8081 }),
   HOST: CommonSettings.HOST,
@@ -11,4 +12,5 @@ export const AgentGatewayConfig = Type.Object({
   PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
+// jscpd:ignore-end
 export type AgentGatewayConfig = Static<typeof AgentGatewayConfig>;

@@ -2,6 +2,7 @@ import { CommonSettings, HttpSettings, MasterKey } from '@pronto/config';
 import Type, { type Static } from 'typebox';
 
 /** The alerts service takes nothing from the bus: its sweeps read the report's rows in the database. */
+// jscpd:ignore-start -- declared boilerplate, see docs/architecture.md
 export const AlertsConfig = Type.Object({
   PORT: CommonSettings.PORT,
   HOST: CommonSettings.HOST,
@@ -14,4 +15,5 @@ export const AlertsConfig = Type.Object({
   PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
+// jscpd:ignore-end
 export type AlertsConfig = Static<typeof AlertsConfig>;

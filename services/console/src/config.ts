@@ -2,6 +2,7 @@ import { CommonSettings, HttpSettings } from '@pronto/config';
 import Type, { type Static } from 'typebox';
 
 /** The console on its own: an HTTP service over the database, no bus and no key (sessions keep hashes only). */
+// jscpd:ignore-start -- declared boilerplate, see docs/architecture.md
 export const ConsoleConfig = Type.Object({
   PORT: Type.Integer({ ...CommonSettings.PORT, default: 8083 }),
   HOST: CommonSettings.HOST,
@@ -11,4 +12,5 @@ export const ConsoleConfig = Type.Object({
   PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
+// jscpd:ignore-end
 export type ConsoleConfig = Static<typeof ConsoleConfig>;

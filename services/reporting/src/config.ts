@@ -1,6 +1,7 @@
 import { BusSettings, CommonSettings, HttpSettings, MasterKey } from '@pronto/config';
 import Type, { type Static } from 'typebox';
 
+// jscpd:ignore-start -- declared boilerplate, see docs/architecture.md
 export const ReportingConfig = Type.Object({
   PORT: CommonSettings.PORT,
   HOST: CommonSettings.HOST,
@@ -15,4 +16,5 @@ export const ReportingConfig = Type.Object({
   PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
+// jscpd:ignore-end
 export type ReportingConfig = Static<typeof ReportingConfig>;

@@ -38,6 +38,7 @@ interface StoredIntent {
  * Returns how many leads were scored.
  */
 export async function redriveUnscoredLeads(deps: RedriveDeps): Promise<number> {
+  // jscpd:ignore-start -- declared boilerplate, see docs/architecture.md
   const { sql, now } = deps;
   const bound = new Date(now.getTime() - deps.afterMs).toISOString();
   const candidates = await sql.query<{ id: string }>(
@@ -49,6 +50,7 @@ export async function redriveUnscoredLeads(deps: RedriveDeps): Promise<number> {
   );
   let scored = 0;
   for (const { id } of candidates) {
+    // jscpd:ignore-end
     try {
       const done = await sql.transaction(async (tx) => {
         const [intent] = await tx.query<StoredIntent>(

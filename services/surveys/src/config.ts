@@ -1,6 +1,7 @@
 import { BusSettings, CommonSettings, HttpSettings, MasterKey } from '@pronto/config';
 import Type, { type Static } from 'typebox';
 
+// jscpd:ignore-start -- declared boilerplate, see docs/architecture.md
 export const SurveysConfig = Type.Object({
   PORT: CommonSettings.PORT,
   HOST: CommonSettings.HOST,
@@ -16,4 +17,5 @@ export const SurveysConfig = Type.Object({
   PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
+// jscpd:ignore-end
 export type SurveysConfig = Static<typeof SurveysConfig>;
