@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket';
-import type { Bus, Subscription } from '@pronto/bus';
+import { type Bus, checkedMessage, type Subscription } from '@pronto/bus';
 import { createOriginPolicy, type HttpOptions } from '@pronto/config';
 import { AgentUpdateV1, compileValidator } from '@pronto/contracts';
 import type { Database } from '@pronto/db';
@@ -133,14 +133,7 @@ function subscribeToUpdates(
     topic: AgentUpdateV1.topic,
     group: AGENT_GATEWAY_GROUP,
     handler: async ({ message }) => {
-      const checked = updateValidator.validate(message);
-      if (!checked.ok) {
-        // Retrying cannot fix a message that breaks its contract: straight to the dead letters.
-        throw new Error(
-          `not a valid ${AgentUpdateV1.type} v1: ${JSON.stringify(checked.errors.slice(0, 3))}`,
-        );
-      }
-      deliver(checked.value.payload);
+      deliver(checkedMessage(updateValidator, message, `${AgentUpdateV1.type} v1`).payload);
     },
   });
 }

@@ -1,4 +1,4 @@
-import { type Bus, type OutboxRelay, type Subscription, startOutboxRelay } from '@pronto/bus';
+import { type Bus, checkedMessage, type OutboxRelay, type Subscription, startOutboxRelay } from '@pronto/bus';
 import { compileValidator, IntentReceivedV1 } from '@pronto/contracts';
 import { type Database, isDatabaseUnavailable } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
@@ -55,14 +55,7 @@ export async function startScoring(deps: ScoringDeps): Promise<Scoring> {
       // While the database is away, intents wait (in order) rather than going to the dead letters.
       isTransient: isDatabaseUnavailable,
       handler: async ({ message }) => {
-        const checked = validator.validate(message);
-        if (!checked.ok) {
-          // Retrying cannot fix a message that breaks its contract: straight to the dead letters.
-          throw new Error(
-            `not a valid ${IntentReceivedV1.type} v1: ${JSON.stringify(checked.errors.slice(0, 3))}`,
-          );
-        }
-        const intent = checked.value;
+        const intent = checkedMessage(validator, message, `${IntentReceivedV1.type} v1`);
         // Applied once: scoreIntent records the message id in the transaction of its effect.
         const outcome = await db.sql.transaction((tx) => scoreIntent(tx, intent, now(), SCORING_GROUP));
         if (outcome !== 'duplicate') relay.wake();
