@@ -22,6 +22,9 @@ export const LEAD_STATUSES = [
 ] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
+/** The statuses of a lead waiting in its campaign's queue: due now, or due again after a missed attempt. */
+export const WAITING_STATUSES: readonly LeadStatus[] = ['queued', 'waiting_retry'];
+
 /** The compliance gates the dispatcher checks before every dial, in order (a `dial_blocked` fact names one). */
 export const COMPLIANCE_GATES = [
   'suppressed',

@@ -1,8 +1,5 @@
-import { AgentState } from '@pronto/contracts';
+import { AgentState, WAITING_STATUSES } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
-
-/** The statuses of a lead waiting for an agent, as GET /metrics counts its queue depth. */
-const QUEUED_STATUSES = ['queued', 'waiting_retry'];
 
 export interface TenantOperations {
   /** Leads waiting for an agent per campaign slug (pronto_queue_depth). */
@@ -20,7 +17,7 @@ export async function tenantOperations(sql: SqlQueryable, tenantId: string): Pro
             (SELECT count(*) FROM lead l
               WHERE l.tenant_id = c.tenant_id AND l.campaign_id = c.id AND l.status = ANY($2::text[]))::int AS depth
        FROM campaign c WHERE c.tenant_id = $1 ORDER BY c.slug`,
-    [tenantId, QUEUED_STATUSES],
+    [tenantId, WAITING_STATUSES],
   );
   const agents: Record<string, number> = Object.fromEntries(AgentState.enum.map((state) => [state, 0]));
   for (const row of await sql.query<{ state: string; agents: number }>(

@@ -1,4 +1,4 @@
-import { AgentState, EventStatus } from '@pronto/contracts';
+import { AgentState, EventStatus, WAITING_STATUSES } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
 import { BREACH_REASONS, breachReasonSql, SPEED_TO_LEAD_BUCKETS } from '@pronto/sla';
 import type { FastifyInstance } from 'fastify';
@@ -9,8 +9,6 @@ export interface MetricsDeps {
   /** The clock that decides whether a due time has passed. */
   now?: () => Date;
 }
-
-const QUEUED_STATUSES = ['queued', 'waiting_retry'];
 
 interface CampaignRow {
   tenant: string;
@@ -161,7 +159,7 @@ async function collectFigures(sql: SqlQueryable, now: Date): Promise<Registry> {
     labelNames: campaignLabels,
     registers,
   });
-  for (const row of await sql.query<CampaignRow & { depth: number }>(QUEUE_SQL, [QUEUED_STATUSES]))
+  for (const row of await sql.query<CampaignRow & { depth: number }>(QUEUE_SQL, [WAITING_STATUSES]))
     queue.set({ tenant: row.tenant, campaign: row.campaign }, Number(row.depth));
 
   const agents = new Gauge({
