@@ -31,7 +31,7 @@ export async function prepareEvent(
     errors.push(
       fieldError(
         'person.timeZone',
-        'is not an IANA time zone that Pronto knows (for example Europe/Warsaw): see the README, Time zones',
+        'is not an IANA time zone that Pronto knows (for example Europe/Warsaw): see docs/api.md, Time zones',
       ),
     );
   }
