@@ -67,7 +67,7 @@ export function emptyRow(fact: LeadFact): ReportRow {
  * (count-unscored-leads.ts): the due time scoring will give it, so the report counts the lead
  * meanwhile. Scoring's `queued` replaces it.
  */
-export const SLA_ESTIMATED = 'sla_estimated';
+export const SLA_ESTIMATED = 'sla_estimated' as const;
 
 /**
  * The facts the report depends on; the others (scored, rescored, dispositioned, retry_scheduled,

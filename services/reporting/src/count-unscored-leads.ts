@@ -1,4 +1,6 @@
+import type { LeadFactDetail } from '@pronto/contracts';
 import type { Sql } from '@pronto/db';
+import { recordHistory } from '@pronto/leads';
 import { type CallingCalendar, computeSlaDue, resolveZone, SLA_ESTIMATED, type SlaClock } from '@pronto/sla';
 import type { Logger } from '@pronto/telemetry';
 import { applyFact } from './report-store.ts';
@@ -63,10 +65,7 @@ export async function countUnscoredLeads(deps: CountUnscoredDeps): Promise<numbe
         );
         if (!lead) return false;
         const detail = estimate(lead, deps.afterMs);
-        await tx.query(
-          `INSERT INTO lead_history (lead_id, at, type, detail) VALUES ($1, $2, $3, $4::jsonb)`,
-          [lead.id, now.toISOString(), SLA_ESTIMATED, JSON.stringify(detail)],
-        );
+        await recordHistory(tx, now, [{ leadId: lead.id, fact: { type: SLA_ESTIMATED, detail } }]);
         await applyFact(tx, {
           leadId: lead.id,
           tenantId: lead.tenant_id,
@@ -91,7 +90,7 @@ export async function countUnscoredLeads(deps: CountUnscoredDeps): Promise<numbe
 }
 
 /** The zone and due time scoring gives a lead it queues (score-intent.ts decide), from the same rows. */
-function estimate(lead: UnscoredLead, afterMs: number): Record<string, unknown> {
+function estimate(lead: UnscoredLead, afterMs: number): LeadFactDetail<typeof SLA_ESTIMATED> {
   const zone = lead.time_zone
     ? lead.time_zone
     : resolveZone({ eventZone: null, phoneE164: lead.phone_e164, campaignZone: lead.campaign_zone }).zone;
