@@ -61,11 +61,11 @@ describe.runIf(onPostgres).each([
           ready: /"url":"(http:\/\/[^"]+)"/,
         });
         services.push(reporting);
-        // The managers' console: the database only (no bus, no key).
+        // The console: the database only (no bus); the key seals what its admin API creates.
         const consoleService = await startService({
           name: 'console',
           entry: 'services/console/src/main.ts',
-          env: { DATABASE_URL: databaseUrl, PRONTO_DB_POOL_SIZE: '2' },
+          env: { DATABASE_URL: databaseUrl, PRONTO_DB_POOL_SIZE: '2', PRONTO_MASTER_KEY: masterKey },
           ready: /"url":"(http:\/\/[^"]+)"/,
         });
         services.push(consoleService);

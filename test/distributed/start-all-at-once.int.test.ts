@@ -26,7 +26,7 @@ const SERVICES = [
   { name: 'agent-gateway', ready: /"url":"(http:\/\/[^"]+)"/, env: {} },
   { name: 'dialer', ready: /"msg":"dialing"/, env: {} },
   { name: 'reporting', ready: /"url":"(http:\/\/[^"]+)"/, env: { PRONTO_MASTER_KEY: masterKey } },
-  { name: 'console', ready: /"url":"(http:\/\/[^"]+)"/, env: {} },
+  { name: 'console', ready: /"url":"(http:\/\/[^"]+)"/, env: { PRONTO_MASTER_KEY: masterKey } },
   { name: 'surveys', ready: /"url":"(http:\/\/[^"]+)"/, env: { PRONTO_MASTER_KEY: masterKey } },
   { name: 'alerts', ready: /"url":"(http:\/\/[^"]+)"/, env: { PRONTO_MASTER_KEY: masterKey } },
 ] as const;

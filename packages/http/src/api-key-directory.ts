@@ -1,27 +1,72 @@
-import type { PrismaClient } from '@pronto/db';
-import { type ActiveApiKey, findApiKey, type SecretBox } from '@pronto/tenancy';
-import { createCachedLookup } from './cached-lookup.ts';
+import type { SqlQueryable } from '@pronto/db';
+import {
+  type ActiveApiKey,
+  type ActiveOperatorKey,
+  openSecrets,
+  readClientKey,
+  readOperatorKey,
+  type SecretBox,
+  type StoredKey,
+} from '@pronto/tenancy';
 
 export interface ApiKeyDirectory {
   find(keyId: string): Promise<ActiveApiKey | null>;
 }
 
+export interface OperatorKeyDirectory {
+  find(keyId: string): Promise<ActiveOperatorKey | null>;
+}
+
+/** Opened secrets by their sealed text: a rotation seals a new text, so an entry is never stale. */
+function secretOpener(box: SecretBox, maxEntries = 10_000) {
+  const opened = new Map<string, string>();
+  const open = (sealed: string) => {
+    let secret = opened.get(sealed);
+    if (secret === undefined) {
+      secret = box.open(sealed);
+      if (opened.size >= maxEntries) opened.clear();
+      opened.set(sealed, secret);
+    }
+    return secret;
+  };
+  return {
+    secrets: (key: StoredKey, now: Date) => openSecrets({ seal: box.seal, open }, key, now),
+  };
+}
+
 /**
- * Every request needs its key's secrets; reading and decrypting them each time would cost a round
- * trip per event. Answers are kept for `ttlMs`, so a rotation or revocation takes effect within it.
- * Unknown keys are remembered briefly too, so a flood of bad key ids does not reach the database.
+ * Every signed request reads its key's row by primary key (with its tenant), so a revoked key, a
+ * disabled tenant or a rotation holds at once on every instance sharing the database
+ * (docs/operations.md, "API keys"). Only the decryption of a sealed secret is remembered.
  */
-export function createApiKeyDirectory(
-  prisma: PrismaClient,
+export function createApiKeyDirectory(sql: SqlQueryable, box: SecretBox, now: () => Date): ApiKeyDirectory {
+  const opener = secretOpener(box);
+  return {
+    async find(keyId) {
+      const key = await readClientKey(sql, keyId);
+      if (!key?.tenantId) return null;
+      return {
+        keyId,
+        tenantId: key.tenantId,
+        secrets: opener.secrets(key, now()),
+        rate: { perSecond: Number(key.ratePerSecond), burst: Number(key.rateBurst) },
+      };
+    },
+  };
+}
+
+/** The admin API's keys, read the same way: a revocation holds at once. */
+export function createOperatorKeyDirectory(
+  sql: SqlQueryable,
   box: SecretBox,
   now: () => Date,
-  ttlMs = 30_000,
-): ApiKeyDirectory {
-  const find = createCachedLookup({
-    load: (keyId) => findApiKey(prisma, box, keyId, now()),
-    now: () => now().getTime(),
-    ttlMs,
-    missTtlMs: 5_000,
-  });
-  return { find };
+): OperatorKeyDirectory {
+  const opener = secretOpener(box);
+  return {
+    async find(keyId) {
+      const key = await readOperatorKey(sql, keyId);
+      if (!key || key.role === 'client') return null;
+      return { keyId, role: key.role, tenantId: key.tenantId, secrets: opener.secrets(key, now()) };
+    },
+  };
 }

@@ -1,7 +1,17 @@
 // The one HTTP layer of Pronto's services (docs/architecture.md): problem+json, body parsing, the
 // signed API (signatures, replays, per-tenant limits), browser sessions and guards, static files.
-export { type ApiKeyDirectory, createApiKeyDirectory } from './api-key-directory.ts';
-export { createAuthenticate, type SessionAuthenticator } from './authenticate.ts';
+export {
+  type ApiKeyDirectory,
+  createApiKeyDirectory,
+  createOperatorKeyDirectory,
+  type OperatorKeyDirectory,
+} from './api-key-directory.ts';
+export {
+  createAuthenticate,
+  type Operator,
+  type OperatorSessionAuthenticator,
+  type SessionAuthenticator,
+} from './authenticate.ts';
 export { buildBrowserApp } from './browser-app.ts';
 export { registerBrowserGuards } from './browser-guards.ts';
 export { prepareBrowserScope } from './browser-scope.ts';
@@ -38,7 +48,12 @@ export {
   sessionToken,
   setSessionCookie,
 } from './session-cookie.ts';
-export { registerSessionRoutes, requireSession, type SessionRoutesOptions } from './session-routes.ts';
+export {
+  registerSessionRoutes,
+  requireSession,
+  type SessionRoutesOptions,
+  sessionTenant,
+} from './session-routes.ts';
 export {
   AGENT_ROLE,
   createSessions,

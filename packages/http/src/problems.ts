@@ -38,6 +38,16 @@ export const PROBLEM_TYPES = {
   'sign-in-failed': { status: 401, title: 'Wrong username or password' },
   'not-signed-in': { status: 401, title: 'Not signed in, or the session expired' },
   'forbidden-origin': { status: 403, title: 'This page may not act on Pronto' },
+  forbidden: {
+    status: 403,
+    title: 'Not allowed for this role',
+    help: "The admin API (/v1/admin) takes an operator key or a manager's or admin's session; a manager acts on their own tenant only, an admin on the installation. An agent's session and a client's event key may call no admin route.",
+  },
+  conflict: {
+    status: 409,
+    title: 'The change conflicts with what is stored',
+    help: 'Something of that name already exists, or the resource is in a state that does not allow the change; `detail` says which. Read it (GET) and decide.',
+  },
   'not-found': { status: 404, title: 'Not found', help: 'The resource does not exist for this tenant.' },
   'event-id-conflict': {
     status: 409,

@@ -92,3 +92,14 @@ export async function requireSession(sessions: Sessions, request: FastifyRequest
   if (!session) throw new ProblemError('not-signed-in', `Sign in with POST ${sessions.role.sessionPath}`);
   return session;
 }
+
+/**
+ * The tenant a session acts for, or a 403 problem for an admin's (the installation's: it has no
+ * tenant's dashboard or desktop).
+ */
+export function sessionTenant(user: SignedInUser): string {
+  if (user.tenantId === null) {
+    throw new ProblemError('forbidden', "An admin's session acts for the installation, not for one tenant");
+  }
+  return user.tenantId;
+}

@@ -9,10 +9,11 @@ import {
 } from '@pronto/tenancy';
 
 /**
- * Who signs in on a browser surface, and where that is kept: agents (the desktop), managers (the
- * dashboard), and any later role with the same two tables. The accounts table has id, tenant_id,
- * username (unique), display_name and password_hash; the sessions table token_sha256 (its key), the
- * account's id column and expires_at.
+ * Who signs in on a browser surface, and where that is kept: agents (the desktop), managers and
+ * admins (the console), and any later role with the same two tables. The accounts table has id,
+ * tenant_id, username (unique), display_name, password_hash and disabled_at (a disabled account
+ * neither signs in nor keeps its sessions); the sessions table token_sha256 (its key), the account's
+ * id column and expires_at.
  */
 export interface SessionRole {
   /** 'agent', 'manager': the answers' key (`{ "agent": ... }`), the logs' words and `<name>Id`. */
@@ -25,6 +26,8 @@ export interface SessionRole {
   readonly cookie: { readonly name: string; readonly path: string };
   /** Where a person signs in (POST), reads (GET) and ends (DELETE) a session. */
   readonly sessionPath: string;
+  /** The accounts table's column that holds each account's own role (manager or admin); else `name`. */
+  readonly roleColumn?: string;
 }
 
 /** Agents sign in on the desktop; their cookie goes back to /agent only. */
@@ -37,7 +40,10 @@ export const AGENT_ROLE: SessionRole = {
   sessionPath: '/agent/session',
 };
 
-/** Managers sign in on the dashboard; path `/`: the same cookie reads GET /v1/reports/* (the CSV link). */
+/**
+ * Managers (one tenant) and admins (the installation, no tenant) sign in on the console; path `/`: the
+ * same cookie reads GET /v1/reports/* (the CSV link) and calls the admin API (/v1/admin).
+ */
 export const MANAGER_ROLE: SessionRole = {
   name: 'manager',
   accountsTable: 'manager',
@@ -45,12 +51,16 @@ export const MANAGER_ROLE: SessionRole = {
   accountColumn: 'manager_id',
   cookie: { name: 'pronto_manager', path: '/' },
   sessionPath: '/manager/session',
+  roleColumn: 'role',
 };
 
 /** Who a session belongs to: what the page shows, and whose tenant it acts for. */
 export interface SignedInUser {
   readonly id: string;
-  readonly tenantId: string;
+  /** The account's role: the SessionRole's name, or its own (`manager`, `admin`). */
+  readonly role: string;
+  /** Null for an admin, who acts for the installation. */
+  readonly tenantId: string | null;
   readonly username: string;
   readonly displayName: string;
 }
@@ -87,7 +97,8 @@ export function createSessions(options: {
 }): Sessions {
   const { role, sql, now } = options;
   const ttlMs = options.ttlMs ?? 12 * 3_600_000;
-  const columns = `a.id::text, a.tenant_id::text AS "tenantId", a.username, a.display_name AS "displayName"`;
+  const roleOf = role.roleColumn ? `a.${role.roleColumn}` : `'${role.name}'`;
+  const columns = `a.id::text, ${roleOf} AS role, a.tenant_id::text AS "tenantId", a.username, a.display_name AS "displayName"`;
   // An unknown username costs one scrypt too, so the answer's timing does not tell which usernames exist.
   let decoy: Promise<string> | undefined;
 
@@ -96,7 +107,7 @@ export function createSessions(options: {
     ttlMs,
     async signIn(username, password) {
       const [row] = await sql.query<SignedInUser & { passwordHash: string }>(
-        `SELECT ${columns}, a.password_hash AS "passwordHash" FROM ${role.accountsTable} a WHERE a.username = $1`,
+        `SELECT ${columns}, a.password_hash AS "passwordHash" FROM ${role.accountsTable} a WHERE a.username = $1 AND a.disabled_at IS NULL`,
         [username],
       );
       decoy ??= hashPassword(randomBytes(16).toString('base64url'));
@@ -124,7 +135,7 @@ export function createSessions(options: {
       const [row] = await sql.query<SignedInUser & { expiresAt: Date }>(
         `SELECT ${columns}, s.expires_at AS "expiresAt"
            FROM ${role.sessionsTable} s JOIN ${role.accountsTable} a ON a.id = s.${role.accountColumn}
-          WHERE s.token_sha256 = $1 AND s.expires_at > $2`,
+          WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL`,
         [tokenSha256, now().toISOString()],
       );
       if (!row) return undefined;

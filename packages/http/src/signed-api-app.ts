@@ -15,9 +15,18 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { TSchema } from 'typebox';
-import { createApiKeyDirectory } from './api-key-directory.ts';
-import { createAuthenticate, type SessionAuthenticator } from './authenticate.ts';
-import { createProblemErrorHandler, EVENTS_UNAVAILABLE, notFoundProblem } from './error-handler.ts';
+import { createApiKeyDirectory, createOperatorKeyDirectory } from './api-key-directory.ts';
+import {
+  createAuthenticate,
+  type OperatorSessionAuthenticator,
+  type SessionAuthenticator,
+} from './authenticate.ts';
+import {
+  createProblemErrorHandler,
+  EVENTS_UNAVAILABLE,
+  notFoundProblem,
+  type UnavailableProblem,
+} from './error-handler.ts';
 import { healthRoute } from './health-route.ts';
 import { keepJsonBytes } from './json-bodies.ts';
 import { problemPagesRoute } from './problem-pages.ts';
@@ -47,10 +56,17 @@ export interface SignedApiDeps {
    * on GET /v1/reports/*); the tenant it answers is the request's, as a signature's would be.
    */
   sessionAuthenticator?: SessionAuthenticator | undefined;
+  /**
+   * The admin API's browser sessions (a manager's or admin's console session) for `operator` routes;
+   * operator keys are always read from the database.
+   */
+  operatorSession?: OperatorSessionAuthenticator | undefined;
   /** How often expired used signatures are deleted (ms, default 60 s; 0: never, for tests that sweep). */
   usedSignatureSweepMs?: number | undefined;
   /** PRONTO_TRUST_PROXY and PRONTO_REQUEST_TIMEOUT_MS (defaults: no proxy, 30 s). */
   http?: Partial<HttpOptions> | undefined;
+  /** The 503 when the database is down (default: the event intake's, "nothing was stored"). */
+  unavailable?: UnavailableProblem | undefined;
 }
 
 const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
@@ -99,11 +115,12 @@ export async function buildSignedApiApp(deps: SignedApiDeps): Promise<FastifyIns
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setErrorHandler(createProblemErrorHandler(EVENTS_UNAVAILABLE));
+  app.setErrorHandler(createProblemErrorHandler(deps.unavailable ?? EVENTS_UNAVAILABLE));
   app.setNotFoundHandler(notFoundProblem);
   keepJsonBytes(app);
   app.decorateRequest('tenantId', '');
   app.decorateRequest('rawBody', null as unknown as Buffer);
+  app.decorateRequest('operator', null);
 
   let closing = false;
   app.addHook('preClose', async () => {
@@ -136,6 +153,13 @@ export async function buildSignedApiApp(deps: SignedApiDeps): Promise<FastifyIns
             name: 'Pronto-Signature',
             description: 'With Pronto-Key-Id and Pronto-Timestamp; see above.',
           },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'pronto_manager',
+            description:
+              "The admin API (/v1/admin) also takes a manager's or admin's console session; a change made with it must come from the console's origin.",
+          },
         },
       },
     },
@@ -149,11 +173,15 @@ export async function buildSignedApiApp(deps: SignedApiDeps): Promise<FastifyIns
     signed.addHook(
       'preValidation',
       createAuthenticate({
-        keys: createApiKeyDirectory(deps.db.prisma, deps.secretBox, now),
+        keys: createApiKeyDirectory(deps.db.sql, deps.secretBox, now),
         limiter: createRateLimiter(() => now().getTime()),
         now,
         session: deps.sessionAuthenticator,
         used,
+        operators: {
+          keys: createOperatorKeyDirectory(deps.db.sql, deps.secretBox, now),
+          session: deps.operatorSession,
+        },
       }),
     );
     for (const routes of deps.signedRoutes) await signed.register(routes);

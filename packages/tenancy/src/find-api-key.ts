@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@pronto/db';
+import type { SqlQueryable } from '@pronto/db';
 import type { SecretBox } from './secret-box.ts';
 
 export interface ActiveApiKey {
@@ -10,23 +10,81 @@ export interface ActiveApiKey {
   rate: { perSecond: number; burst: number };
 }
 
-/** The secrets that verify requests for `keyId` right now, or null for an unknown or revoked key. */
+/** A key of the admin API (/v1/admin): the installation's (`admin`) or one tenant's (`manager`). */
+export interface ActiveOperatorKey {
+  keyId: string;
+  role: 'admin' | 'manager';
+  /** Null for an `admin` key. */
+  tenantId: string | null;
+  secrets: string[];
+}
+
+/** The row a key check reads; the secrets are still sealed. */
+export interface StoredKey {
+  id: string;
+  tenantId: string | null;
+  role: 'client' | 'admin' | 'manager';
+  secretCiphertext: string;
+  previousSecretCiphertext: string | null;
+  previousSecretExpiresAt: Date | string | null;
+  ratePerSecond: number | null;
+  rateBurst: number | null;
+}
+
+/**
+ * A client's event key, as it stands in the database now: null when unknown, revoked, or its
+ * tenant disabled. One read by primary key, made for every signed request, so a revocation or a
+ * disabled tenant holds at once on every instance.
+ */
+export async function readClientKey(sql: SqlQueryable, keyId: string): Promise<StoredKey | null> {
+  const [row] = await sql.query<StoredKey>(
+    `SELECT k.id, k.tenant_id::text AS "tenantId", 'client' AS role, k.secret_ciphertext AS "secretCiphertext",
+            k.previous_secret_ciphertext AS "previousSecretCiphertext",
+            k.previous_secret_expires_at AS "previousSecretExpiresAt",
+            t.rate_limit_per_second AS "ratePerSecond", t.rate_limit_burst AS "rateBurst"
+       FROM api_key k JOIN tenant t ON t.id = k.tenant_id
+      WHERE k.id = $1 AND k.revoked_at IS NULL AND t.disabled_at IS NULL`,
+    [keyId],
+  );
+  return row ?? null;
+}
+
+/** An operator key (the admin API's), as it stands now: null when unknown, revoked, or its tenant disabled. */
+export async function readOperatorKey(sql: SqlQueryable, keyId: string): Promise<StoredKey | null> {
+  const [row] = await sql.query<StoredKey>(
+    `SELECT k.id, k.tenant_id::text AS "tenantId", k.role, k.secret_ciphertext AS "secretCiphertext",
+            NULL AS "previousSecretCiphertext", NULL AS "previousSecretExpiresAt",
+            NULL AS "ratePerSecond", NULL AS "rateBurst"
+       FROM operator_key k LEFT JOIN tenant t ON t.id = k.tenant_id
+      WHERE k.id = $1 AND k.revoked_at IS NULL AND t.disabled_at IS NULL`,
+    [keyId],
+  );
+  return row ?? null;
+}
+
+/** The secrets of a stored key that verify requests at `now`: the current one, then the previous one in its grace. */
+export function openSecrets(box: SecretBox, key: StoredKey, now: Date): string[] {
+  const secrets = [box.open(key.secretCiphertext)];
+  const graceEnds = key.previousSecretExpiresAt ? new Date(key.previousSecretExpiresAt) : null;
+  if (key.previousSecretCiphertext && graceEnds && graceEnds > now) {
+    secrets.push(box.open(key.previousSecretCiphertext));
+  }
+  return secrets;
+}
+
+/** The secrets that verify requests for `keyId` right now, or null for an unknown or revoked key (or a disabled tenant's). */
 export async function findApiKey(
-  prisma: PrismaClient,
+  sql: SqlQueryable,
   box: SecretBox,
   keyId: string,
   now: Date,
 ): Promise<ActiveApiKey | null> {
-  const key = await prisma.apiKey.findUnique({ where: { id: keyId }, include: { tenant: true } });
-  if (!key || key.revokedAt) return null;
-  const secrets = [box.open(key.secretCiphertext)];
-  if (key.previousSecretCiphertext && key.previousSecretExpiresAt && key.previousSecretExpiresAt > now) {
-    secrets.push(box.open(key.previousSecretCiphertext));
-  }
+  const key = await readClientKey(sql, keyId);
+  if (!key?.tenantId) return null;
   return {
     keyId,
     tenantId: key.tenantId,
-    secrets,
-    rate: { perSecond: key.tenant.rateLimitPerSecond, burst: key.tenant.rateLimitBurst },
+    secrets: openSecrets(box, key, now),
+    rate: { perSecond: Number(key.ratePerSecond), burst: Number(key.rateBurst) },
   };
 }

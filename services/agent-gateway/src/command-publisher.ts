@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '@pronto/bus';
 import { AgentCommandV1 } from '@pronto/contracts';
-import type { SignedInUser } from '@pronto/http';
+import { type SignedInUser, sessionTenant } from '@pronto/http';
 
 type CommandFields = Omit<AgentCommandV1['payload'], 'agentId' | 'tenantId' | 'at'>;
 
@@ -28,7 +28,7 @@ export function createCommandPublisher(bus: Bus, now: () => Date): CommandPublis
         id: randomUUID(),
         occurredAt: at,
         key: agent.id,
-        payload: { agentId: agent.id, tenantId: agent.tenantId, at, ...fields },
+        payload: { agentId: agent.id, tenantId: sessionTenant(agent), at, ...fields },
       };
       const previous = lanes.get(agent.id) ?? Promise.resolve();
       const published = previous.then(() => bus.publish(AgentCommandV1.topic, [message]));

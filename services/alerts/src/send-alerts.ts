@@ -83,7 +83,7 @@ async function deliver(
 ): Promise<PostOutcome> {
   // Paused or removed: the alert waits its turns like a failed one, in case the webhook comes back.
   if (!target?.enabled) return { ok: false, status: null, error: 'no webhook enabled' };
-  const key = await findApiKey(deps.db.prisma, deps.secretBox, target.key_id, now);
+  const key = await findApiKey(deps.db.sql, deps.secretBox, target.key_id, now);
   if (!key || key.tenantId !== alert.tenant_id)
     return { ok: false, status: null, error: `signing key ${target.key_id} is revoked or unknown` };
   return postAlert({

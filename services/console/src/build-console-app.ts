@@ -1,21 +1,41 @@
-import { buildBrowserApp, DASHBOARD_UNAVAILABLE, type healthRoute } from '@pronto/http';
+import type { Database } from '@pronto/db';
+import { buildSignedApiApp, createSessions, DASHBOARD_UNAVAILABLE, MANAGER_ROLE } from '@pronto/http';
+import type { SecretBox } from '@pronto/tenancy';
 import type { FastifyInstance } from 'fastify';
+import { consoleAdmin } from './admin/console-admin.ts';
 import { type ConsoleDeps, registerConsole } from './register-console.ts';
 
 /**
- * The console as its own service (distributed mode): the managers' pages and GET /healthz. It never
- * listens (main.ts does); closing the app ends the dashboard's streams.
+ * The console as its own service (distributed mode): the managers' and admins' pages, the admin API
+ * (/v1/admin, with /openapi.json and /docs) and GET /healthz. It never listens (main.ts does);
+ * closing the app ends the dashboard's streams.
  */
 export async function buildConsoleApp(
-  deps: ConsoleDeps & Pick<Parameters<typeof healthRoute>[1], 'db'>,
+  deps: Omit<ConsoleDeps, 'sql'> & { db: Database; secretBox: SecretBox; usedSignatureSweepMs?: number },
 ): Promise<FastifyInstance> {
-  const app = await buildBrowserApp({
-    db: deps.db,
+  const now = deps.now ?? (() => new Date());
+  const sessions = deps.sessions ?? createSessions({ role: MANAGER_ROLE, sql: deps.db.sql, now });
+  let app: FastifyInstance | undefined;
+  const admin = consoleAdmin({
+    sql: deps.db.sql,
+    secretBox: deps.secretBox,
     logger: deps.logger,
+    managerSessions: sessions,
+    now,
+    http: deps.http,
+    app: () => app,
+  });
+  app = await buildSignedApiApp({
+    db: deps.db,
+    secretBox: deps.secretBox,
+    logger: deps.logger,
+    now,
+    signedRoutes: admin.signedRoutes,
+    operatorSession: admin.operatorSession,
     unavailable: DASHBOARD_UNAVAILABLE,
-    healthSummary: 'Can managers sign in and read the dashboard?',
+    usedSignatureSweepMs: deps.usedSignatureSweepMs,
     http: deps.http,
   });
-  await registerConsole(app, deps);
+  await registerConsole(app, { ...deps, sql: deps.db.sql, sessions, now });
   return app;
 }

@@ -1,5 +1,5 @@
 import type { SqlQueryable } from '@pronto/db';
-import { requireSession, type Sessions } from '@pronto/http';
+import { requireSession, type Sessions, sessionTenant } from '@pronto/http';
 import type { FastifyInstance } from 'fastify';
 import { type DashboardFilters, dashboardFilters, dashboardPeriod } from './dashboard-filters.ts';
 import { dashboardSnapshot } from './dashboard-snapshot.ts';
@@ -26,13 +26,13 @@ export function registerDashboardRoutes(scope: FastifyInstance, deps: DashboardR
   scope.get('/manager/snapshot', async (request, reply) => {
     const { user: manager } = await requireSession(deps.sessions, request);
     const filters = dashboardFilters(request.query);
-    const body = await snapshot(manager.tenantId, filters);
+    const body = await snapshot(sessionTenant(manager), filters);
     return reply.header('cache-control', 'no-store').send(body);
   });
 
   scope.get('/manager/stream', async (request, reply) => {
     const session = await requireSession(deps.sessions, request);
-    const manager = session.user;
+    const tenantId = sessionTenant(session.user);
     const filters = dashboardFilters(request.query);
     // A bad period is a 400 problem now, not a silent stream.
     dashboardPeriod(filters, deps.now());
@@ -45,11 +45,11 @@ export function registerDashboardRoutes(scope: FastifyInstance, deps: DashboardR
     });
     // A reconnecting EventSource waits this long (ms) after the stream drops.
     reply.raw.write('retry: 3000\n\n');
-    const key = JSON.stringify([manager.tenantId, filters.query]);
+    const key = JSON.stringify([tenantId, filters.query]);
     await deps.streams.watch(
       key,
       reply.raw,
-      async () => JSON.stringify(await snapshot(manager.tenantId, filters)),
+      async () => JSON.stringify(await snapshot(tenantId, filters)),
       session,
     );
   });

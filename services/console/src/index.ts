@@ -1,4 +1,5 @@
-// The managers' console: the dashboard, its sign-in and its pages (docs/architecture.md).
+// The console: the managers' dashboard and sign-in, the admin API and its pages (docs/architecture.md).
+export { consoleAdmin } from './admin/console-admin.ts';
 export { buildConsoleApp } from './build-console-app.ts';
 export type { DashboardSnapshot } from './dashboard-snapshot.ts';
 export type { DashboardStreams } from './dashboard-stream.ts';

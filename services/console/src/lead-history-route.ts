@@ -1,5 +1,5 @@
 import type { SqlQueryable } from '@pronto/db';
-import { ProblemError, requireSession, type Sessions } from '@pronto/http';
+import { ProblemError, requireSession, type Sessions, sessionTenant } from '@pronto/http';
 import { perLeadSql } from '@pronto/sla';
 import type { FastifyInstance } from 'fastify';
 
@@ -29,18 +29,18 @@ export function registerLeadHistoryRoute(
   deps: { sql: SqlQueryable; sessions: Sessions; now: () => Date },
 ) {
   scope.get<{ Params: { id: string } }>('/manager/leads/:id', async (request, reply) => {
-    const { user: manager } = await requireSession(deps.sessions, request);
+    const tenantId = sessionTenant((await requireSession(deps.sessions, request)).user);
     const leadId = request.params.id;
     if (!UUID.test(leadId)) throw new ProblemError('not-found', 'No such lead');
     // One lead, whatever its period: the report's own verdict and breach reason (perLeadSql).
     const [summary] = await deps.sql.query<LeadSummary>(
       `SELECT * FROM (${perLeadSql(undefined)}) l WHERE l.lead_id = $6`,
-      [manager.tenantId, '-infinity', 'infinity', null, deps.now().toISOString(), leadId],
+      [tenantId, '-infinity', 'infinity', null, deps.now().toISOString(), leadId],
     );
     const history = await deps.sql.query<{ at: Date; type: string; detail: unknown }>(
       `SELECT h.at, h.type, h.detail FROM lead_history h JOIN lead l ON l.id = h.lead_id
         WHERE h.lead_id = $1 AND l.tenant_id = $2 ORDER BY h.at, h.id`,
-      [leadId, manager.tenantId],
+      [leadId, tenantId],
     );
     if (!summary && history.length === 0) throw new ProblemError('not-found', 'No such lead');
     const verdict = summary

@@ -1,8 +1,10 @@
 // The console on its own (distributed mode): the managers' dashboard (sign-in, the page, its figures
-// once and live, each lead's history) over the database that reporting's fold writes.
+// once and live, each lead's history) over the database that reporting's fold writes, and the admin
+// API (/v1/admin) with its pages.
 import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
+import { createSecretBox } from '@pronto/tenancy';
 import { buildConsoleApp } from './build-console-app.ts';
 import { ConsoleConfig } from './config.ts';
 
@@ -14,7 +16,8 @@ const db = await waitUntilReadyOrExit(
   () => openDatabase({ url: config.DATABASE_URL, poolSize: config.PRONTO_DB_POOL_SIZE }),
   { what: 'PostgreSQL', logger, timeoutSeconds: config.PRONTO_START_TIMEOUT_SECONDS },
 );
-const app = await buildConsoleApp({ db, sql: db.sql, logger, http: httpOptions(config) });
+const secretBox = createSecretBox(Buffer.from(config.PRONTO_MASTER_KEY, 'base64'));
+const app = await buildConsoleApp({ db, secretBox, logger, http: httpOptions(config) });
 const url = await app.listen({ port: config.PORT, host: config.HOST });
 
 onShutdown(logger, async () => {

@@ -4,7 +4,7 @@ import { registerAgentGateway, startDemoBots } from '@pronto/agent-gateway';
 import { alertsSignedRoutes, startAlerts } from '@pronto/alerts';
 import { startOnBusOrExit } from '@pronto/bus';
 import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
-import { registerConsole } from '@pronto/console';
+import { consoleAdmin, registerConsole } from '@pronto/console';
 import { openDatabase } from '@pronto/db';
 import { DIALER_START_FAILURES } from '@pronto/dialer';
 import { createSessions, MANAGER_ROLE } from '@pronto/http';
@@ -13,6 +13,7 @@ import { managerSessionAuthenticator, registerMetrics, reportingSignedRoutes } f
 import { surveysSignedRoutes } from '@pronto/surveys';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
+import type { FastifyInstance } from 'fastify';
 import { banner } from './banner.ts';
 import { EmbeddedConfig } from './config.ts';
 import { loadOrCreateMasterKey, lockDataFolder } from './data-folder.ts';
@@ -99,18 +100,29 @@ const alerts = startAlerts({ db, secretBox, logger });
 const managerSessions = createSessions({ role: MANAGER_ROLE, sql: db.sql, now: () => new Date() });
 // Proxy, timeout and the pages' origins: the same for the intake API, the desktop and the dashboard.
 const http = httpOptions(config);
-const app = await buildApp({
+// The admin API (/v1/admin): operator keys, or a manager's or admin's console session.
+const admin = consoleAdmin({
+  sql: db.sql,
+  secretBox,
+  logger,
+  managerSessions,
+  http,
+  app: () => app,
+});
+const app: FastifyInstance = await buildApp({
   db,
   secretBox,
   logger,
   writer: { maxConcurrency: config.PRONTO_WRITER_CONCURRENCY },
   onEventsCommitted: () => relay.wake(),
   sessionAuthenticator: managerSessionAuthenticator(managerSessions),
+  operatorSession: admin.operatorSession,
   // Each service's signed API behind the one signature check: the report and KPIs, NPS replies, alert settings.
   signedRoutes: [
     ...reportingSignedRoutes({ sql: db.sql, now: () => new Date() }),
     ...surveysSignedRoutes({ sql: db.sql, now: () => new Date() }),
     ...alertsSignedRoutes({ sql: db.sql, now: () => new Date() }),
+    ...admin.signedRoutes,
   ],
   http,
 });

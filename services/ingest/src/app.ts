@@ -1,6 +1,11 @@
 import type { HttpOptions } from '@pronto/config';
 import type { Database } from '@pronto/db';
-import { buildSignedApiApp, type SessionAuthenticator, SIGNED_API_BODY_LIMIT } from '@pronto/http';
+import {
+  buildSignedApiApp,
+  type OperatorSessionAuthenticator,
+  type SessionAuthenticator,
+  SIGNED_API_BODY_LIMIT,
+} from '@pronto/http';
 import type { Logger } from '@pronto/telemetry';
 import type { SecretBox } from '@pronto/tenancy';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
@@ -35,6 +40,8 @@ export interface IngestDeps {
    * on GET /v1/reports/*); the tenant it answers is the request's, as a signature's would be.
    */
   sessionAuthenticator?: SessionAuthenticator;
+  /** The admin API's console sessions (when `signedRoutes` carries the admin API). */
+  operatorSession?: OperatorSessionAuthenticator;
   /** How often expired used signatures are deleted (ms, default 60 s; 0: never, for tests that sweep). */
   usedSignatureSweepMs?: number;
   /** PRONTO_TRUST_PROXY and PRONTO_REQUEST_TIMEOUT_MS (defaults: no proxy, 30 s). */
@@ -69,6 +76,7 @@ export async function buildApp(deps: IngestDeps): Promise<FastifyInstance> {
     now,
     signedRoutes: [intake, ...(deps.signedRoutes ?? [])],
     sessionAuthenticator: deps.sessionAuthenticator,
+    operatorSession: deps.operatorSession,
     usedSignatureSweepMs: deps.usedSignatureSweepMs,
     http: deps.http,
   });

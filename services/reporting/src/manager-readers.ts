@@ -10,6 +10,7 @@ export function managerSessionAuthenticator(sessions: Sessions): SessionAuthenti
     if (!request.routeOptions.url?.startsWith('/v1/reports/')) return undefined;
     const token = sessionToken(sessions.role, request);
     const session = token ? await sessions.find(token) : undefined;
-    return session ? { tenantId: session.user.tenantId } : undefined;
+    // An admin's session has no tenant: it reads no tenant's report this way.
+    return session?.user.tenantId ? { tenantId: session.user.tenantId } : undefined;
   };
 }

@@ -1,0 +1,4 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AdminDeps } from './admin-deps.ts';
+
+export const apiKeyRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (_app, _deps) => {};
