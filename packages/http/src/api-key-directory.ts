@@ -2,6 +2,7 @@ import type { SqlQueryable } from '@pronto/db';
 import {
   type ActiveApiKey,
   type ActiveOperatorKey,
+  activeApiKey,
   openSecrets,
   readClientKey,
   readOperatorKey,
@@ -44,13 +45,7 @@ export function createApiKeyDirectory(sql: SqlQueryable, box: SecretBox, now: ()
   return {
     async find(keyId) {
       const key = await readClientKey(sql, keyId);
-      if (!key?.tenantId) return null;
-      return {
-        keyId,
-        tenantId: key.tenantId,
-        secrets: opener.secrets(key, now()),
-        rate: { perSecond: Number(key.ratePerSecond), burst: Number(key.rateBurst) },
-      };
+      return key ? activeApiKey(key, opener.secrets(key, now())) : null;
     },
   };
 }

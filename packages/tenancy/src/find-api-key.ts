@@ -31,35 +31,52 @@ export interface StoredKey {
   rateBurst: number | null;
 }
 
+const KEY_COLUMNS = `k.id, k.tenant_id::text AS "tenantId", k.secret_ciphertext AS "secretCiphertext"`;
+
 /**
  * A client's event key, as it stands in the database now: null when unknown, revoked, or its
  * tenant disabled. One read by primary key, made for every signed request, so a revocation or a
  * disabled tenant holds at once on every instance.
  */
 export async function readClientKey(sql: SqlQueryable, keyId: string): Promise<StoredKey | null> {
-  const [row] = await sql.query<StoredKey>(
-    `SELECT k.id, k.tenant_id::text AS "tenantId", 'client' AS role, k.secret_ciphertext AS "secretCiphertext",
-            k.previous_secret_ciphertext AS "previousSecretCiphertext",
+  return readKey(
+    sql,
+    `SELECT ${KEY_COLUMNS}, 'client' AS role, k.previous_secret_ciphertext AS "previousSecretCiphertext",
             k.previous_secret_expires_at AS "previousSecretExpiresAt",
             t.rate_limit_per_second AS "ratePerSecond", t.rate_limit_burst AS "rateBurst"
-       FROM api_key k JOIN tenant t ON t.id = k.tenant_id
-      WHERE k.id = $1 AND k.revoked_at IS NULL AND t.disabled_at IS NULL`,
+       FROM api_key k JOIN tenant t ON t.id = k.tenant_id`,
+    keyId,
+  );
+}
+
+/** An operator key (the admin API's), as it stands now: null when unknown, revoked, or its tenant disabled. */
+export async function readOperatorKey(sql: SqlQueryable, keyId: string): Promise<StoredKey | null> {
+  return readKey(
+    sql,
+    `SELECT ${KEY_COLUMNS}, k.role, NULL AS "previousSecretCiphertext", NULL AS "previousSecretExpiresAt",
+            NULL AS "ratePerSecond", NULL AS "rateBurst"
+       FROM operator_key k LEFT JOIN tenant t ON t.id = k.tenant_id`,
+    keyId,
+  );
+}
+
+async function readKey(sql: SqlQueryable, select: string, keyId: string): Promise<StoredKey | null> {
+  const [row] = await sql.query<StoredKey>(
+    `${select} WHERE k.id = $1 AND k.revoked_at IS NULL AND t.disabled_at IS NULL`,
     [keyId],
   );
   return row ?? null;
 }
 
-/** An operator key (the admin API's), as it stands now: null when unknown, revoked, or its tenant disabled. */
-export async function readOperatorKey(sql: SqlQueryable, keyId: string): Promise<StoredKey | null> {
-  const [row] = await sql.query<StoredKey>(
-    `SELECT k.id, k.tenant_id::text AS "tenantId", k.role, k.secret_ciphertext AS "secretCiphertext",
-            NULL AS "previousSecretCiphertext", NULL AS "previousSecretExpiresAt",
-            NULL AS "ratePerSecond", NULL AS "rateBurst"
-       FROM operator_key k LEFT JOIN tenant t ON t.id = k.tenant_id
-      WHERE k.id = $1 AND k.revoked_at IS NULL AND t.disabled_at IS NULL`,
-    [keyId],
-  );
-  return row ?? null;
+/** A client key's row as the signature check uses it, its secrets opened by `open`. */
+export function activeApiKey(key: StoredKey, secrets: string[]): ActiveApiKey | null {
+  if (!key.tenantId) return null;
+  return {
+    keyId: key.id,
+    tenantId: key.tenantId,
+    secrets,
+    rate: { perSecond: Number(key.ratePerSecond), burst: Number(key.rateBurst) },
+  };
 }
 
 /** The secrets of a stored key that verify requests at `now`: the current one, then the previous one in its grace. */
@@ -80,11 +97,5 @@ export async function findApiKey(
   now: Date,
 ): Promise<ActiveApiKey | null> {
   const key = await readClientKey(sql, keyId);
-  if (!key?.tenantId) return null;
-  return {
-    keyId,
-    tenantId: key.tenantId,
-    secrets: openSecrets(box, key, now),
-    rate: { perSecond: Number(key.ratePerSecond), burst: Number(key.rateBurst) },
-  };
+  return key ? activeApiKey(key, openSecrets(box, key, now)) : null;
 }

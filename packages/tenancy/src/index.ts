@@ -6,6 +6,7 @@ export { createTenant, type NewTenant } from './create-tenant.ts';
 export {
   type ActiveApiKey,
   type ActiveOperatorKey,
+  activeApiKey,
   findApiKey,
   openSecrets,
   readClientKey,
