@@ -69,7 +69,9 @@ export async function runOfferRound(deps: RoundDeps): Promise<RoundResult> {
 async function readPolicyInput(db: Database, settings: DispatcherSettings, now: Date) {
   const agentRows = await db.sql.query<{ id: string; tenant_id: string; groups: string[]; since: number }>(
     `SELECT id, tenant_id, groups, (extract(epoch FROM state_since) * 1000)::float8 AS since
-       FROM agent WHERE state = 'available'`,
+       FROM agent a
+      WHERE a.state = 'available' AND a.disabled_at IS NULL
+        AND EXISTS (SELECT 1 FROM tenant t WHERE t.id = a.tenant_id AND t.disabled_at IS NULL)`,
   );
   if (agentRows.length === 0) return undefined;
   const agents: FreeAgent[] = agentRows.map((row) => ({
@@ -203,7 +205,9 @@ async function makeOffer(deps: RoundDeps, assignment: Assignment): Promise<'offe
     const group = unqualified(assignment.group);
     const [agent] = await tx.query<{ id: string }>(
       `SELECT a.id FROM agent a JOIN lead l ON l.id = $2 JOIN campaign c ON c.id = l.campaign_id
+        JOIN tenant t ON t.id = a.tenant_id
         WHERE a.id = $1 AND a.state = 'available' AND a.tenant_id = l.tenant_id
+          AND a.disabled_at IS NULL AND t.disabled_at IS NULL
           AND $3 = ANY(a.groups) AND $3 = ANY(c.agent_groups)
         FOR UPDATE OF a`,
       [assignment.agentId, assignment.leadId, group],
