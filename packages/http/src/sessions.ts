@@ -82,6 +82,11 @@ export interface Sessions {
   find(token: string): Promise<Session | undefined>;
   /** Ends the token's session; its SHA-256, to close what the session opened. */
   signOut(token: string): Promise<string>;
+  /**
+   * Which of these sessions (by SHA-256) still hold: not signed out, not expired, the account and
+   * its tenant not disabled, the password not reset. What a long-lived connection re-checks.
+   */
+  live(tokenSha256s: readonly string[]): Promise<Set<string>>;
 }
 
 /**
@@ -99,6 +104,9 @@ export function createSessions(options: {
   const ttlMs = options.ttlMs ?? 12 * 3_600_000;
   const roleOf = role.roleColumn ? `a.${role.roleColumn}` : `'${role.name}'`;
   const columns = `a.id::text, ${roleOf} AS role, a.tenant_id::text AS "tenantId", a.username, a.display_name AS "displayName"`;
+  // A disabled account, or any account of a disabled tenant (an admin has none), neither signs in nor
+  // keeps a session: checked at every request, so disabling holds at once on every instance.
+  const enabled = `a.disabled_at IS NULL AND NOT EXISTS (SELECT 1 FROM tenant t WHERE t.id = a.tenant_id AND t.disabled_at IS NOT NULL)`;
   // An unknown username costs one scrypt too, so the answer's timing does not tell which usernames exist.
   let decoy: Promise<string> | undefined;
 
@@ -107,7 +115,7 @@ export function createSessions(options: {
     ttlMs,
     async signIn(username, password) {
       const [row] = await sql.query<SignedInUser & { passwordHash: string }>(
-        `SELECT ${columns}, a.password_hash AS "passwordHash" FROM ${role.accountsTable} a WHERE a.username = $1 AND a.disabled_at IS NULL`,
+        `SELECT ${columns}, a.password_hash AS "passwordHash" FROM ${role.accountsTable} a WHERE a.username = $1 AND ${enabled}`,
         [username],
       );
       decoy ??= hashPassword(randomBytes(16).toString('base64url'));
@@ -135,12 +143,23 @@ export function createSessions(options: {
       const [row] = await sql.query<SignedInUser & { expiresAt: Date }>(
         `SELECT ${columns}, s.expires_at AS "expiresAt"
            FROM ${role.sessionsTable} s JOIN ${role.accountsTable} a ON a.id = s.${role.accountColumn}
-          WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL`,
+          WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND ${enabled}`,
         [tokenSha256, now().toISOString()],
       );
       if (!row) return undefined;
       const { expiresAt, ...user } = row;
       return { user, tokenSha256, expiresAt: new Date(expiresAt) };
+    },
+
+    async live(tokenSha256s) {
+      if (tokenSha256s.length === 0) return new Set();
+      const rows = await sql.query<{ token: string }>(
+        `SELECT s.token_sha256 AS token
+           FROM ${role.sessionsTable} s JOIN ${role.accountsTable} a ON a.id = s.${role.accountColumn}
+          WHERE s.token_sha256 = ANY($1::text[]) AND s.expires_at > $2 AND ${enabled}`,
+        [tokenSha256s, now().toISOString()],
+      );
+      return new Set(rows.map((row) => row.token));
     },
 
     async signOut(token) {

@@ -19,6 +19,12 @@ export interface AgentSocketsOptions {
   now: () => Date;
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
+  /**
+   * Which of the open sockets' sessions still hold (Sessions.live): a session ended elsewhere (an
+   * agent disabled or its password reset by an administrator, on any instance) closes its socket at
+   * the next sweep. Without it, only expiry and this gateway's own sign-outs close sockets.
+   */
+  liveSessions?: (tokenSha256s: readonly string[]) => Promise<Set<string>>;
 }
 
 export interface AgentSockets {
@@ -146,12 +152,20 @@ export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
 
     async sweep() {
       const nowMs = now().getTime();
+      const open = [...connections.values()];
+      const live =
+        options.liveSessions && open.length > 0
+          ? await options.liveSessions(open.map((connection) => connection.session.tokenSha256))
+          : undefined;
       const ending: Promise<void>[] = [];
-      for (const connection of connections.values()) {
+      for (const connection of open) {
+        if (connection.ended) continue;
         if (nowMs - connection.lastSeenMs > options.heartbeatTimeoutMs)
           ending.push(end(connection, 'no heartbeat', CLOSE_CODES.silent));
         else if (connection.session.expiresAt.getTime() <= nowMs)
           ending.push(end(connection, 'session expired', CLOSE_CODES.signedOut));
+        else if (live && !live.has(connection.session.tokenSha256))
+          ending.push(end(connection, 'session ended', CLOSE_CODES.signedOut));
       }
       await Promise.all(ending);
     },

@@ -81,6 +81,7 @@ export async function registerAgentGateway(
     now,
     heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 5_000,
     heartbeatTimeoutMs: deps.heartbeatTimeoutMs ?? 15_000,
+    liveSessions: (tokens) => sessions.live(tokens),
   });
 
   const allowsOrigin = createOriginPolicy(deps.http?.publicOrigins, () => app.server.address());

@@ -241,6 +241,24 @@ describe('one socket per agent', () => {
     expect(other.socket.isOpen).toBe(true);
     expect(h.gateway.connectedAgents()).toEqual([other.agent.id]);
   });
+
+  it('closes with 4401 at the next sweep the socket of an agent disabled, or whose tenant was disabled, on any instance', async () => {
+    const { agent, cookie, socket } = await connectedAgent();
+    const other = await connectedAgent('bob');
+    // What the admin API writes (possibly on another instance): this gateway learns it from the database.
+    await h.db.sql.query('UPDATE agent SET disabled_at = now() WHERE id = $1', [agent.id]);
+    await h.gateway.sweep();
+    expect((await socket.closed).code).toBe(4401);
+    expect(await h.command((command) => command.command === 'offline')).toMatchObject({ agentId: agent.id });
+    expect(other.socket.isOpen).toBe(true);
+    const refused = await fetch(`${h.baseUrl}/agent/session`, { headers: { cookie } });
+    expect(refused.status).toBe(401);
+
+    await h.db.sql.query('UPDATE tenant SET disabled_at = now() WHERE id = $1', [h.tenantId]);
+    await h.gateway.sweep();
+    expect((await other.socket.closed).code).toBe(4401);
+    expect(h.gateway.connectedAgents()).toEqual([]);
+  });
 });
 
 describe('heartbeat', () => {

@@ -9,6 +9,11 @@ export interface DashboardStreamsOptions {
   refreshMs?: number;
   /** How often a comment line goes down an idle stream, so proxies keep it open. Default 15 s. */
   heartbeatMs?: number;
+  /**
+   * Which viewers' sessions still hold (Sessions.live): a manager disabled, or a tenant disabled,
+   * on any instance sees no more figures after the next refresh.
+   */
+  liveSessions?: (tokenSha256s: readonly string[]) => Promise<Set<string>>;
 }
 
 /** The snapshot a group of streams shows, as JSON (compared as text, to send only changes). */
@@ -64,6 +69,10 @@ export function createDashboardStreams(options: DashboardStreamsOptions): Dashbo
       // A session that expired meanwhile sees no more figures.
       const now = options.now().getTime();
       for (const [client, viewer] of watch.clients) if (viewer.expiresAt.getTime() <= now) client.end();
+      if (options.liveSessions && watch.clients.size > 0) {
+        const live = await options.liveSessions([...watch.clients.values()].map((v) => v.tokenSha256));
+        for (const [client, viewer] of watch.clients) if (!live.has(viewer.tokenSha256)) client.end();
+      }
       if (watch.clients.size === 0) return;
       const snapshot = await watch.compute();
       if (snapshot === watch.last) return;

@@ -12,6 +12,7 @@ import {
 import type { Logger } from '@pronto/telemetry';
 import { createSignInThrottle } from '@pronto/tenancy';
 import type { FastifyInstance } from 'fastify';
+import { registerAdminPageFiles } from './admin-page-files.ts';
 import { DEFAULT_PUBLIC_DIR, registerDashboardFiles } from './dashboard-files.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { createDashboardStreams, type DashboardStreams } from './dashboard-stream.ts';
@@ -53,6 +54,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   const streams = createDashboardStreams({
     logger: deps.logger,
     now,
+    liveSessions: (tokens) => sessions.live(tokens),
     ...(deps.refreshMs ? { refreshMs: deps.refreshMs } : {}),
   });
   const allowsOrigin = createOriginPolicy(deps.http?.publicOrigins, () => app.server.address());
@@ -68,6 +70,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
       behindTlsProxy: deps.http?.trustProxy ?? false,
     });
     registerDashboardFiles(scope, deps.publicDir ?? DEFAULT_PUBLIC_DIR);
+    registerAdminPageFiles(scope, deps.publicDir ?? DEFAULT_PUBLIC_DIR);
     registerDashboardRoutes(scope, { sql: deps.sql, sessions, streams, now });
     registerLeadHistoryRoute(scope, { sql: deps.sql, sessions, now });
   });
