@@ -1,0 +1,152 @@
+// Agents: the list, a new agent (with a password), and per agent: edit (name, phone, groups,
+// languages), disable or enable, a new password.
+import { AGENT_STATE_LABELS } from '@pronto/pages/browser';
+import { api, problemText, seg } from './api.ts';
+import {
+  button,
+  clearErrors,
+  closable,
+  el,
+  fillTable,
+  listOf,
+  loaded,
+  loading,
+  notice,
+  pageError,
+  row,
+  showProblem,
+} from './dom.ts';
+import { chosenGroups, groupChoices } from './group-choices.ts';
+import { fetchGroups } from './groups.ts';
+import { type Group, tenantPath } from './state.ts';
+
+interface Agent {
+  username: string;
+  displayName: string;
+  sipEndpoint: string | null;
+  groups: string[];
+  languages: string[];
+  disabled: boolean;
+  state: string;
+}
+
+const form = document.querySelector('#agent-form') as HTMLFormElement;
+const editDialog = document.querySelector('#agent-dialog') as HTMLDialogElement;
+const editForm = document.querySelector('#agent-edit-form') as HTMLFormElement;
+const passwordDialog = document.querySelector('#password-dialog') as HTMLDialogElement;
+const passwordForm = document.querySelector('#password-form') as HTMLFormElement;
+closable(editDialog);
+closable(passwordDialog);
+
+let groups: Group[] = [];
+/** The agent the open dialog is about. */
+let current: Agent | undefined;
+
+const agentPath = (agent: Agent) => `${tenantPath()}/agents/${seg(agent.username)}`;
+
+export async function showAgents() {
+  loading('agents');
+  const [answer, tenantGroups] = await Promise.all([
+    api<{ items: Agent[] }>('GET', `${tenantPath()}/agents`),
+    fetchGroups(),
+  ]);
+  loaded('agents');
+  groups = tenantGroups;
+  groupChoices(form, groups, [], 'agent');
+  if (!answer.ok) {
+    fillTable('agents', []);
+    return pageError(problemText(answer.problem));
+  }
+  fillTable('agents', answer.data.items.map(agentRow));
+}
+
+function agentRow(agent: Agent) {
+  const tr = row(
+    agent.username,
+    agent.displayName,
+    agent.sipEndpoint ?? '—',
+    agent.groups.join(', ') || '—',
+    agent.languages.join(', ') || '—',
+    agent.disabled
+      ? 'Disabled'
+      : (AGENT_STATE_LABELS[agent.state as keyof typeof AGENT_STATE_LABELS] ?? agent.state),
+    el(
+      'span',
+      { class: 'row-actions' },
+      button('Edit', `agent-edit-${agent.username}`, () => openEdit(agent)),
+      button(agent.disabled ? 'Enable' : 'Disable', `agent-toggle-${agent.username}`, async () => {
+        const answer = await api<Agent>('PATCH', agentPath(agent), { disabled: !agent.disabled });
+        if (!answer.ok) return pageError(problemText(answer.problem));
+        notice(
+          `${agent.username} ${answer.data.disabled ? 'disabled: offered nothing more, signed out' : 'enabled'}.`,
+        );
+        await showAgents();
+      }),
+      button('Reset password', `agent-password-${agent.username}`, () => {
+        current = agent;
+        passwordForm.reset();
+        clearErrors(passwordForm);
+        passwordDialog.showModal();
+      }),
+    ),
+  );
+  tr.dataset.testid = `agent-row-${agent.username}`;
+  return tr;
+}
+
+function openEdit(agent: Agent) {
+  current = agent;
+  clearErrors(editForm);
+  (editDialog.querySelector('h2') as HTMLElement).textContent = `Agent ${agent.username}`;
+  (editForm.elements.namedItem('displayName') as HTMLInputElement).value = agent.displayName;
+  (editForm.elements.namedItem('sipEndpoint') as HTMLInputElement).value = agent.sipEndpoint ?? '';
+  (editForm.elements.namedItem('languages') as HTMLInputElement).value = agent.languages.join(', ');
+  groupChoices(editForm, groups, agent.groups, 'agent-edit');
+  editDialog.showModal();
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const data = new FormData(form);
+  const sipEndpoint = String(data.get('sipEndpoint') ?? '').trim();
+  const answer = await api<Agent>('POST', `${tenantPath()}/agents`, {
+    username: String(data.get('username') ?? '').trim(),
+    displayName: String(data.get('displayName') ?? '').trim(),
+    password: String(data.get('password') ?? ''),
+    ...(sipEndpoint ? { sipEndpoint } : {}),
+    groups: chosenGroups(form),
+    languages: listOf(String(data.get('languages') ?? '')),
+  });
+  if (!answer.ok) return showProblem(form, answer.problem);
+  clearErrors(form);
+  form.reset();
+  notice(`Agent ${answer.data.username} added; they sign in at /agent with that password.`);
+  await showAgents();
+});
+
+editForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (!current) return;
+  const data = new FormData(editForm);
+  const sipEndpoint = String(data.get('sipEndpoint') ?? '').trim();
+  const answer = await api<Agent>('PATCH', agentPath(current), {
+    displayName: String(data.get('displayName') ?? '').trim(),
+    sipEndpoint: sipEndpoint || null,
+    groups: chosenGroups(editForm),
+    languages: listOf(String(data.get('languages') ?? '')),
+  });
+  if (!answer.ok) return showProblem(editForm, answer.problem);
+  editDialog.close();
+  notice(`Agent ${answer.data.username} saved.`);
+  await showAgents();
+});
+
+passwordForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (!current) return;
+  const password = String(new FormData(passwordForm).get('password') ?? '');
+  const answer = await api('POST', `${agentPath(current)}/password`, { password });
+  if (!answer.ok) return showProblem(passwordForm, answer.problem);
+  passwordDialog.close();
+  notice(`New password set for ${current.username}; their sessions have ended.`);
+});

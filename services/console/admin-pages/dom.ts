@@ -1,0 +1,158 @@
+// Small DOM helpers: elements built with textContent only (never markup from data), page-wide
+// messages, and a problem's field errors shown beside the inputs they name.
+import { byTestId } from '@pronto/pages/browser';
+import { type Problem, problemText } from './api.ts';
+
+type Child = Node | string | null | undefined | false;
+
+/** An element with attributes (`testid` becomes data-testid) and children (strings as text). */
+export function el<Tag extends keyof HTMLElementTagNameMap>(
+  tag: Tag,
+  attributes: Record<string, string | boolean | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[Tag] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    const attribute = name === 'testid' ? 'data-testid' : name;
+    element.setAttribute(attribute, value === true ? '' : value);
+  }
+  for (const child of children) if (child) element.append(child);
+  return element;
+}
+
+/** A button that runs `action` on click, disabled while it runs (no double submits). */
+export function button(label: string, testid: string, action: () => Promise<void> | void, title?: string) {
+  const element = el('button', { type: 'button', testid, title });
+  element.textContent = label;
+  element.addEventListener('click', async () => {
+    element.disabled = true;
+    try {
+      await action();
+    } finally {
+      element.disabled = false;
+    }
+  });
+  return element;
+}
+
+/** A table's rows replaced; the empty state shown when there are none. */
+export function fillTable(testid: string, rows: HTMLTableRowElement[]) {
+  const table = byTestId<HTMLTableElement>(testid);
+  const body = table.tBodies[0] as HTMLTableSectionElement;
+  body.replaceChildren(...rows);
+  table.hidden = rows.length === 0;
+  const empty = byTestId(`${testid}-empty`);
+  if (empty) empty.hidden = rows.length > 0;
+}
+
+/** A table row of text cells; a Node cell (buttons) goes in as it is. */
+export function row(...cells: (string | number | Node | null | undefined)[]) {
+  return el(
+    'tr',
+    {},
+    ...cells.map((cell) => el('td', {}, cell instanceof Node ? cell : String(cell ?? '—'))),
+  );
+}
+
+/** The page-wide error line (a list that failed to load, an action refused); empty clears it. */
+export function pageError(text: string) {
+  byTestId('page-error').textContent = text;
+}
+
+/** The page-wide notice line (what just happened). */
+export function notice(text: string) {
+  byTestId('page-notice').textContent = text;
+}
+
+/** A list's loading state, in its table's empty line. */
+export function loading(testid: string) {
+  const empty = byTestId(`${testid}-empty`);
+  byTestId(testid).hidden = true;
+  if (!empty) return;
+  empty.dataset.text ??= empty.textContent ?? '';
+  empty.textContent = 'Loading…';
+  empty.hidden = false;
+}
+
+/** Puts a list's empty-state text back after loading. */
+export function loaded(testid: string) {
+  const empty = byTestId(`${testid}-empty`);
+  if (empty?.dataset.text !== undefined) empty.textContent = empty.dataset.text;
+}
+
+/** Removes a form's field errors and its form-level error. */
+export function clearErrors(form: HTMLElement) {
+  for (const slot of form.querySelectorAll<HTMLElement>('[data-error-for]')) slot.textContent = '';
+  for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+  const formError = form.querySelector<HTMLElement>('[data-form-error]');
+  if (formError) formError.textContent = '';
+}
+
+/**
+ * A problem shown on a form: each field error beside the input it names (`callingWindows.0.to`),
+ * or, when the form has no slot that precise, beside the nearest enclosing one (`callingWindows.0`,
+ * then `callingWindows`); what fits nowhere, and the problem's detail, in the form's error line.
+ * The first named input takes the focus.
+ */
+export function showProblem(form: HTMLElement, problem: Problem) {
+  clearErrors(form);
+  const unplaced: string[] = [];
+  let first: HTMLElement | undefined;
+  for (const error of problem.errors ?? []) {
+    const slot = slotFor(form, error.field);
+    if (!slot) {
+      unplaced.push(`${error.field}: ${error.detail}`);
+      continue;
+    }
+    slot.textContent = slot.textContent ? `${slot.textContent}; ${error.detail}` : error.detail;
+    const input = inputFor(form, error.field);
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      first ??= input;
+    }
+  }
+  const formError = form.querySelector<HTMLElement>('[data-form-error]');
+  const summary = problem.errors?.length ? (problem.detail ?? problem.title) : problemText(problem);
+  const text = [summary, ...unplaced].filter(Boolean).join(' — ');
+  if (formError) formError.textContent = text;
+  else pageError(text);
+  first?.focus();
+}
+
+function slotFor(form: HTMLElement, field: string): HTMLElement | undefined {
+  const parts = field.split('.');
+  while (parts.length > 0) {
+    const slot = form.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(parts.join('.'))}"]`);
+    if (slot) return slot;
+    parts.pop();
+  }
+  return undefined;
+}
+
+function inputFor(form: HTMLElement, field: string): HTMLElement | undefined {
+  const parts = field.split('.');
+  while (parts.length > 0) {
+    const input = form.querySelector<HTMLElement>(`[data-field="${CSS.escape(parts.join('.'))}"]`);
+    if (input) return input;
+    parts.pop();
+  }
+  return undefined;
+}
+
+/** A dialog's Cancel buttons ([data-close]) close it. */
+export function closable(dialog: HTMLDialogElement) {
+  for (const close of dialog.querySelectorAll<HTMLElement>('[data-close]')) {
+    close.addEventListener('click', () => dialog.close());
+  }
+}
+
+/** An ISO time as "2026-03-29 14:05" UTC; a dash for none. */
+export const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+
+/** "a, b, c" → ['a', 'b', 'c'] (empty items dropped). */
+export const listOf = (text: string) =>
+  text
+    .split(/[,\s]+/)
+    .map((item) => item.trim())
+    .filter(Boolean);

@@ -1,0 +1,139 @@
+// The tenant's client API keys (what its systems sign events with): the list, a new key, rotation
+// with a grace period, revocation. A new or rotated secret is shown once, in a dialog.
+import { byTestId } from '@pronto/pages/browser';
+import { api, problemText, seg } from './api.ts';
+import {
+  button,
+  clearErrors,
+  closable,
+  el,
+  fillTable,
+  loaded,
+  loading,
+  notice,
+  pageError,
+  row,
+  showProblem,
+  when,
+} from './dom.ts';
+import { tenantPath } from './state.ts';
+
+interface ApiKey {
+  keyId: string;
+  name: string | null;
+  createdAt: string;
+  rotatedAt: string | null;
+  previousValidUntil: string | null;
+  revokedAt: string | null;
+}
+
+const form = document.querySelector('#key-form') as HTMLFormElement;
+const secretDialog = document.querySelector('#secret-dialog') as HTMLDialogElement;
+const rotateDialog = document.querySelector('#rotate-dialog') as HTMLDialogElement;
+const rotateForm = document.querySelector('#rotate-form') as HTMLFormElement;
+closable(rotateDialog);
+
+let rotating: ApiKey | undefined;
+
+const keyPath = (key: ApiKey) => `${tenantPath()}/keys/${seg(key.keyId)}`;
+
+export async function showKeys() {
+  loading('keys');
+  const answer = await api<{ items: ApiKey[] }>('GET', `${tenantPath()}/keys`);
+  loaded('keys');
+  if (!answer.ok) {
+    fillTable('keys', []);
+    return pageError(problemText(answer.problem));
+  }
+  fillTable('keys', answer.data.items.map(keyRow));
+}
+
+function keyRow(key: ApiKey) {
+  const tr = row(
+    el('code', {}, key.keyId),
+    key.name ?? '—',
+    when(key.createdAt),
+    when(key.rotatedAt),
+    when(key.previousValidUntil),
+    key.revokedAt ? `Revoked ${when(key.revokedAt)}` : 'Active',
+    key.revokedAt
+      ? ''
+      : el(
+          'span',
+          { class: 'row-actions' },
+          button('Rotate', `key-rotate-${key.keyId}`, () => {
+            rotating = key;
+            rotateForm.reset();
+            clearErrors(rotateForm);
+            rotateDialog.showModal();
+          }),
+          button('Revoke', `key-revoke-${key.keyId}`, async () => {
+            if (!confirm(`Revoke ${key.keyId}? Events signed with it are refused at once.`)) return;
+            const answer = await api<ApiKey>('POST', `${keyPath(key)}/revoke`);
+            if (!answer.ok) return pageError(problemText(answer.problem));
+            notice(`${key.keyId} revoked.`);
+            await showKeys();
+          }),
+        ),
+  );
+  tr.dataset.testid = `key-row-${key.keyId}`;
+  return tr;
+}
+
+/** The secret, once: with its key id and a copy button. */
+function showSecret(keyId: string, secret: string) {
+  byTestId('secret-key-id').textContent = keyId;
+  byTestId('secret-value').textContent = secret;
+  byTestId('secret-copied').textContent = '';
+  secretDialog.showModal();
+}
+
+byTestId('secret-copy').addEventListener('click', async () => {
+  const secret = byTestId('secret-value').textContent ?? '';
+  try {
+    await navigator.clipboard.writeText(secret);
+    byTestId('secret-copied').textContent = 'Copied to the clipboard.';
+  } catch {
+    // No clipboard (a page over plain http on another host): select it for Ctrl+C instead.
+    const range = document.createRange();
+    range.selectNodeContents(byTestId('secret-value'));
+    getSelection()?.removeAllRanges();
+    getSelection()?.addRange(range);
+    byTestId('secret-copied').textContent = 'Selected: press Ctrl+C (⌘C) to copy.';
+  }
+});
+byTestId('secret-close').addEventListener('click', () => secretDialog.close());
+// The secret does not stay in the page once the dialog is closed.
+secretDialog.addEventListener('close', () => {
+  byTestId('secret-value').textContent = '';
+});
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const name = String(new FormData(form).get('name') ?? '').trim();
+  const answer = await api<ApiKey & { secret: string }>('POST', `${tenantPath()}/keys`, name ? { name } : {});
+  if (!answer.ok) return showProblem(form, answer.problem);
+  clearErrors(form);
+  form.reset();
+  await showKeys();
+  notice(`Key ${answer.data.keyId} created.`);
+  showSecret(answer.data.keyId, answer.data.secret);
+});
+
+rotateForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (!rotating) return;
+  const grace = String(new FormData(rotateForm).get('graceSeconds') ?? '').trim();
+  const answer = await api<ApiKey & { secret: string }>(
+    'POST',
+    `${keyPath(rotating)}/rotate`,
+    grace === '' ? {} : { graceSeconds: Number(grace) },
+  );
+  if (!answer.ok) return showProblem(rotateForm, answer.problem);
+  rotateDialog.close();
+  await showKeys();
+  notice(
+    `${answer.data.keyId} rotated; the old secret works until ${when(answer.data.previousValidUntil)} UTC.`,
+  );
+  showSecret(answer.data.keyId, answer.data.secret);
+});
