@@ -12,6 +12,8 @@ export interface NewOperatorKey {
   name?: string | null;
   /** Default: a new random secret. */
   secret?: string;
+  /** When it was made (default: the database's clock). */
+  createdAt?: Date;
 }
 
 /** A new id for an operator key: easy to tell from a client's event key in a log line. */
@@ -26,8 +28,16 @@ export async function issueOperatorKey(
   const keyId = input.keyId ?? newOperatorKeyId();
   const secret = input.secret ?? generateSecret();
   await sql.query(
-    `INSERT INTO operator_key (id, role, tenant_id, name, secret_ciphertext) VALUES ($1, $2, $3::uuid, $4, $5)`,
-    [keyId, input.role, input.tenantId, input.name ?? null, box.seal(secret)],
+    `INSERT INTO operator_key (id, role, tenant_id, name, secret_ciphertext, created_at)
+     VALUES ($1, $2, $3::uuid, $4, $5, COALESCE($6::timestamptz, now()))`,
+    [
+      keyId,
+      input.role,
+      input.tenantId,
+      input.name ?? null,
+      box.seal(secret),
+      input.createdAt?.toISOString() ?? null,
+    ],
   );
   return { keyId, secret };
 }

@@ -1,0 +1,40 @@
+import { Problem } from '@pronto/contracts';
+import type { FastifyRequest } from 'fastify';
+import Type, { type TSchema } from 'typebox';
+
+/** The problems an admin route may answer, by status. */
+export const ADMIN_PROBLEMS = {
+  400: Problem,
+  401: Problem,
+  403: Problem,
+  404: Problem,
+  409: Problem,
+} as const;
+
+/** A list answer: `{ items: [...] }`. */
+export const Items = <Item extends TSchema>(item: Item) => Type.Object({ items: Type.Array(item) });
+
+export const Timestamp = Type.String({ description: 'ISO-8601 UTC.' });
+export const NullableTimestamp = Type.Union([Type.String(), Type.Null()], { description: 'ISO-8601 UTC.' });
+export const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+export const TenantParams = Type.Object({ tenant: Type.String({ description: "The tenant's slug." }) });
+
+/** A console account's sign-in name: unique in the installation. */
+export const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$' });
+/** Kept only as its scrypt hash. */
+export const Password = Type.String({ minLength: 8, maxLength: 200 });
+export const DisplayName = Type.String({ minLength: 1, maxLength: 200 });
+
+/** A database time as the API writes it (ISO-8601 UTC), or null. */
+export function iso(value: Date | string | null): string | null {
+  return value === null ? null : new Date(value).toISOString();
+}
+
+/** The same, for a column that is never null. */
+export const isoAt = (value: Date | string): string => new Date(value).toISOString();
+
+/** A route hook for a body whose fields are all optional: no body at all counts as `{}`. */
+export async function bodyMayBeOmitted(request: FastifyRequest): Promise<void> {
+  request.body ??= {};
+}
