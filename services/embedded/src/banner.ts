@@ -2,6 +2,8 @@
 export function banner(input: {
   url: string;
   database: string;
+  /** <data>/admin-key, the installation's first admin key. */
+  adminKeyFile?: string;
   demo?: { keyId: string; secret: string };
   agents?: { people: readonly { username: string; password: string }[]; bots: number };
   manager?: { username: string; password: string };
@@ -16,6 +18,12 @@ export function banner(input: {
     `  Health          ${input.url}/healthz`,
     `  Database        ${input.database}`,
   ];
+  if (input.adminKeyFile)
+    lines.push(
+      '',
+      '  Administration (admin key in the file below, readable by you only):',
+      `    npx pronto login --key-file ${input.adminKeyFile}`,
+    );
   if (input.manager)
     lines.push(
       '',

@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { banner } from './banner.ts';
 import { EmbeddedConfig } from './config.ts';
 import { loadOrCreateMasterKey, lockDataFolder } from './data-folder.ts';
+import { seedAdminKey } from './seed-admin-key.ts';
 import { seedDemo } from './seed-demo.ts';
 import { parseSipEndpoints, seedDemoAgents } from './seed-demo-agents.ts';
 import { seedDemoManager } from './seed-demo-manager.ts';
@@ -132,6 +133,8 @@ await registerConsole(app, { sql: db.sql, sessions: managerSessions, logger, htt
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 const url = address.replace('[::1]', 'localhost');
 logger.info({ url, database: db.kind, dataDir }, 'listening');
+// The first admin key, for `pronto login --key-file`: written once the URL it works at is known.
+const adminKey = await seedAdminKey(db.sql, secretBox, { dataDir, url });
 const bots =
   demoAgents && demoAgents.bots.length > 0
     ? startDemoBots({
@@ -175,6 +178,7 @@ process.stdout.write(
   `${banner({
     url,
     database: config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${join(dataDir, 'db')}`,
+    adminKeyFile: adminKey.file,
     ...(demo ? { demo } : {}),
     ...(demoManager ? { manager: demoManager } : {}),
     ...(demoAgents ? { agents: { people: demoAgents.people, bots: demoAgents.bots.length } } : {}),

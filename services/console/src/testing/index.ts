@@ -7,3 +7,4 @@ export {
   startAdminHarness,
   type TestOperatorKey,
 } from './admin-harness.ts';
+export { type ListeningAdminHarness, listenAdminHarness } from './listen-admin-harness.ts';

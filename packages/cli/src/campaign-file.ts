@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import { parse, stringify } from 'yaml';
+import { CliError } from './cli-context.ts';
+
+/** A campaign file: where the campaign lives, and its settings (the body of PUT .../campaigns/:campaign). */
+export interface CampaignFile {
+  tenant: string | undefined;
+  slug: string;
+  settings: Record<string, unknown>;
+}
+
+export async function readCampaignFile(path: string): Promise<CampaignFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code}`);
+  }
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    throw new CliError(`${path} is not valid YAML: ${(error as Error).message}`);
+  }
+  if (!document || typeof document !== 'object' || Array.isArray(document)) {
+    throw new CliError(`${path} must be a YAML mapping with tenant, slug and the campaign's settings.`);
+  }
+  const { tenant, slug, createdAt: _readOnly, ...settings } = document as Record<string, unknown>;
+  if (typeof slug !== 'string' || !slug)
+    throw new CliError(`${path}: slug is missing (the campaign's slug).`);
+  if (tenant !== undefined && typeof tenant !== 'string')
+    throw new CliError(`${path}: tenant must be a slug.`);
+  return { tenant, slug, settings };
+}
+
+/** A campaign as Pronto answers it, as a file `pronto campaign apply -f` takes back unchanged. */
+export function campaignYaml(tenant: string, campaign: Record<string, unknown>): string {
+  const { slug, createdAt: _readOnly, ...settings } = campaign;
+  return `# pronto campaign apply -f <this file>\n${stringify({ tenant, slug, ...settings })}`;
+}
+
+/** One changed field as `field: before → after`, values as compact JSON. */
+export function describeChange(change: { field: string; before: unknown; after: unknown }): string {
+  const show = (value: unknown) => (value === undefined ? '(unset)' : JSON.stringify(value));
+  return `  ${change.field}: ${show(change.before)} → ${show(change.after)}`;
+}
