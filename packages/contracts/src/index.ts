@@ -5,6 +5,15 @@ export { CallEventV1 } from './call-event-message.ts';
 export { compileValidator, type Validator } from './compile-validator.ts';
 export { isStorableDateTime } from './date-time-format.ts';
 export { DialRequestV1 } from './dial-request-message.ts';
+export {
+  DEFAULT_DIALER_PROFILE,
+  type DialerProfile,
+  DialerProfileError,
+  type MsRange,
+  resolveProfile,
+  SIMULATED_OUTCOMES,
+  type SimulatedOutcome,
+} from './dialer-profile.ts';
 export * from './dnc-entry.ts';
 export * from './dnc-import.ts';
 export { EventAnswer, EventStatus } from './event-answer.ts';
@@ -36,7 +45,9 @@ export {
   type MessageOf,
 } from './message-envelope.ts';
 export { FieldError, PROBLEM_CONTENT_TYPE, Problem } from './problem.ts';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy-defaults.ts';
 export { ScoreFactor } from './score-factor.ts';
+export { DEFAULT_WEIGHTS, type ScoringWeights, weightsFrom } from './scoring-weights.ts';
 export {
   CHECKED_APART,
   findUnstorable,
