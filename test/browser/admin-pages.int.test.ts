@@ -1,0 +1,163 @@
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchChromium } from '../support/chromium.ts';
+import { type ProntoProcess, repoRoot, startPronto } from '../support/pronto-process.ts';
+import { signedFetch } from '../support/signed-fetch.ts';
+
+/** The screenshots the README and docs/admin.md show are kept beside the dashboard's. */
+const KEPT = join(repoRoot, 'docs', 'images');
+
+let dataDir: string;
+let pronto: ProntoProcess | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'pronto-admin-pages-'));
+  // The embedded database (npm start's default): the demo's manager signs in, and the demo's
+  // agents stay signed out, so the only agent who can take the new campaign's lead is the new one.
+  pronto = await startPronto({ PRONTO_DATA_DIR: dataDir, PRONTO_DEMO_BOTS: '0', DATABASE_URL: '' });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (pronto) expect(await pronto.stop()).toBe(0);
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** A screenshot in test/artifacts and, for the docs, a copy in docs/images. */
+async function keep(page: Page, name: string) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await copyFile(path, join(KEPT, `${name}.png`));
+}
+
+/** Errors the page threw, and anything its Content-Security-Policy blocked. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) errors.push(message.text());
+  });
+  return errors;
+}
+
+describe('the administration pages in a real browser', () => {
+  it('sets up a group, a campaign, an agent and a key through the pages, and the new agent is offered the new campaign’s lead', async () => {
+    if (!browser || !pronto) throw new Error('not started');
+    const url = pronto.url;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+
+    // The demo's manager signs in where every manager does, and opens Administration from the header.
+    await page.goto(`${url}/manager`);
+    const password = (await readFile(join(dataDir, 'demo-agent-password'), 'utf8')).trim();
+    await page.getByTestId('signin-username').fill('manager');
+    await page.getByTestId('signin-password').fill(password);
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('admin-link').click();
+    await page.waitForURL(`${url}/manager/admin`);
+    await expect
+      .poll(() => page.getByTestId('admin-role').textContent(), { timeout: 10_000 })
+      .toContain('demo');
+
+    // A group.
+    await page.getByTestId('nav-groups').click();
+    await page.getByTestId('group-name').fill('night-shift');
+    await page.getByTestId('group-display-name').fill('Night shift');
+    await page.getByTestId('group-add').click();
+    await expect.poll(() => page.getByTestId('groups').textContent()).toContain('Night shift');
+
+    // A campaign, through the form: a window that ends before it starts is refused, beside its input.
+    await page.getByTestId('nav-campaigns').click();
+    await page.getByTestId('campaign-new').click();
+    await page.getByTestId('campaign-slug').fill('mortgage');
+    await page.getByTestId('campaign-name').fill('Mortgage');
+    await page.getByTestId('campaign-sla-clock').selectOption('calendar');
+    await page.getByTestId('campaign-time-zone').fill('Europe/Warsaw');
+    // Every day, all day (so the lead is offered whenever the test runs) — but typed wrong first.
+    const firstWindow = page.getByTestId('window-0');
+    for (const day of ['Sat', 'Sun']) await firstWindow.getByLabel(day).check();
+    await page.getByTestId('window-0-from').fill('12:00');
+    await page.getByTestId('window-0-to').fill('06:00');
+    await page.getByRole('button', { name: 'Remove window 2' }).click();
+    await page.getByTestId('campaign-group-pick').selectOption('night-shift');
+    await page.getByTestId('campaign-group-add').click();
+    await page.getByTestId('campaign-save').click();
+    const windowError = page.getByTestId('error-callingWindows.0.to');
+    await expect.poll(() => windowError.textContent(), { timeout: 10_000 }).toMatch(/end after it starts/);
+    expect(await page.getByTestId('window-0-to').getAttribute('aria-invalid')).toBe('true');
+    await keep(page, 'admin-campaign-error');
+
+    await page.getByTestId('window-0-from').fill('00:00');
+    await page.getByTestId('window-0-to').fill('24:00');
+    await page.getByTestId('campaign-save').click();
+    await expect
+      .poll(() => page.getByTestId('page-notice').textContent())
+      .toContain('Campaign mortgage created');
+    expect(await windowError.textContent()).toBe('');
+    await page.getByTestId('campaign-cancel').click();
+    await expect.poll(() => page.getByTestId('campaign-row-mortgage').textContent()).toContain('night-shift');
+
+    // An agent with a password, in that group.
+    await page.getByTestId('nav-agents').click();
+    await page.getByTestId('agent-username').fill('nina.nowak');
+    await page.getByTestId('agent-display-name').fill('Nina Nowak');
+    await page.getByTestId('agent-password').fill('night-owl-2026');
+    await page.getByTestId('agent-group-night-shift').check();
+    await page.getByTestId('agent-languages').fill('pl, en');
+    await page.getByTestId('agent-add').click();
+    await expect.poll(() => page.getByTestId('agent-row-nina.nowak').textContent()).toContain('night-shift');
+    await keep(page, 'admin-agents');
+
+    // A client key: its secret is shown once, in a dialog.
+    await page.getByTestId('nav-keys').click();
+    await page.getByTestId('key-name').fill('Mortgage web form');
+    await page.getByTestId('key-create').click();
+    await page.getByTestId('secret-dialog').waitFor({ state: 'visible' });
+    const key = {
+      keyId: (await page.getByTestId('secret-key-id').textContent()) ?? '',
+      secret: (await page.getByTestId('secret-value').textContent()) ?? '',
+    };
+    expect(key.keyId).toMatch(/^key_/);
+    expect(key.secret.length).toBeGreaterThan(20);
+    await keep(page, 'admin-key-secret');
+    await page.getByTestId('secret-close').click();
+    expect(await page.getByTestId('secret-value').textContent()).toBe('');
+    await expect.poll(() => page.getByTestId(`key-row-${key.keyId}`).textContent()).toContain('Active');
+    expect(errors).toEqual([]);
+
+    // The new agent signs in on the desktop, in a browser of their own, and is available.
+    const desk = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const deskErrors = watchErrors(desk);
+    await desk.goto(`${url}/agent`);
+    await desk.getByTestId('signin-username').fill('nina.nowak');
+    await desk.getByTestId('signin-password').fill('night-owl-2026');
+    await desk.getByTestId('signin-submit').click();
+    await expect
+      .poll(() => desk.getByTestId('agent-state').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('available');
+
+    // An event for the new campaign, signed with the new key: the offer rings on her desktop.
+    const offerShown = desk.getByTestId('offer').waitFor({ state: 'visible', timeout: 15_000 });
+    const answer = await signedFetch(url, key, 'POST', '/v1/events', {
+      eventId: 'admin-pages-1',
+      type: 'cash_loan.eligibility_checked',
+      occurredAt: new Date().toISOString(),
+      campaign: 'mortgage',
+      person: { phone: '+48 601 555 777', name: 'Anna Zielińska' },
+      consent: { phoneContact: true },
+      offer: { product: 'Mortgage', amount: 400_000, currency: 'PLN', eligibility: 'pre_approved' },
+    });
+    expect(answer.status).toBe(202);
+    await offerShown;
+    await expect.poll(() => desk.getByTestId('lead-name').textContent()).toBe('Anna Zielińska');
+    await keep(desk, 'admin-new-agent-offer');
+    expect(deskErrors).toEqual([]);
+  }, 180_000);
+});
