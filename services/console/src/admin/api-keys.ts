@@ -74,6 +74,12 @@ const view = (row: ApiKeyRecord) => ({
   revokedAt: iso(row.revokedAt),
 });
 
+/** The tenant's keys, revoked ones too, oldest first. */
+const tenantKeys = (sql: SqlQueryable, tenantId: string) =>
+  sql.query<ApiKeyRecord>(`SELECT ${COLUMNS} FROM api_key WHERE tenant_id = $1 ORDER BY created_at, id`, [
+    tenantId,
+  ]);
+
 /** A client key id: told apart from an operator key (`op_`) at a glance. */
 const newClientKeyId = () => `key_${randomBytes(8).toString('hex')}`;
 
@@ -126,11 +132,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, de
     },
     async (request) => {
       const tenant = await tenantInScope(deps.sql, request, request.params.tenant);
-      const rows = await deps.sql.query<ApiKeyRecord>(
-        `SELECT ${COLUMNS} FROM api_key WHERE tenant_id = $1 ORDER BY created_at, id`,
-        [tenant.id],
-      );
-      return { items: rows.map(view) };
+      return { items: (await tenantKeys(deps.sql, tenant.id)).map(view) };
     },
   );
 

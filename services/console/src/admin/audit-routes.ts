@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { fieldError, ProblemError } from '@pronto/http';
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { ADMIN_SCHEMA, type AdminDeps } from './admin-deps.ts';
 import { ADMIN_PROBLEMS, isoAt, Timestamp } from './admin-schemas.ts';
 import { operatorOf, tenantInScope } from './operator.ts';
@@ -41,18 +41,8 @@ const AuditQuery = Type.Object({
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 500;
 
-interface AuditRecord {
-  id: string;
-  at: Date | string;
-  tenant: string | null;
-  actor: string;
-  actorRole: string;
-  action: string;
-  resourceType: string;
-  resourceId: string;
-  before: unknown;
-  after: unknown;
-}
+/** A row as read: its time still the database's. */
+type AuditRecord = Omit<Static<typeof AuditRow>, 'at'> & { at: Date | string };
 
 /** A page ends at a row: the next one starts below its (at, id), newest first. */
 const encodeCursor = (row: AuditRecord) =>

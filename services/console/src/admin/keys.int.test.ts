@@ -1,12 +1,15 @@
+import { createSessions, MANAGER_ROLE } from '@pronto/http';
 import { buildApp } from '@pronto/ingest';
 import { signatureHeaders } from '@pronto/signature';
 import { createLogger } from '@pronto/telemetry';
+import { createManager } from '@pronto/tenancy';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminHarness, startAdminHarness, type TestOperatorKey } from '../testing/admin-harness.ts';
 
 /** Every secret the admin API handed out in this file: none may ever reach the audit log. */
 const secrets: string[] = [];
+const GINA_PASSWORD = 'gina-pass-7788';
 
 describe('the admin API: tenants, operator keys and client keys', () => {
   let h: AdminHarness;
@@ -48,7 +51,7 @@ describe('the admin API: tenants, operator keys and client keys', () => {
 
   beforeAll(async () => {
     h = await startAdminHarness();
-    secrets.push(h.admin.secret, h.acme.key.secret, h.globex.key.secret);
+    secrets.push(h.admin.secret, h.acme.key.secret, h.globex.key.secret, GINA_PASSWORD);
     ingestA = await ingest();
     ingestB = await ingest();
   });
@@ -221,19 +224,33 @@ describe('the admin API: tenants, operator keys and client keys', () => {
     expect((await h.call('POST', `/v1/admin/tenants/acme/keys/${key.keyId}/revoke`)).statusCode).toBe(409);
   });
 
-  it("refuses a disabled tenant's client key and manager key, and takes them again once enabled", async () => {
+  it("refuses a disabled tenant's client key, manager key and manager session, and takes them again once enabled", async () => {
     const client = await createKey('globex', undefined, h.globex.key);
+    await createManager(h.db.sql, {
+      tenantId: h.globex.id,
+      username: 'gina',
+      displayName: 'Gina',
+      password: GINA_PASSWORD,
+    });
+    const sessions = createSessions({ role: MANAGER_ROLE, sql: h.db.sql, now: () => new Date(h.clock.ms) });
+    const signedIn = await sessions.signIn('gina', GINA_PASSWORD);
+    const cookie = `pronto_manager=${signedIn?.token}`;
     const managerRead = () => h.call('GET', '/v1/admin/tenants/globex', undefined, { key: h.globex.key });
+    const sessionRead = () =>
+      h.app.inject({ method: 'GET', url: '/v1/admin/tenants/globex', headers: { cookie } });
     expect((await clientRead(ingestA, client)).statusCode).toBe(404);
     expect((await managerRead()).statusCode).toBe(200);
+    expect((await sessionRead()).statusCode).toBe(200);
     tick();
     expect((await h.call('PATCH', '/v1/admin/tenants/globex', { disabled: true })).statusCode).toBe(200);
     expect((await clientRead(ingestA, client)).statusCode).toBe(401);
     expect((await managerRead()).statusCode).toBe(401);
+    expect((await sessionRead()).statusCode).toBe(401);
     tick();
     expect((await h.call('PATCH', '/v1/admin/tenants/globex', { disabled: false })).statusCode).toBe(200);
     expect((await clientRead(ingestB, client)).statusCode).toBe(404);
     expect((await managerRead()).statusCode).toBe(200);
+    expect((await sessionRead()).json().disabled).toBe(false);
   });
 
   it("gives acme's manager 404 for globex's tenant and keys, 403 for the installation's routes", async () => {
