@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { agentCommands } from './agent-commands.ts';
 import { auditCommand } from './audit-command.ts';
+import { bootstrapAdminCommand } from './bootstrap-admin-command.ts';
 import { campaignCommands } from './campaign-commands.ts';
 import { type CliIo, createCliContext } from './cli-context.ts';
 import { groupCommands } from './group-commands.ts';
@@ -32,6 +33,7 @@ export async function runPronto(argv: readonly string[], io: CliIo): Promise<num
   agentCommands(program, ctx);
   managerCommands(program, ctx);
   auditCommand(program, ctx);
+  bootstrapAdminCommand(program, ctx);
   program.commands.forEach(exitOverrideAll);
   try {
     await program.parseAsync([...argv], { from: 'user' });

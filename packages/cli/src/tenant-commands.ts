@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { seg } from './admin-client.ts';
-import type { CliContext } from './cli-context.ts';
+import { type CliContext, CliError } from './cli-context.ts';
 import { printJson, printTable } from './print-table.ts';
 
 interface Tenant {
@@ -60,11 +60,14 @@ export function tenantCommands(program: Command, ctx: CliContext): void {
     ctx.out(said(updated));
   };
   tenant
-    .command('rename <slug> <name>')
+    .command('rename <slug> [name]')
     .description("change a tenant's display name")
-    .action((slug: string, name: string) =>
-      patch(slug, { name }, (t) => `Tenant ${t.slug} is now named ${t.name}.`),
-    );
+    .option('--name <name>', 'the new name (or give it after the slug)')
+    .action((slug: string, name: string | undefined, options: { name?: string }) => {
+      const next = options.name ?? name;
+      if (!next) throw new CliError('the new name is missing: pronto tenant rename <slug> --name <name>');
+      return patch(slug, { name: next }, (t) => `Tenant ${t.slug} is now named ${t.name}.`);
+    });
   tenant
     .command('disable <slug>')
     .description("stop a tenant: its keys answer 401, its leads are not dialed, its managers' sessions end")

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type ListeningAdminHarness, listenAdminHarness } from '@pronto/console/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const BIN = fileURLToPath(new URL('../bin/pronto.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../packages/cli/bin/pronto.mjs', import.meta.url));
 
 interface Run {
   code: number;
@@ -104,19 +104,15 @@ describe('pronto', () => {
     const dry = await pronto(['campaign', 'apply', '-f', path, '--dry-run']);
     expect(dry.stdout).toContain('Campaign acme/mortgage will be created');
     expect(dry.stdout).toContain('Dry run: nothing applied.');
-    expect((await pronto(['campaign', 'list', '--tenant', 'acme', '--json'])).stdout).not.toContain(
-      'mortgage',
-    );
+    expect((await h.call('GET', '/v1/admin/tenants/acme/campaigns/mortgage')).statusCode).toBe(404);
 
     const first = await pronto(['campaign', 'apply', '-f', path]);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Created campaign acme/mortgage.');
     const second = await pronto(['campaign', 'apply', '-f', path]);
     expect(second.stdout).toBe('Campaign acme/mortgage: no changes.\n');
-    const audit = await pronto(['audit', '--tenant', 'acme', '--json']);
-    const rows = JSON.parse(audit.stdout).items.filter((row: { action: string }) =>
-      row.action.startsWith('campaign.'),
-    );
+    const audit = await h.call('GET', '/v1/admin/audit?tenant=acme');
+    const rows = audit.json().items.filter((row: { action: string }) => row.action.startsWith('campaign.'));
     expect(rows.map((row: { action: string }) => row.action)).toEqual(['campaign.create']);
 
     await writeFile(path, yaml(240));
@@ -178,9 +174,9 @@ describe('pronto', () => {
     expect(refused.stderr).not.toMatch(/line [24]/);
     expect(refused.stderr).toContain('nothing imported');
     const usernames = async () =>
-      JSON.parse((await pronto(['agent', 'list', '--tenant', 'acme', '--json'])).stdout).items.map(
-        (agent: { username: string }) => agent.username,
-      );
+      (await h.call('GET', '/v1/admin/tenants/acme/agents'))
+        .json()
+        .items.map((agent: { username: string }) => agent.username);
     expect(await usernames()).toEqual(['jan.kowalski']);
 
     const skipping = await pronto(['agent', 'import', path, '--tenant', 'acme', '--skip-invalid']);
