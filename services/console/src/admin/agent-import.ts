@@ -3,11 +3,11 @@ import { FieldError } from '@pronto/contracts';
 import { fieldError, ProblemError } from '@pronto/http';
 import { hashPassword } from '@pronto/tenancy';
 import Type from 'typebox';
+import { actingOn } from './acting-on.ts';
 import { ADMIN_SCHEMA, type AdminDeps } from './admin-deps.ts';
 import { ADMIN_PROBLEMS, TenantParams } from './admin-schemas.ts';
 import { type AgentInput, checkAgentInput, groupsOf, takenUsernames, unknownGroups } from './agent-input.ts';
 import { insertAgents } from './agent-rows.ts';
-import { operatorOf, tenantInScope } from './operator.ts';
 
 export const MAX_IMPORT_AGENTS = 5_000;
 /** Passwords hashed at once: scrypt runs on libuv's few threads, each hash taking about 16 MB. */
@@ -106,8 +106,7 @@ export function registerAgentImport(
       },
     },
     async (request) => {
-      const operator = operatorOf(request);
-      const tenant = await tenantInScope(deps.sql, request, request.params.tenant);
+      const { operator, tenant } = await actingOn(deps.sql, request);
       const { agents, skipInvalid = false, dryRun = false } = request.body;
       const rows = await checkRows(deps, tenant.id, agents);
       const bad = rows.filter((row) => row.errors.length > 0);

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FieldError } from '@pronto/contracts';
-import { fieldError, ProblemError } from '@pronto/http';
+import type { SqlQueryable } from '@pronto/db';
+import { fieldError, type Operator, ProblemError } from '@pronto/http';
 import { hashPassword } from '@pronto/tenancy';
 import Type, { type Static } from 'typebox';
+import { actingOn } from './acting-on.ts';
 import { ADMIN_SCHEMA, type AdminDeps } from './admin-deps.ts';
 import { ADMIN_PROBLEMS, Items, TenantParams } from './admin-schemas.ts';
 import { registerAgentImport } from './agent-import.ts';
@@ -16,7 +18,7 @@ import {
 } from './agent-input.ts';
 import { AGENT_COLUMNS, Agent, type AgentView, findAgent, insertAgents } from './agent-rows.ts';
 import { recordAudit } from './audit.ts';
-import { operatorOf, tenantInScope } from './operator.ts';
+import { tenantInScope } from './operator.ts';
 
 const AgentParams = Type.Object({
   tenant: Type.String({ description: "The tenant's slug." }),
@@ -88,8 +90,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, dep
       },
     },
     async (request, reply) => {
-      const operator = operatorOf(request);
-      const tenant = await tenantInScope(deps.sql, request, request.params.tenant);
+      const { operator, tenant } = await actingOn(deps.sql, request);
       const checked = checkAgentInput(request.body);
       if (!checked.agent)
         throw new ProblemError('validation-error', 'The agent has invalid fields', checked.errors);
@@ -125,8 +126,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, dep
       },
     },
     async (request) => {
-      const operator = operatorOf(request);
-      const tenant = await tenantInScope(deps.sql, request, request.params.tenant);
+      const { operator, tenant } = await actingOn(deps.sql, request);
       const change = request.body;
       const errors = checkChange(change);
       if (change.groups && errors.length === 0)
@@ -187,9 +187,8 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, dep
       },
     },
     async (request, reply) => {
-      const operator = operatorOf(request);
-      const tenant = await tenantInScope(deps.sql, request, request.params.tenant);
       const { password } = request.body;
+      const { operator, tenant } = await actingOn(deps.sql, request);
       if (password.length < 8 || password.length > 200)
         throw new ProblemError('validation-error', 'The password is not valid', [
           fieldError('password', 'The password must be 8 to 200 characters long.'),
@@ -197,22 +196,9 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, dep
       await findAgent(deps.sql, tenant.id, request.params.agent);
       const passwordHash = await hashPassword(password);
       const now = deps.now();
-      await deps.sql.transaction(async (tx) => {
-        const agent = await findAgent(tx, tenant.id, request.params.agent, true);
-        await tx.query('UPDATE agent SET password_hash = $2, version = version + 1 WHERE id = $1', [
-          agent.id,
-          passwordHash,
-        ]);
-        await tx.query('DELETE FROM agent_session WHERE agent_id = $1', [agent.id]);
-        await recordAudit(tx, operator, now, {
-          action: 'agent.password',
-          resourceType: 'agent',
-          resourceId: agent.username,
-          tenantId: tenant.id,
-          before: null,
-          after: null,
-        });
-      });
+      await deps.sql.transaction((tx) =>
+        replacePassword(tx, operator, now, tenant.id, request.params.agent, passwordHash),
+      );
       return reply.code(204).send(null);
     },
   );
@@ -243,4 +229,29 @@ function checkChange(change: Static<typeof AgentChange>): FieldError[] {
   if (change.groups !== undefined) checkGroupList(change.groups, 'groups', errors);
   if (change.languages !== undefined) checkLanguages(change.languages, 'languages', errors);
   return errors;
+}
+
+/** The new hash, the agent's sessions ended (they were opened with the old password), and the audit row. */
+async function replacePassword(
+  tx: SqlQueryable,
+  operator: Operator,
+  now: Date,
+  tenantId: string,
+  username: string,
+  passwordHash: string,
+): Promise<void> {
+  const agent = await findAgent(tx, tenantId, username, true);
+  await tx.query('UPDATE agent SET password_hash = $2, version = version + 1 WHERE id = $1', [
+    agent.id,
+    passwordHash,
+  ]);
+  await tx.query('DELETE FROM agent_session WHERE agent_id = $1', [agent.id]);
+  await recordAudit(tx, operator, now, {
+    action: 'agent.password',
+    resourceType: 'agent',
+    resourceId: agent.username,
+    tenantId,
+    before: null,
+    after: null,
+  });
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { fieldError, ProblemError } from '@pronto/http';
+import { actingOn } from './acting-on.ts';
 import { ADMIN_SCHEMA, type AdminDeps } from './admin-deps.ts';
 import { ADMIN_PROBLEMS, Items, isoAt, TenantParams } from './admin-schemas.ts';
 import { groupsOf } from './agent-input.ts';
@@ -18,7 +19,7 @@ import {
   settingsOfRow,
   validateCampaignSettings,
 } from './campaign-settings.ts';
-import { operatorOf, tenantInScope } from './operator.ts';
+import { tenantInScope } from './operator.ts';
 
 /** A new campaign's slug: it appears in the event API's bodies and in the console's URLs. */
 const SLUG = /^[a-z0-9][a-z0-9-]{1,63}$/;
@@ -110,8 +111,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, 
       },
     },
     async (request, reply) => {
-      const operator = operatorOf(request);
-      const tenant = await tenantInScope(deps.sql, request, request.params.tenant);
+      const { operator, tenant } = await actingOn(deps.sql, request);
       const slug = request.params.campaign;
       const dryRun = request.query.dryRun === 'true';
       const now = deps.now();

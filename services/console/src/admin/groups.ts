@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { fieldError, ProblemError } from '@pronto/http';
+import type { SqlQueryable } from '@pronto/db';
+import { fieldError, type Operator, ProblemError } from '@pronto/http';
 import Type, { type Static } from 'typebox';
+import { actingOn } from './acting-on.ts';
 import { ADMIN_SCHEMA, type AdminDeps } from './admin-deps.ts';
 import { ADMIN_PROBLEMS, Items, TenantParams } from './admin-schemas.ts';
 import { recordAudit } from './audit.ts';
-import { operatorOf, tenantInScope } from './operator.ts';
+import { tenantInScope } from './operator.ts';
 
 /** A group's name: what campaigns' agentGroups and agents' groups say. */
 const GROUP_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
@@ -62,8 +64,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, dep
       },
     },
     async (request, reply) => {
-      const operator = operatorOf(request);
-      const tenant = await tenantInScope(deps.sql, request, request.params.tenant);
+      const { operator, tenant } = await actingOn(deps.sql, request);
       const name = request.params.group;
       const now = deps.now();
       const answer = await deps.sql.transaction(async (tx) => {
@@ -131,40 +132,49 @@ export const groupRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, dep
       },
     },
     async (request, reply) => {
-      const operator = operatorOf(request);
-      const tenant = await tenantInScope(deps.sql, request, request.params.tenant);
-      const name = request.params.group;
-      await deps.sql.transaction(async (tx) => {
-        const [stored] = await tx.query<Static<typeof Group>>(
-          `SELECT name, display_name AS "displayName" FROM agent_group WHERE tenant_id = $1 AND name = $2 FOR UPDATE`,
-          [tenant.id, name],
-        );
-        if (!stored) throw new ProblemError('not-found', `No agent group ${JSON.stringify(name)}`);
-        const [users] = await tx.query<{ campaigns: string[]; agents: string[] }>(
-          `SELECT ARRAY(SELECT slug FROM campaign WHERE tenant_id = $1 AND $2 = ANY(agent_groups) ORDER BY slug) AS campaigns,
-                  ARRAY(SELECT username FROM agent WHERE tenant_id = $1 AND $2 = ANY(groups) ORDER BY username) AS agents`,
-          [tenant.id, name],
-        );
-        const named = [
-          ...(users?.campaigns ?? []).map((slug) => `campaign ${slug}`),
-          ...(users?.agents ?? []).map((username) => `agent ${username}`),
-        ];
-        if (named.length > 0)
-          throw new ProblemError(
-            'conflict',
-            `Group ${JSON.stringify(name)} is still named by ${named.slice(0, 10).join(', ')}${named.length > 10 ? ` and ${named.length - 10} more` : ''}`,
-          );
-        await tx.query('DELETE FROM agent_group WHERE tenant_id = $1 AND name = $2', [tenant.id, name]);
-        await recordAudit(tx, operator, deps.now(), {
-          action: 'group.delete',
-          resourceType: 'group',
-          resourceId: name,
-          tenantId: tenant.id,
-          before: stored,
-          after: null,
-        });
-      });
+      const { operator, tenant } = await actingOn(deps.sql, request);
+      await deps.sql.transaction((tx) =>
+        deleteGroup(tx, operator, deps.now(), tenant.id, request.params.group),
+      );
       return reply.code(204).send(null);
     },
   );
 };
+
+/** Deletes a group that no campaign and no agent names; else 409 naming them. */
+async function deleteGroup(
+  tx: SqlQueryable,
+  operator: Operator,
+  now: Date,
+  tenantId: string,
+  name: string,
+): Promise<void> {
+  const [stored] = await tx.query<Static<typeof Group>>(
+    `SELECT name, display_name AS "displayName" FROM agent_group WHERE tenant_id = $1 AND name = $2 FOR UPDATE`,
+    [tenantId, name],
+  );
+  if (!stored) throw new ProblemError('not-found', `No agent group ${JSON.stringify(name)}`);
+  const [users] = await tx.query<{ campaigns: string[]; agents: string[] }>(
+    `SELECT ARRAY(SELECT slug FROM campaign WHERE tenant_id = $1 AND $2 = ANY(agent_groups) ORDER BY slug) AS campaigns,
+              ARRAY(SELECT username FROM agent WHERE tenant_id = $1 AND $2 = ANY(groups) ORDER BY username) AS agents`,
+    [tenantId, name],
+  );
+  const named = [
+    ...(users?.campaigns ?? []).map((slug) => `campaign ${slug}`),
+    ...(users?.agents ?? []).map((username) => `agent ${username}`),
+  ];
+  if (named.length > 0)
+    throw new ProblemError(
+      'conflict',
+      `Group ${JSON.stringify(name)} is still named by ${named.slice(0, 10).join(', ')}${named.length > 10 ? ` and ${named.length - 10} more` : ''}`,
+    );
+  await tx.query('DELETE FROM agent_group WHERE tenant_id = $1 AND name = $2', [tenantId, name]);
+  await recordAudit(tx, operator, now, {
+    action: 'group.delete',
+    resourceType: 'group',
+    resourceId: name,
+    tenantId,
+    before: stored,
+    after: null,
+  });
+}
