@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parse, stringify } from 'yaml';
+import { Document, isScalar, isSeq, parse, visit } from 'yaml';
 import { CliError } from './cli-context.ts';
 
 /** A campaign file: where the campaign lives, and its settings (the body of PUT .../campaigns/:campaign). */
@@ -36,7 +36,14 @@ export async function readCampaignFile(path: string): Promise<CampaignFile> {
 /** A campaign as Pronto answers it, as a file `pronto campaign apply -f` takes back unchanged. */
 export function campaignYaml(tenant: string, campaign: Record<string, unknown>): string {
   const { slug, createdAt: _readOnly, ...settings } = campaign;
-  return `# pronto campaign apply -f <this file>\n${stringify({ tenant, slug, ...settings })}`;
+  const document = new Document({ tenant, slug, ...settings });
+  // Lists of plain values on one line (days: [1, 2, 3]), as a person writes them.
+  visit(document, {
+    Seq(_key, node) {
+      if (isSeq(node) && node.items.every((item) => isScalar(item))) node.flow = true;
+    },
+  });
+  return `# pronto campaign apply -f <this file>\n${document.toString({ flowCollectionPadding: false })}`;
 }
 
 /** One changed field as `field: before → after`, values as compact JSON. */

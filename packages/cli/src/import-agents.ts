@@ -54,6 +54,8 @@ export async function importAgents(
         format: 'Checking agents [{bar}] {value}/{total}',
         stream: process.stderr,
         hideCursor: true,
+        // --progress on a pipe: a line per step instead of nothing.
+        noTTYOutput: true,
       })
     : undefined;
   bar?.start(rows.length, 0);

@@ -30,6 +30,15 @@ export async function seedDemo(
       rateLimitPerSecond: 5_000,
       rateLimitBurst: 10_000,
     }));
+  // The campaign and the demo agents name these groups, and the admin API takes only a group that exists,
+  // so that `pronto campaign get` and `apply` round-trip the demo campaign (also in a data folder from before groups).
+  await prisma.agentGroup.createMany({
+    data: [
+      { tenantId: tenant.id, name: DEMO_GROUPS.primary, displayName: 'Cash loan' },
+      { tenantId: tenant.id, name: DEMO_GROUPS.backup, displayName: 'Backup' },
+    ],
+    skipDuplicates: true,
+  });
   const campaign = await prisma.campaign.findUnique({
     where: { tenantId_slug: { tenantId: tenant.id, slug: DEMO.campaign } },
   });
