@@ -172,16 +172,27 @@ function checkWindow(window: CallingWindow, at: string, fail: Fail): void {
     fail(`${at}.to`, `The window must end after it starts (${window.from}); use 24:00 for midnight.`);
 }
 
+/** Whether a retry policy field's value is one the dispatcher takes (it keeps the default for any other). */
+function retryFieldOk(name: keyof RetryPolicySettings, value: unknown): boolean {
+  if (name === 'shortDelaysSeconds' || name === 'cadenceSeconds')
+    return (
+      Array.isArray(value) &&
+      value.length > 0 &&
+      value.every((delay) => Number.isInteger(delay) && (delay as number) >= 1)
+    );
+  return Number.isInteger(value) && (value as number) >= 1;
+}
+
 function retryPolicyOf(given: Body, fail: Fail): RetryPolicySettings {
   const policy: Record<string, unknown> = { ...DEFAULT_RETRY_POLICY, ...given };
-  for (const name of ['shortDelaysSeconds', 'cadenceSeconds'] as const) {
-    const delays = policy[name] as unknown[];
-    if (delays.length === 0 || delays.some((delay) => !Number.isInteger(delay) || (delay as number) < 1))
-      fail(`retryPolicy.${name}`, 'List at least one delay, each a whole number of seconds of 1 or more.');
-  }
-  for (const name of ['maxAttempts', 'maxAttemptsPer24h'] as const) {
-    if (!Number.isInteger(policy[name]) || (policy[name] as number) < 1)
-      fail(`retryPolicy.${name}`, 'Must be a whole number of 1 or more.');
+  for (const name of RETRY_FIELDS) {
+    if (retryFieldOk(name, policy[name])) continue;
+    fail(
+      `retryPolicy.${name}`,
+      name.endsWith('Seconds')
+        ? 'List at least one delay, each a whole number of seconds of 1 or more.'
+        : 'Must be a whole number of 1 or more.',
+    );
   }
   return Object.fromEntries(
     RETRY_FIELDS.map((name) => [name, policy[name]]),
@@ -235,6 +246,7 @@ export interface CampaignRow {
 }
 
 export function settingsOfRow(row: CampaignRow): CampaignSettings {
+  // As the dispatcher reads it: a stored value it would not take shows as the default it uses.
   const retry = row.retry_policy ?? {};
   return {
     name: row.name,
@@ -244,7 +256,10 @@ export function settingsOfRow(row: CampaignRow): CampaignSettings {
     callingWindows: row.calling_windows ?? [],
     holidays: row.holidays ?? [],
     retryPolicy: Object.fromEntries(
-      RETRY_FIELDS.map((name) => [name, retry[name] ?? DEFAULT_RETRY_POLICY[name]]),
+      RETRY_FIELDS.map((name) => [
+        name,
+        retryFieldOk(name, retry[name]) ? retry[name] : DEFAULT_RETRY_POLICY[name],
+      ]),
     ) as unknown as RetryPolicySettings,
     offerTimeoutSeconds: row.offer_timeout_seconds,
     overflowThresholdSeconds: row.overflow_threshold_seconds,

@@ -77,6 +77,7 @@ describe('the admin API: campaigns', () => {
     const wanted = {
       ...CASH_LOAN,
       slaSeconds: 120,
+      scoringWeights: { amountPoints: 20, eligibility: { approved: 30 } },
       agentGroups: ['sales', 'backup'],
       callerId: '+48221234567',
     };
@@ -87,6 +88,7 @@ describe('the admin API: campaigns', () => {
       applied: false,
       changes: [
         { field: 'slaSeconds', before: 180, after: 120 },
+        { field: 'scoringWeights', before: {}, after: { amountPoints: 20, eligibility: { approved: 30 } } },
         { field: 'callerId', before: null, after: '+48221234567' },
         { field: 'agentGroups', before: ['sales'], after: ['sales', 'backup'] },
       ],
@@ -234,7 +236,11 @@ describe('the admin API: agent groups', () => {
         .statusCode,
     ).toBe(404);
 
-    await h.call('PUT', '/v1/admin/tenants/acme/groups/spare', {});
+    // No body at all: every field of a group is optional.
+    expect((await h.call('PUT', '/v1/admin/tenants/acme/groups/spare')).json()).toEqual({
+      name: 'spare',
+      displayName: 'spare',
+    });
     expect((await h.call('DELETE', '/v1/admin/tenants/acme/groups/spare')).statusCode).toBe(204);
     h.clock.ms += 1_000;
     expect((await h.call('DELETE', '/v1/admin/tenants/acme/groups/spare')).statusCode).toBe(404);

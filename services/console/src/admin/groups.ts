@@ -4,7 +4,7 @@ import { fieldError, type Operator, ProblemError } from '@pronto/http';
 import Type, { type Static } from 'typebox';
 import { actingOn } from './acting-on.ts';
 import { ADMIN_SCHEMA, type AdminDeps } from './admin-deps.ts';
-import { ADMIN_PROBLEMS, Items, TenantParams } from './admin-schemas.ts';
+import { ADMIN_PROBLEMS, bodyMayBeOmitted, Items, TenantParams } from './admin-schemas.ts';
 import { recordAudit } from './audit.ts';
 import { tenantInScope } from './operator.ts';
 
@@ -62,6 +62,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, dep
         ),
         response: { 200: Group, 201: Group, ...ADMIN_PROBLEMS },
       },
+      preValidation: bodyMayBeOmitted,
     },
     async (request, reply) => {
       const { operator, tenant } = await actingOn(deps.sql, request);
