@@ -160,4 +160,57 @@ describe('the administration pages in a real browser', () => {
     await keep(desk, 'admin-new-agent-offer');
     expect(deskErrors).toEqual([]);
   }, 180_000);
+  it('lets an admin see every tenant, create and disable one, pick one to administer, and read its audit log', async () => {
+    if (!browser || !pronto) throw new Error('not started');
+    const url = pronto.url;
+    // The installation's first admin key (npm start writes it) makes an admin account.
+    const adminKey = JSON.parse(await readFile(join(dataDir, 'admin-key'), 'utf8')) as {
+      keyId: string;
+      secret: string;
+    };
+    const created = await signedFetch(url, adminKey, 'POST', '/v1/admin/admins', {
+      username: 'root.admin',
+      displayName: 'Installation admin',
+      password: 'admin-pass-2026',
+    });
+    expect(created.status).toBe(201);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    page.on('dialog', (dialog) => dialog.accept());
+    await page.goto(`${url}/manager`);
+    await page.getByTestId('signin-username').fill('root.admin');
+    await page.getByTestId('signin-password').fill('admin-pass-2026');
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('admin-link').click();
+    await page.waitForURL(`${url}/manager/admin`);
+    await expect
+      .poll(() => page.getByTestId('admin-role').textContent(), { timeout: 10_000 })
+      .toContain('admin');
+
+    // The tenants first: the demo's, then a new one, disabled at once.
+    await expect.poll(() => page.getByTestId('tenants').textContent()).toContain('demo');
+    await page.getByTestId('tenant-slug').fill('globex');
+    await page.getByTestId('tenant-name').fill('Globex');
+    await page.getByTestId('tenant-create').click();
+    await expect.poll(() => page.getByTestId('tenants').textContent()).toContain('Globex');
+    await page.getByTestId('tenant-toggle-globex').click();
+    await expect.poll(() => page.getByTestId('page-notice').textContent()).toBe('globex disabled.');
+    await expect.poll(() => page.getByTestId('tenants').textContent()).toContain('Disabled');
+    await keep(page, 'admin-tenants');
+
+    // The demo tenant, picked: the manager's campaign is there, and the log tells who made it.
+    await page.getByTestId('tenant-open-demo').click();
+    await expect.poll(() => page.getByTestId('campaign-row-mortgage').textContent()).toContain('Mortgage');
+    await page.getByTestId('nav-audit').click();
+    await expect.poll(() => page.getByTestId('audit').textContent()).toContain('campaign.create');
+    expect(await page.getByTestId('audit').textContent()).toContain('manager:manager');
+    await page.getByTestId('audit-action').fill('agent.create');
+    await page.getByTestId('audit-apply').click();
+    await expect.poll(() => page.getByTestId('audit').textContent()).not.toContain('campaign.create');
+    expect(await page.getByTestId('audit').textContent()).toContain('nina.nowak');
+    await keep(page, 'admin-audit');
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

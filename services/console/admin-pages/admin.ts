@@ -60,7 +60,8 @@ async function start() {
 }
 
 async function showPage() {
-  const fallback = state.role === 'admin' && !state.tenant ? 'tenants' : 'campaigns';
+  // An admin starts at the tenants, to pick one; a manager at its own tenant's campaigns.
+  const fallback = state.role === 'admin' ? 'tenants' : 'campaigns';
   let name = location.hash.slice(1) || fallback;
   if (!(name in PAGES) || (name === 'tenants' && state.role !== 'admin')) name = fallback;
   for (const section of document.querySelectorAll<HTMLElement>('[data-page]')) {

@@ -1,6 +1,7 @@
 // Agents: the list, a new agent (with a password), and per agent: edit (name, phone, groups,
 // languages), disable or enable, a new password.
 import { AGENT_STATE_LABELS } from '@pronto/pages/browser';
+import type { AgentView as Agent } from '../src/admin/agent-rows.ts';
 import { api, problemText, seg } from './api.ts';
 import {
   button,
@@ -14,21 +15,12 @@ import {
   notice,
   pageError,
   row,
-  showProblem,
+  submits,
+  textOf,
 } from './dom.ts';
 import { chosenGroups, groupChoices } from './group-choices.ts';
 import { fetchGroups } from './groups.ts';
 import { type Group, tenantPath } from './state.ts';
-
-interface Agent {
-  username: string;
-  displayName: string;
-  sipEndpoint: string | null;
-  groups: string[];
-  languages: string[];
-  disabled: boolean;
-  state: string;
-}
 
 const form = document.querySelector('#agent-form') as HTMLFormElement;
 const editDialog = document.querySelector('#agent-dialog') as HTMLDialogElement;
@@ -77,10 +69,10 @@ function agentRow(agent: Agent) {
       button(agent.disabled ? 'Enable' : 'Disable', `agent-toggle-${agent.username}`, async () => {
         const answer = await api<Agent>('PATCH', agentPath(agent), { disabled: !agent.disabled });
         if (!answer.ok) return pageError(problemText(answer.problem));
+        await showAgents();
         notice(
           `${agent.username} ${answer.data.disabled ? 'disabled: offered nothing more, signed out' : 'enabled'}.`,
         );
-        await showAgents();
       }),
       button('Reset password', `agent-password-${agent.username}`, () => {
         current = agent;
@@ -105,48 +97,47 @@ function openEdit(agent: Agent) {
   editDialog.showModal();
 }
 
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const data = new FormData(form);
-  const sipEndpoint = String(data.get('sipEndpoint') ?? '').trim();
-  const answer = await api<Agent>('POST', `${tenantPath()}/agents`, {
-    username: String(data.get('username') ?? '').trim(),
-    displayName: String(data.get('displayName') ?? '').trim(),
-    password: String(data.get('password') ?? ''),
-    ...(sipEndpoint ? { sipEndpoint } : {}),
-    groups: chosenGroups(form),
-    languages: listOf(String(data.get('languages') ?? '')),
-  });
-  if (!answer.ok) return showProblem(form, answer.problem);
-  clearErrors(form);
-  form.reset();
-  notice(`Agent ${answer.data.username} added; they sign in at /agent with that password.`);
-  await showAgents();
-});
+submits(
+  form,
+  (data) => {
+    const sipEndpoint = textOf(data, 'sipEndpoint');
+    return api<Agent>('POST', `${tenantPath()}/agents`, {
+      username: textOf(data, 'username'),
+      displayName: textOf(data, 'displayName'),
+      password: String(data.get('password') ?? ''),
+      ...(sipEndpoint ? { sipEndpoint } : {}),
+      groups: chosenGroups(form),
+      languages: listOf(textOf(data, 'languages')),
+    });
+  },
+  async (agent) => {
+    await showAgents();
+    notice(`Agent ${agent.username} added; they sign in at /agent with that password.`);
+  },
+);
 
-editForm.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  if (!current) return;
-  const data = new FormData(editForm);
-  const sipEndpoint = String(data.get('sipEndpoint') ?? '').trim();
-  const answer = await api<Agent>('PATCH', agentPath(current), {
-    displayName: String(data.get('displayName') ?? '').trim(),
-    sipEndpoint: sipEndpoint || null,
-    groups: chosenGroups(editForm),
-    languages: listOf(String(data.get('languages') ?? '')),
-  });
-  if (!answer.ok) return showProblem(editForm, answer.problem);
-  editDialog.close();
-  notice(`Agent ${answer.data.username} saved.`);
-  await showAgents();
-});
+submits(
+  editForm,
+  (data) =>
+    api<Agent>('PATCH', agentPath(current as Agent), {
+      displayName: textOf(data, 'displayName'),
+      sipEndpoint: textOf(data, 'sipEndpoint') || null,
+      groups: chosenGroups(editForm),
+      languages: listOf(textOf(data, 'languages')),
+    }),
+  async (agent) => {
+    editDialog.close();
+    await showAgents();
+    notice(`Agent ${agent.username} saved.`);
+  },
+);
 
-passwordForm.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  if (!current) return;
-  const password = String(new FormData(passwordForm).get('password') ?? '');
-  const answer = await api('POST', `${agentPath(current)}/password`, { password });
-  if (!answer.ok) return showProblem(passwordForm, answer.problem);
-  passwordDialog.close();
-  notice(`New password set for ${current.username}; their sessions have ended.`);
-});
+submits(
+  passwordForm,
+  (data) =>
+    api('POST', `${agentPath(current as Agent)}/password`, { password: String(data.get('password') ?? '') }),
+  () => {
+    passwordDialog.close();
+    notice(`New password set for ${current?.username}; their sessions have ended.`);
+  },
+);

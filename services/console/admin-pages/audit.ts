@@ -3,18 +3,15 @@ import { api } from './api.ts';
 import { clearErrors, el, fillTable, loaded, loading, row, showProblem, when } from './dom.ts';
 import { state } from './state.ts';
 
-interface AuditEntry {
-  id: string;
-  at: string;
+/** One row of the log: who (actor, role) did what (action) to which resource, and its values. */
+type AuditEntry = Record<
+  'id' | 'at' | 'actor' | 'actorRole' | 'action' | 'resourceType' | 'resourceId',
+  string
+> & {
   tenant: string | null;
-  actor: string;
-  actorRole: string;
-  action: string;
-  resourceType: string;
-  resourceId: string;
   before: unknown;
   after: unknown;
-}
+};
 
 const form = document.querySelector('#audit-form') as HTMLFormElement;
 const more = document.querySelector('#audit-more') as HTMLButtonElement;

@@ -1,34 +1,21 @@
 // The campaign form: every setting of a campaign, filled from the API's campaign (or the contract's
 // defaults for a new one) and read back as the whole desired state the PUT takes.
+import type { Static } from 'typebox';
+import type { Campaign as CampaignSchema } from '../src/admin/campaign-schemas.ts';
 import { readCampaignGroups, setCampaignGroups } from './campaign-groups.ts';
 import { readWeights, setWeights } from './campaign-weights.ts';
-import { type CallingWindow, readWindows, setWindows } from './campaign-windows.ts';
+import { readWindows, setWindows } from './campaign-windows.ts';
 import { listOf } from './dom.ts';
 import type { Group } from './state.ts';
 
-export interface Campaign {
-  slug: string;
-  name: string;
-  slaSeconds: number;
-  slaClock: 'business_hours' | 'calendar';
-  timeZone: string;
-  callingWindows: CallingWindow[];
-  holidays: string[];
-  retryPolicy: Partial<Record<'shortDelaysSeconds' | 'cadenceSeconds', number[]>> &
-    Partial<Record<'maxAttempts' | 'maxAttemptsPer24h', number>>;
-  offerTimeoutSeconds: number;
-  overflowThresholdSeconds: number;
-  scoringWeights: Record<string, unknown>;
-  callerId: string | null;
-  dialerProfile: Record<string, unknown>;
-  agentGroups: string[];
-  createdAt?: string;
-}
-
+/** A campaign as the API answers it: every setting, defaults filled in. */
+export type Campaign = Static<typeof CampaignSchema>;
 export type CampaignSettings = Omit<Campaign, 'slug' | 'createdAt'>;
 
 /** A new campaign's starting values: the API's defaults (docs/api.md, Administration). */
-const NEW_CAMPAIGN: Campaign = {
+const NEW_CAMPAIGN: Omit<Campaign, 'createdAt' | 'retryPolicy'> & {
+  retryPolicy: Partial<Campaign['retryPolicy']>;
+} = {
   slug: '',
   name: '',
   slaSeconds: 300,

@@ -1,6 +1,8 @@
 // Campaigns: the list, and the form that PUTs a campaign's whole settings (create or update), with
 // a dry run that tells what would change. The API's field errors show beside the inputs.
 import { byTestId } from '@pronto/pages/browser';
+import type { Static } from 'typebox';
+import type { CampaignPutAnswer } from '../src/admin/campaign-schemas.ts';
 import { api, problemText, seg } from './api.ts';
 import {
   type Campaign,
@@ -25,12 +27,7 @@ import {
 import { fetchGroups } from './groups.ts';
 import { tenantPath } from './state.ts';
 
-interface PutAnswer {
-  campaign: Campaign;
-  created: boolean;
-  applied: boolean;
-  changes: { field: string; before: unknown; after: unknown }[];
-}
+type PutAnswer = Static<typeof CampaignPutAnswer>;
 
 const list = document.querySelector('#campaign-list') as HTMLElement;
 const changes = byTestId('campaign-changes');
@@ -110,10 +107,10 @@ async function save(dryRun: boolean) {
     );
     return;
   }
-  if (created) notice(`Campaign ${campaign.slug} created.`);
-  else notice(answer.data.changes.length ? `Campaign ${campaign.slug} saved.` : 'Nothing changed.');
   fillCampaignForm(campaign, await fetchGroups());
   byTestId('campaign-form-title').textContent = `Campaign ${campaign.slug}`;
+  if (created) notice(`Campaign ${campaign.slug} created.`);
+  else notice(answer.data.changes.length ? `Campaign ${campaign.slug} saved.` : 'Nothing changed.');
 }
 
 campaignForm.addEventListener('submit', (event) => {

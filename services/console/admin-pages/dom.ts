@@ -1,7 +1,7 @@
 // Small DOM helpers: elements built with textContent only (never markup from data), page-wide
 // messages, and a problem's field errors shown beside the inputs they name.
 import { byTestId } from '@pronto/pages/browser';
-import { type Problem, problemText } from './api.ts';
+import { type Answer, type Problem, problemText } from './api.ts';
 
 type Child = Node | string | null | undefined | false;
 
@@ -156,3 +156,39 @@ export const listOf = (text: string) =>
     .split(/[,\s]+/)
     .map((item) => item.trim())
     .filter(Boolean);
+
+/** A form input's text, trimmed. */
+export const textOf = (data: FormData, name: string) => String(data.get(name) ?? '').trim();
+
+/**
+ * A form that sends what it holds: the API's problem is shown on it (field errors beside their
+ * inputs); once accepted it is emptied and `done` gets the answer. Its submit button is disabled
+ * while the request is out, so a double press sends once.
+ */
+export function submits<T>(
+  form: HTMLFormElement,
+  send: (data: FormData) => Promise<Answer<T>>,
+  done: (data: T, status: number) => Promise<void> | void,
+) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const submit = form.querySelector<HTMLButtonElement>('button[type="submit"]');
+    if (submit) submit.disabled = true;
+    try {
+      const answer = await send(new FormData(form));
+      if (!answer.ok) return showProblem(form, answer.problem);
+      clearErrors(form);
+      form.reset();
+      await done(answer.data, answer.status);
+    } finally {
+      if (submit) submit.disabled = false;
+    }
+  });
+}
+
+/** A refusal made here, before asking the API, in the API's shape (a field error). */
+export const refused = (field: string, detail: string): Answer<never> => ({
+  ok: false,
+  status: 400,
+  problem: { status: 400, errors: [{ field, detail }] },
+});

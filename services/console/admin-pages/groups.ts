@@ -2,14 +2,15 @@
 import { api, problemText, seg } from './api.ts';
 import {
   button,
-  clearErrors,
   fillTable,
   loaded,
   loading,
   notice,
   pageError,
+  refused,
   row,
-  showProblem,
+  submits,
+  textOf,
 } from './dom.ts';
 import { type Group, state, tenantPath } from './state.ts';
 
@@ -39,29 +40,28 @@ export async function showGroups() {
           if (!confirm(`Delete group ${group.name}?`)) return;
           const answer = await api('DELETE', `${tenantPath()}/groups/${seg(group.name)}`);
           if (!answer.ok) return pageError(problemText(answer.problem));
-          notice(`Group ${group.name} deleted.`);
           await showGroups();
+          notice(`Group ${group.name} deleted.`);
         }),
       ),
     ),
   );
 }
 
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const data = new FormData(form);
-  const name = String(data.get('name') ?? '').trim();
-  const displayName = String(data.get('displayName') ?? '').trim();
-  if (!name)
-    return showProblem(form, { status: 400, errors: [{ field: 'name', detail: 'A group needs a name' }] });
-  const answer = await api<{ name: string }>(
-    'PUT',
-    `${tenantPath()}/groups/${seg(name)}`,
-    displayName ? { displayName } : {},
-  );
-  if (!answer.ok) return showProblem(form, answer.problem);
-  clearErrors(form);
-  form.reset();
-  notice(answer.status === 201 ? `Group ${name} added to ${state.tenant}.` : `Group ${name} updated.`);
-  await showGroups();
-});
+submits(
+  form,
+  (data) => {
+    const name = textOf(data, 'name');
+    const displayName = textOf(data, 'displayName');
+    if (!name) return Promise.resolve(refused('name', 'A group needs a name'));
+    return api<{ name: string }>(
+      'PUT',
+      `${tenantPath()}/groups/${seg(name)}`,
+      displayName ? { displayName } : {},
+    );
+  },
+  async (group, status) => {
+    await showGroups();
+    notice(status === 201 ? `Group ${group.name} added to ${state.tenant}.` : `Group ${group.name} updated.`);
+  },
+);

@@ -13,19 +13,16 @@ import {
   notice,
   pageError,
   row,
-  showProblem,
+  submits,
+  textOf,
   when,
 } from './dom.ts';
 import { tenantPath } from './state.ts';
 
-interface ApiKey {
-  keyId: string;
-  name: string | null;
-  createdAt: string;
-  rotatedAt: string | null;
-  previousValidUntil: string | null;
-  revokedAt: string | null;
-}
+/** A client key as the API lists it (never its secret), and as it answers a new or rotated one. */
+type ApiKey = Record<'keyId' | 'createdAt', string> &
+  Record<'name' | 'rotatedAt' | 'previousValidUntil' | 'revokedAt', string | null>;
+type IssuedKey = ApiKey & { secret: string };
 
 const form = document.querySelector('#key-form') as HTMLFormElement;
 const secretDialog = document.querySelector('#secret-dialog') as HTMLDialogElement;
@@ -71,8 +68,8 @@ function keyRow(key: ApiKey) {
             if (!confirm(`Revoke ${key.keyId}? Events signed with it are refused at once.`)) return;
             const answer = await api<ApiKey>('POST', `${keyPath(key)}/revoke`);
             if (!answer.ok) return pageError(problemText(answer.problem));
-            notice(`${key.keyId} revoked.`);
             await showKeys();
+            notice(`${key.keyId} revoked.`);
           }),
         ),
   );
@@ -108,32 +105,33 @@ secretDialog.addEventListener('close', () => {
   byTestId('secret-value').textContent = '';
 });
 
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const name = String(new FormData(form).get('name') ?? '').trim();
-  const answer = await api<ApiKey & { secret: string }>('POST', `${tenantPath()}/keys`, name ? { name } : {});
-  if (!answer.ok) return showProblem(form, answer.problem);
-  clearErrors(form);
-  form.reset();
-  await showKeys();
-  notice(`Key ${answer.data.keyId} created.`);
-  showSecret(answer.data.keyId, answer.data.secret);
-});
+submits(
+  form,
+  (data) => {
+    const name = textOf(data, 'name');
+    return api<IssuedKey>('POST', `${tenantPath()}/keys`, name ? { name } : {});
+  },
+  async (key) => {
+    await showKeys();
+    notice(`Key ${key.keyId} created.`);
+    showSecret(key.keyId, key.secret);
+  },
+);
 
-rotateForm.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  if (!rotating) return;
-  const grace = String(new FormData(rotateForm).get('graceSeconds') ?? '').trim();
-  const answer = await api<ApiKey & { secret: string }>(
-    'POST',
-    `${keyPath(rotating)}/rotate`,
-    grace === '' ? {} : { graceSeconds: Number(grace) },
-  );
-  if (!answer.ok) return showProblem(rotateForm, answer.problem);
-  rotateDialog.close();
-  await showKeys();
-  notice(
-    `${answer.data.keyId} rotated; the old secret works until ${when(answer.data.previousValidUntil)} UTC.`,
-  );
-  showSecret(answer.data.keyId, answer.data.secret);
-});
+submits(
+  rotateForm,
+  (data) => {
+    const grace = textOf(data, 'graceSeconds');
+    return api<IssuedKey>(
+      'POST',
+      `${keyPath(rotating as ApiKey)}/rotate`,
+      grace === '' ? {} : { graceSeconds: Number(grace) },
+    );
+  },
+  async (key) => {
+    rotateDialog.close();
+    await showKeys();
+    notice(`${key.keyId} rotated; the old secret works until ${when(key.previousValidUntil)} UTC.`);
+    showSecret(key.keyId, key.secret);
+  },
+);

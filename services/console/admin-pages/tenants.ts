@@ -1,17 +1,6 @@
 // Tenants (an admin's page): the list, a new tenant, disabling one (its keys, managers and leads stop).
 import { api, problemText } from './api.ts';
-import {
-  button,
-  clearErrors,
-  fillTable,
-  loaded,
-  loading,
-  notice,
-  pageError,
-  row,
-  showProblem,
-  when,
-} from './dom.ts';
+import { button, fillTable, loaded, loading, notice, pageError, row, submits, textOf, when } from './dom.ts';
 import { state, type Tenant } from './state.ts';
 import { loadTenants, pickTenant } from './tenant-picker.ts';
 
@@ -50,20 +39,18 @@ function actions(tenant: Tenant) {
         disabled: !tenant.disabled,
       });
       if (!answer.ok) return pageError(problemText(answer.problem));
-      notice(`${tenant.slug} ${answer.data.disabled ? 'disabled' : 'enabled'}.`);
       await showTenants();
+      notice(`${tenant.slug} ${answer.data.disabled ? 'disabled' : 'enabled'}.`);
     }),
   );
   return cell;
 }
 
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const data = new FormData(form);
-  const answer = await api<Tenant>('POST', '/tenants', { slug: data.get('slug'), name: data.get('name') });
-  if (!answer.ok) return showProblem(form, answer.problem);
-  clearErrors(form);
-  form.reset();
-  notice(`Tenant ${answer.data.slug} created.`);
-  await showTenants();
-});
+submits(
+  form,
+  (data) => api<Tenant>('POST', '/tenants', { slug: textOf(data, 'slug'), name: textOf(data, 'name') }),
+  async (tenant) => {
+    await showTenants();
+    notice(`Tenant ${tenant.slug} created.`);
+  },
+);
