@@ -10,6 +10,8 @@ import { type AgentInput, checkAgentInput, groupsOf, takenUsernames, unknownGrou
 import { insertAgents } from './agent-rows.ts';
 
 export const MAX_IMPORT_AGENTS = 5_000;
+/** 5000 agents with long names, endpoints and several groups each fit; the API's usual 256 KB would not. */
+export const AGENT_IMPORT_BODY_LIMIT = 8 * 1024 * 1024;
 /** Passwords hashed at once: scrypt runs on libuv's few threads, each hash taking about 16 MB. */
 const HASH_CONCURRENCY = 4;
 
@@ -97,6 +99,7 @@ export function registerAgentImport(
   app.post(
     '/tenants/:tenant/agents/import',
     {
+      bodyLimit: AGENT_IMPORT_BODY_LIMIT,
       schema: {
         ...ADMIN_SCHEMA,
         summary: 'Create many agents at once: all or nothing, or the valid ones with skipInvalid',
