@@ -22,7 +22,9 @@ let cursor: string | null = null;
 function query(): string {
   const data = new FormData(form);
   const params = new URLSearchParams();
-  if (state.tenant) params.set('tenant', state.tenant);
+  // An admin may read the whole installation's log; a manager's is its tenant's anyway.
+  const everyTenant = state.role === 'admin' && data.get('everyTenant') === 'on';
+  if (state.tenant && !everyTenant) params.set('tenant', state.tenant);
   for (const name of ['action', 'resourceType', 'resourceId', 'actor', 'limit']) {
     const value = String(data.get(name) ?? '').trim();
     if (value) params.set(name, value);
@@ -36,6 +38,7 @@ function query(): string {
 }
 
 export async function showAudit(next = false) {
+  (document.querySelector('#audit-every-tenant') as HTMLElement).hidden = state.role !== 'admin';
   if (!next) {
     cursor = null;
     rows = [];
