@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
 import { CliError } from './cli-context.ts';
 import { splitList } from './list-option.ts';
+import { readTextFile } from './read-text-file.ts';
 
 /** The body of POST .../agents for one person. */
 export interface AgentInput {
@@ -30,15 +29,10 @@ export const AGENT_CSV_COLUMNS = [
 
 /** A header row, then one agent a line; groups and languages separated by ';' within their cell. */
 export async function readAgentsCsv(path: string): Promise<AgentRow[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code}`);
-  }
+  const text = await readTextFile(path);
   let records: { record: Record<string, string>; raw: string; info: { lines: number } }[];
   try {
-    records = parse(text, {
+    records = (await import('csv-parse/sync')).parse(text, {
       columns: true,
       bom: true,
       trim: true,

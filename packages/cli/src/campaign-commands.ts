@@ -84,6 +84,6 @@ export function campaignCommands(program: Command, ctx: CliContext): void {
         `/tenants/${seg(tenant)}/campaigns/${seg(slug)}`,
       );
       if (options.json) printJson(ctx.out, found);
-      else ctx.out(campaignYaml(tenant, found).trimEnd());
+      else ctx.out((await campaignYaml(tenant, found)).trimEnd());
     });
 }

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { Document, isScalar, isSeq, parse, visit } from 'yaml';
 import { CliError } from './cli-context.ts';
+import { readTextFile } from './read-text-file.ts';
 
 /** A campaign file: where the campaign lives, and its settings (the body of PUT .../campaigns/:campaign). */
 export interface CampaignFile {
@@ -10,15 +9,10 @@ export interface CampaignFile {
 }
 
 export async function readCampaignFile(path: string): Promise<CampaignFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code}`);
-  }
+  const text = await readTextFile(path);
   let document: unknown;
   try {
-    document = parse(text);
+    document = (await import('yaml')).parse(text);
   } catch (error) {
     throw new CliError(`${path} is not valid YAML: ${(error as Error).message}`);
   }
@@ -34,7 +28,8 @@ export async function readCampaignFile(path: string): Promise<CampaignFile> {
 }
 
 /** A campaign as Pronto answers it, as a file `pronto campaign apply -f` takes back unchanged. */
-export function campaignYaml(tenant: string, campaign: Record<string, unknown>): string {
+export async function campaignYaml(tenant: string, campaign: Record<string, unknown>): Promise<string> {
+  const { Document, isScalar, isSeq, visit } = await import('yaml');
   const { slug, createdAt: _readOnly, ...settings } = campaign;
   const document = new Document({ tenant, slug, ...settings });
   // Lists of plain values on one line (days: [1, 2, 3]), as a person writes them.

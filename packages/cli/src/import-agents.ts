@@ -1,4 +1,3 @@
-import { SingleBar } from 'cli-progress';
 import { AdminApiError, type AdminClient } from './admin-client.ts';
 import type { AgentInput, AgentRow } from './agents-csv.ts';
 import { CliError } from './cli-context.ts';
@@ -50,7 +49,7 @@ export async function importAgents(
   const path = `${tenantPath}/agents/import`;
   const bad: RowErrors = duplicateUsernames(rows);
   const bar = options.progress
-    ? new SingleBar({
+    ? new (await import('cli-progress')).SingleBar({
         format: 'Checking agents [{bar}] {value}/{total}',
         stream: process.stderr,
         hideCursor: true,

@@ -1,4 +1,5 @@
-// `pronto`: the admin API from a terminal (docs/cli.md). bin/pronto.mjs runs this file.
+// `pronto`: the admin API from a terminal (docs/admin.md). bin/pronto.mjs runs this file.
+// yaml, csv-parse and cli-progress are imported by the commands that use them: every run starts fast.
 import { Command } from 'commander';
 import { agentCommands } from './agent-commands.ts';
 import { auditCommand } from './audit-command.ts';

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { type Credentials, createAdminClient } from './admin-client.ts';
 import { type CliContext, CliError } from './cli-context.ts';
 import { saveCredentials } from './credentials-store.ts';
 import { printJson } from './print-table.ts';
+import { readTextFile } from './read-text-file.ts';
 
 /** GET /v1/admin/whoami. */
 interface WhoAmI {
@@ -68,12 +68,7 @@ export function sessionCommands(program: Command, ctx: CliContext): void {
 }
 
 async function readKeyFile(path: string): Promise<Partial<Credentials>> {
-  let raw: string;
-  try {
-    raw = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`Cannot read the key file ${path}: ${(error as NodeJS.ErrnoException).code}`);
-  }
+  const raw = await readTextFile(path, 'the key file');
   try {
     const json = JSON.parse(raw) as Record<string, unknown>;
     const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
