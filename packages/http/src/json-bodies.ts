@@ -13,12 +13,22 @@ export function keepJsonBytes(app: FastifyInstance) {
   );
 }
 
-/** Signed JSON bytes as a value, or a 400 invalid-json problem. */
+/**
+ * Signed JSON bytes as a value, or a 400 invalid-json problem. Its detail gives the position only:
+ * JSON.parse's message quotes the body around the fault, which may be an unquoted password.
+ */
 export function parseJsonBody(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (error) {
-    throw new ProblemError('invalid-json', (error as Error).message, [fieldError('', 'is not valid JSON')]);
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1];
+    throw new ProblemError(
+      'invalid-json',
+      position === undefined
+        ? 'Send one JSON document, UTF-8 encoded'
+        : `Not valid JSON at position ${position}`,
+      [fieldError('', 'is not valid JSON')],
+    );
   }
 }
 

@@ -24,7 +24,19 @@ export const TenantParams = Type.Object({ tenant: Type.String({ description: "Th
 export const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$' });
 /** Kept only as its scrypt hash. */
 export const Password = Type.String({ minLength: 8, maxLength: 200 });
-export const DisplayName = Type.String({ minLength: 1, maxLength: 200 });
+/**
+ * A name people read (a tenant's, a key's, an account's): not blank, and without control characters,
+ * line separators or bidirectional overrides, which would rewrite or disguise what a terminal or a
+ * page shows next to it (the command line prints these names as they are).
+ */
+export const PrintableName = (options: { description?: string } = {}) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 200,
+    pattern: '^(?!\\s*$)[^\\p{Cc}\\p{Zl}\\p{Zp}\\u202A-\\u202E\\u2066-\\u2069]+$',
+    ...options,
+  });
+export const DisplayName = PrintableName();
 
 /** A database time as the API writes it (ISO-8601 UTC), or null. */
 export function iso(value: Date | string | null): string | null {

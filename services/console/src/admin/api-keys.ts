@@ -13,6 +13,7 @@ import {
   isoAt,
   NullableString,
   NullableTimestamp,
+  PrintableName,
   TenantParams,
   Timestamp,
 } from './admin-schemas.ts';
@@ -35,10 +36,7 @@ const IssuedApiKey = Type.Object({
 });
 
 const KeyParams = Type.Object({ ...TenantParams.properties, keyId: Type.String() });
-const NewApiKey = Type.Object(
-  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
-  { additionalProperties: false },
-);
+const NewApiKey = Type.Object({ name: Type.Optional(PrintableName()) }, { additionalProperties: false });
 const Rotation = Type.Object(
   {
     graceSeconds: Type.Optional(

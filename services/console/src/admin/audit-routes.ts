@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { isStorableDateTime } from '@pronto/contracts';
 import { fieldError, ProblemError } from '@pronto/http';
 import Type, { type Static } from 'typebox';
 import { ADMIN_SCHEMA, type AdminDeps } from './admin-deps.ts';
@@ -48,9 +49,18 @@ type AuditRecord = Omit<Static<typeof AuditRow>, 'at'> & { at: Date | string };
 const encodeCursor = (row: AuditRecord) =>
   Buffer.from(`${isoAt(row.at)}|${row.id}`, 'utf8').toString('base64url');
 
+/** audit_log.id is a bigint: a longer id would fail in the database rather than here. */
+const MAX_ID = 9_223_372_036_854_775_807n;
+
+/**
+ * Only what encodeCursor writes is taken: its exact ISO time (Date.parse takes '1' or 'March 7',
+ * which the database refuses) and an id within bigint's range.
+ */
 function decodeCursor(cursor: string): { at: string; id: string } {
   const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || rest.length > 0 || !/^[0-9]{1,19}$/.test(id) || Number.isNaN(Date.parse(at))) {
+  const exactTime = at !== undefined && isStorableDateTime(at) && new Date(at).toISOString() === at;
+  const idInRange = id !== undefined && /^[0-9]{1,19}$/.test(id) && BigInt(id) <= MAX_ID;
+  if (!exactTime || !idInRange || rest.length > 0) {
     throw new ProblemError('validation-error', 'The cursor is not one this API gave', [
       fieldError('cursor', 'must be a nextCursor of an earlier page'),
     ]);

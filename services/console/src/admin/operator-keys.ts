@@ -11,6 +11,7 @@ import {
   isoAt,
   NullableString,
   NullableTimestamp,
+  PrintableName,
   Timestamp,
 } from './admin-schemas.ts';
 import { recordAudit } from './audit.ts';
@@ -35,7 +36,7 @@ const NewOperatorKey = Type.Object(
   {
     role: Role,
     tenant: Type.Optional(Type.String({ description: "The tenant's slug: required for a manager key." })),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    name: Type.Optional(PrintableName()),
   },
   { additionalProperties: false },
 );

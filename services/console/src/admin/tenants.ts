@@ -3,7 +3,7 @@ import type { SqlQueryable } from '@pronto/db';
 import { fieldError, ProblemError } from '@pronto/http';
 import Type from 'typebox';
 import { ADMIN_SCHEMA, type AdminDeps } from './admin-deps.ts';
-import { ADMIN_PROBLEMS, Items, isoAt, TenantParams, Timestamp } from './admin-schemas.ts';
+import { ADMIN_PROBLEMS, Items, isoAt, PrintableName, TenantParams, Timestamp } from './admin-schemas.ts';
 import { recordAudit } from './audit.ts';
 import { operatorOf, requireAdmin, tenantInScope } from './operator.ts';
 
@@ -16,7 +16,7 @@ const Tenant = Type.Object({
   createdAt: Timestamp,
 });
 
-const TenantName = Type.String({ minLength: 1, maxLength: 200 });
+const TenantName = PrintableName();
 const NewTenant = Type.Object(
   { slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$' }), name: TenantName },
   { additionalProperties: false },

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { HttpOptions } from '@pronto/config';
 import type { Database } from '@pronto/db';
 import { signatureHeaders } from '@pronto/signature';
-import { createLogger } from '@pronto/telemetry';
+import { createLogger, type Logger } from '@pronto/telemetry';
 import { createSecretBox, createTenant, issueOperatorKey, type SecretBox } from '@pronto/tenancy';
 import { openTestDatabase } from '@pronto/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -44,7 +45,14 @@ export const ADMIN_START = Date.UTC(2026, 2, 29, 0, 30, 0);
  * (acme, globex), each with a manager key. The clock is fake.
  */
 export async function startAdminHarness(
-  options: { db?: Database; box?: SecretBox } = {},
+  options: {
+    db?: Database;
+    box?: SecretBox;
+    /** A logger whose lines a test reads (default: silent). */
+    logger?: Logger;
+    /** PRONTO_PUBLIC_ORIGINS and the like: which origins a console session's change may come from. */
+    http?: Partial<HttpOptions>;
+  } = {},
 ): Promise<AdminHarness> {
   const db = options.db ?? (await openTestDatabase());
   const box = options.box ?? createSecretBox(randomBytes(32));
@@ -64,7 +72,8 @@ export async function startAdminHarness(
   const app = await buildConsoleApp({
     db,
     secretBox: box,
-    logger: createLogger({ name: 'admin-test', level: 'silent' }),
+    logger: options.logger ?? createLogger({ name: 'admin-test', level: 'silent' }),
+    http: options.http,
     now: () => new Date(clock.ms),
     usedSignatureSweepMs: 0,
   });
