@@ -194,6 +194,16 @@ describe('pronto', () => {
     expect(audit.stdout).toMatch(/acme\s+\S+\s+agent\.create\s+agent anna\.nowak/);
   });
 
+  it("logs a manager in with flags, to PRONTO_CONFIG, and acts on the manager's own tenant", async () => {
+    const config = { PRONTO_CONFIG: join(work, 'manager.json') };
+    const { keyId, secret } = h.acme.key;
+    const login = await pronto(['login', '--url', h.url, '--key-id', keyId, '--secret', secret], config);
+    expect(login.stdout).toContain('as a manager of tenant acme');
+    expect((await stat(config.PRONTO_CONFIG)).mode & 0o777).toBe(0o600);
+    const agents = await pronto(['agent', 'list'], config);
+    expect(agents.stdout).toMatch(/^anna\.nowak\s/m);
+  });
+
   it('says which URL did not answer', async () => {
     const closed = await freePort();
     const refused = await pronto(['whoami'], { PRONTO_URL: `http://127.0.0.1:${closed}` });
