@@ -1,6 +1,7 @@
 import type { FieldError } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
 import { fieldError } from '@pronto/http';
+import { PrintableName } from './admin-schemas.ts';
 
 /** An agent as the API creates it (POST /agents, each row of /agents/import). */
 export interface AgentInput {
@@ -13,6 +14,16 @@ export interface AgentInput {
 }
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+const PRINTABLE = new RegExp((PrintableName() as { pattern?: string }).pattern as string, 'u');
+
+/** A name people read, 1 to 200 characters, with nothing that would rewrite or disguise a terminal or a page. */
+export const isPrintableName = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= 200 && PRINTABLE.test(value);
+
+export const SIP_ENDPOINT_RULE = 'Give where the dialer rings the agent (e.g. PJSIP/agent-7), or null.';
+/** The sentence beside a display name that is not one. */
+export const DISPLAY_NAME_RULE =
+  'Give the name shown to managers, 1 to 200 characters, with no control characters or line breaks.';
 /** ISO 639 codes ('pl', 'en'), with a region when it matters ('pt-BR'). */
 const LANGUAGE = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 
@@ -49,15 +60,14 @@ export function checkAgentInput(
   const languages = body.languages ?? [];
   if (typeof username !== 'string' || !USERNAME.test(username))
     fail('username', 'A username is 3 to 64 lowercase letters, digits, dots, dashes and underscores.');
-  if (typeof displayName !== 'string' || displayName.trim().length < 1 || displayName.length > 200)
-    fail('displayName', 'Give the name shown to managers, 1 to 200 characters.');
+  if (!isPrintableName(displayName)) fail('displayName', DISPLAY_NAME_RULE);
   if (typeof password !== 'string' || password.length < 8 || password.length > 200)
     fail('password', 'The password must be 8 to 200 characters long.');
   if (
     sipEndpoint !== null &&
     (typeof sipEndpoint !== 'string' || sipEndpoint.length < 1 || sipEndpoint.length > 200)
   )
-    fail('sipEndpoint', 'Give where the dialer rings the agent (e.g. PJSIP/agent-7), or null.');
+    fail('sipEndpoint', SIP_ENDPOINT_RULE);
   checkGroupList(groups, `${prefix}groups`, errors);
   checkLanguages(languages, `${prefix}languages`, errors);
   if (errors.length > 0) return { errors };

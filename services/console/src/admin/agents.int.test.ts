@@ -155,6 +155,36 @@ describe('the admin API: agents', () => {
     expect(JSON.stringify(audit)).not.toMatch(/battery|scrypt/);
   });
 
+  it('refuses display names a terminal or a page would run or disguise, wherever they come in', async () => {
+    for (const name of ['\u001b[2J\u001b[31mroot', 'line\nbreak', 'rtl\u202egnp.exe', '   ']) {
+      tick();
+      const created = await h.call('POST', '/v1/admin/tenants/acme/agents', {
+        username: 'hostile',
+        displayName: name,
+        password: 'long enough',
+      });
+      expect(fieldsOf(created.json())).toEqual(['displayName']);
+      const patched = await h.call('PATCH', '/v1/admin/tenants/acme/agents/anna.nowak', {
+        displayName: name,
+      });
+      expect(fieldsOf(patched.json())).toEqual(['displayName']);
+      const imported = await h.call('POST', '/v1/admin/tenants/acme/agents/import', {
+        agents: [{ username: 'hostile', displayName: name, password: 'long enough' }],
+      });
+      expect(fieldsOf(imported.json())).toEqual(['agents.0.displayName']);
+      const group = await h.call('PUT', '/v1/admin/tenants/acme/groups/sales', { displayName: name });
+      expect(fieldsOf(group.json())).toEqual(['displayName']);
+      const campaign = await h.call('PUT', '/v1/admin/tenants/acme/campaigns/hostile', {
+        name,
+        timeZone: 'Europe/Warsaw',
+      });
+      expect(fieldsOf(campaign.json())).toEqual(['name']);
+    }
+    expect((await h.call('GET', '/v1/admin/tenants/acme/agents')).json().items[0].displayName).toBe(
+      'Anna N.',
+    );
+  });
+
   it("hides one tenant's agents from another tenant's manager (404, read and write)", async () => {
     const globex = { key: h.globex.key };
     expect((await h.call('GET', '/v1/admin/tenants/acme/agents', undefined, globex)).statusCode).toBe(404);

@@ -12,7 +12,10 @@ import {
   checkAgentInput,
   checkGroupList,
   checkLanguages,
+  DISPLAY_NAME_RULE,
   groupsOf,
+  isPrintableName,
+  SIP_ENDPOINT_RULE,
   takenUsernames,
   unknownGroups,
 } from './agent-input.ts';
@@ -214,18 +217,10 @@ const usernameTaken = (username: string) =>
 
 function checkChange(change: Static<typeof AgentChange>): FieldError[] {
   const errors: FieldError[] = [];
-  if (
-    change.displayName !== undefined &&
-    (change.displayName.trim().length < 1 || change.displayName.length > 200)
-  )
-    errors.push(fieldError('displayName', 'Give the name shown to managers, 1 to 200 characters.'));
-  if (
-    typeof change.sipEndpoint === 'string' &&
-    (change.sipEndpoint.length < 1 || change.sipEndpoint.length > 200)
-  )
-    errors.push(
-      fieldError('sipEndpoint', 'Give where the dialer rings the agent (e.g. PJSIP/agent-7), or null.'),
-    );
+  if (change.displayName !== undefined && !isPrintableName(change.displayName))
+    errors.push(fieldError('displayName', DISPLAY_NAME_RULE));
+  if (typeof change.sipEndpoint === 'string' && !isPrintableName(change.sipEndpoint))
+    errors.push(fieldError('sipEndpoint', SIP_ENDPOINT_RULE));
   if (change.groups !== undefined) checkGroupList(change.groups, 'groups', errors);
   if (change.languages !== undefined) checkLanguages(change.languages, 'languages', errors);
   return errors;

@@ -8,6 +8,7 @@ import {
 } from '@pronto/contracts';
 import { fieldError } from '@pronto/http';
 import { DEFAULT_CALLING_WINDOWS } from '@pronto/tenancy';
+import { isPrintableName } from './agent-input.ts';
 
 export interface CallingWindow {
   days: number[];
@@ -84,7 +85,11 @@ export function validateCampaignSettings(
   };
 
   const name = typeof body.name === 'string' ? body.name.trim() : '';
-  if (name.length < 1 || name.length > 200) fail('name', 'Give the campaign a name of 1 to 200 characters.');
+  if (!isPrintableName(name))
+    fail(
+      'name',
+      'Give the campaign a name of 1 to 200 characters, with no control characters or line breaks.',
+    );
   const slaSeconds = integer('slaSeconds', 300, 1, 86_400, 'seconds');
   const slaClock = (body.slaClock ?? 'business_hours') as CampaignSettings['slaClock'];
   if (slaClock !== 'business_hours' && slaClock !== 'calendar')

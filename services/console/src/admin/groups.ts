@@ -4,7 +4,7 @@ import { fieldError, type Operator, ProblemError } from '@pronto/http';
 import Type, { type Static } from 'typebox';
 import { actingOn } from './acting-on.ts';
 import { ADMIN_SCHEMA, type AdminDeps } from './admin-deps.ts';
-import { ADMIN_PROBLEMS, bodyMayBeOmitted, Items, TenantParams } from './admin-schemas.ts';
+import { ADMIN_PROBLEMS, bodyMayBeOmitted, Items, PrintableName, TenantParams } from './admin-schemas.ts';
 import { recordAudit } from './audit.ts';
 import { tenantInScope } from './operator.ts';
 
@@ -57,7 +57,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, dep
         summary: 'Create an agent group, or rename it for display',
         params: GroupParams,
         body: Type.Object(
-          { displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+          { displayName: Type.Optional(PrintableName({ description: 'Default: the name.' })) },
           { additionalProperties: false },
         ),
         response: { 200: Group, 201: Group, ...ADMIN_PROBLEMS },
