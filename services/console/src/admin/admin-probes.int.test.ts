@@ -586,6 +586,55 @@ describe('admin API probes: input, signatures and sessions', () => {
       expect((await h.call('GET', '/v1/admin/tenants/acme')).json().name).toBe('Acme Bank');
     });
 
+    it('refuses hostile slugs and names in campaigns, groups and agents, naming the field', async () => {
+      const acme = '/v1/admin/tenants/acme';
+      const ansi = '\u001b[2J\u001b[31mroot';
+      const attempts: [AdminMethod, string, unknown, string][] = [
+        ['PUT', `${acme}/campaigns/${encodeAll('Bad Slug')}`, { name: 'Bad', timeZone: 'UTC' }, 'campaign'],
+        ['PUT', `${acme}/campaigns/${encodeAll('żółw')}`, { name: 'Bad', timeZone: 'UTC' }, 'campaign'],
+        ['PUT', `${acme}/campaigns/ok-slug`, { name: ansi, timeZone: 'UTC' }, 'name'],
+        ['PUT', `${acme}/campaigns/ok-slug`, { name: 'Ok', timeZone: 'x'.repeat(10_000) }, 'timeZone'],
+        ['PUT', `${acme}/campaigns/ok-slug`, { name: 'Ok', timeZone: '../../etc/passwd' }, 'timeZone'],
+        ['PUT', `${acme}/groups/${encodeAll('Bad Name')}`, { displayName: 'Bad' }, 'group'],
+        ['PUT', `${acme}/groups/ok-group`, { displayName: ansi }, 'displayName'],
+        [
+          'POST',
+          `${acme}/agents`,
+          { username: 'esc.agent', displayName: ansi, password: 'esc-pass-1' },
+          'displayName',
+        ],
+        [
+          'POST',
+          `${acme}/agents`,
+          {
+            username: 'crlf.agent',
+            displayName: 'CRLF',
+            password: 'crlf-pass-1',
+            sipEndpoint: 'PJSIP/a\r\nAction: Originate',
+          },
+          'sipEndpoint',
+        ],
+      ];
+      tick();
+      const plain = { username: 'plain.agent', displayName: 'Plain', password: 'plain-pass-1' };
+      expect((await h.call('POST', `${acme}/agents`, plain)).statusCode).toBe(201);
+      attempts.push(
+        ['PATCH', `${acme}/agents/plain.agent`, { sipEndpoint: 'PJSIP/a\r\nAction: Hangup' }, 'sipEndpoint'],
+        ['PATCH', `${acme}/agents/plain.agent`, { displayName: ansi }, 'displayName'],
+      );
+      const failures: string[] = [];
+      for (const [method, path, body, field] of attempts) {
+        tick();
+        const answer = await h.call(method, path, body);
+        const named =
+          answer.statusCode === 400 ? answer.json().errors.map((e: { field: string }) => e.field) : [];
+        if (!named.includes(field))
+          failures.push(`${method} ${path.slice(0, 60)} ${field}: ${answer.statusCode}`);
+        expect(answer.statusCode, `${method} ${path.slice(0, 60)}`).toBeLessThan(500);
+      }
+      expect(failures).toEqual([]);
+    });
+
     it('answers a body that is not JSON with 400 invalid-json that does not quote the body back', async () => {
       tick();
       const payload = '{"username":"quoted.one","password":hunter22secret}';
@@ -771,7 +820,9 @@ describe('admin API probes: input, signatures and sessions', () => {
         'agents.2',
         'agents.3',
       );
-      const [made] = await h.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM agent');
+      const [made] = await h.db.sql.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM agent WHERE username LIKE 'agent.%'`,
+      );
       expect(made?.n).toBe(0);
     });
   });
