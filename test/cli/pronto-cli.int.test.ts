@@ -158,6 +158,59 @@ describe('pronto', () => {
     expect(list.stdout).toMatch(/^jan\.kowalski\s+Jan Kowalski\s+PJSIP\/101\s+sales\s+pl,en/m);
   });
 
+  it("changes an agent's phone and groups, resets the password, disables and enables it", async () => {
+    const agentOf = async () =>
+      (await h.call('GET', '/v1/admin/tenants/acme/agents'))
+        .json()
+        .items.find((agent: { username: string }) => agent.username === 'jan.kowalski');
+    const nothing = await pronto(['agent', 'update', 'jan.kowalski', '--tenant', 'acme']);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('Nothing to change');
+    const updated = await pronto([
+      'agent',
+      'update',
+      'jan.kowalski',
+      '--tenant',
+      'acme',
+      '--sip',
+      'PJSIP/201',
+    ]);
+    expect(updated).toMatchObject({ code: 0 });
+    expect(updated.stdout).toContain('phone PJSIP/201');
+    expect(await agentOf()).toMatchObject({ sipEndpoint: 'PJSIP/201', groups: ['sales'] });
+    const unknownGroup = await pronto([
+      'agent',
+      'update',
+      'jan.kowalski',
+      '--tenant',
+      'acme',
+      '--groups',
+      'nope',
+    ]);
+    expect(unknownGroup.code).toBe(1);
+    expect(unknownGroup.stderr).toContain('groups.0');
+
+    const password = await pronto([
+      'agent',
+      'password',
+      'jan.kowalski',
+      '--tenant',
+      'acme',
+      '--password',
+      'a new one!',
+    ]);
+    expect(password.code).toBe(0);
+    expect(password.stdout).not.toContain('a new one!');
+    expect((await pronto(['agent', 'disable', 'jan.kowalski', '--tenant', 'acme'])).code).toBe(0);
+    expect(await agentOf()).toMatchObject({ disabled: true, state: 'offline' });
+    expect((await pronto(['agent', 'enable', 'jan.kowalski', '--tenant', 'acme'])).code).toBe(0);
+    expect(await agentOf()).toMatchObject({ disabled: false });
+    const actions = (await h.call('GET', '/v1/admin/audit?resourceId=jan.kowalski')).json().items;
+    expect(actions.map((row: { action: string }) => row.action)).toEqual(
+      expect.arrayContaining(['agent.update', 'agent.password', 'agent.disable', 'agent.enable']),
+    );
+  });
+
   it('imports agents from a CSV file: none with a bad row, the good ones with --skip-invalid', async () => {
     const path = await file(
       'agents.csv',

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { seg } from './admin-client.ts';
 import { readAgentsCsv } from './agents-csv.ts';
-import type { CliContext } from './cli-context.ts';
+import { type CliContext, CliError } from './cli-context.ts';
 import { importAgents } from './import-agents.ts';
 import { splitList } from './list-option.ts';
 import { printJson, printTable } from './print-table.ts';
@@ -18,7 +18,7 @@ interface Agent {
 
 const TENANT = ['--tenant <slug>', "the tenant (default: a manager key's own)"] as const;
 
-/** `pronto agent create|list|disable|enable|password|import`. */
+/** `pronto agent create|list|update|disable|enable|password|import`. */
 export function agentCommands(program: Command, ctx: CliContext): void {
   const agent = program.command('agent').description("a tenant's agents: the people who take the calls");
   const agentsOf = async (tenant: string | undefined) => `/tenants/${seg(await ctx.tenant(tenant))}/agents`;
@@ -76,6 +76,35 @@ export function agentCommands(program: Command, ctx: CliContext): void {
         ['state', (a) => (a.disabled ? 'disabled' : a.state)],
       ]);
     });
+
+  agent
+    .command('update <username>')
+    .description("change an agent's name, phone, groups or languages; what is not given stays")
+    .option(...TENANT)
+    .option('--name <text>', 'the display name')
+    .option('--sip <endpoint>', 'the phone the dialer rings, e.g. PJSIP/101 (`none`: no phone)')
+    .option('--groups <a,b>', 'the groups the agent is in (replaces them)')
+    .option('--languages <pl,en>', 'the languages the agent speaks (replaces them)')
+    .action(
+      async (
+        username: string,
+        options: { tenant?: string; name?: string; sip?: string; groups?: string; languages?: string },
+      ) => {
+        const changes = {
+          ...(options.name !== undefined ? { displayName: options.name } : {}),
+          ...(options.sip !== undefined ? { sipEndpoint: options.sip === 'none' ? null : options.sip } : {}),
+          ...(options.groups !== undefined ? { groups: splitList(options.groups, ',') } : {}),
+          ...(options.languages !== undefined ? { languages: splitList(options.languages, ',') } : {}),
+        };
+        if (Object.keys(changes).length === 0)
+          throw new CliError('Nothing to change: give --name, --sip, --groups or --languages.');
+        const path = `${await agentsOf(options.tenant)}/${seg(username)}`;
+        const updated = await (await ctx.client()).call<Agent>('PATCH', path, changes);
+        ctx.out(
+          `Agent ${updated.username}: ${updated.displayName}, phone ${updated.sipEndpoint ?? 'none'}, groups ${updated.groups.join(', ') || 'none'}.`,
+        );
+      },
+    );
 
   const setDisabled = (disabled: boolean) => async (username: string, options: { tenant?: string }) => {
     const path = `${await agentsOf(options.tenant)}/${seg(username)}`;
