@@ -85,7 +85,10 @@ describe('the administration pages in a real browser', () => {
     await page.getByTestId('campaign-group-add').click();
     await page.getByTestId('campaign-save').click();
     const windowError = page.getByTestId('error-callingWindows.0.to');
-    await expect.poll(() => windowError.textContent(), { timeout: 10_000 }).toMatch(/end after it starts/);
+    // The form's own error line too, so that a failure says what the page showed instead.
+    const shown = async () =>
+      `${await windowError.textContent()} | ${await page.getByTestId('campaign-form-error').textContent()}`;
+    await expect.poll(shown, { timeout: 10_000 }).toMatch(/end after it starts.* \| .+/);
     expect(await page.getByTestId('window-0-to').getAttribute('aria-invalid')).toBe('true');
     await keep(page, 'admin-campaign-error');
 

@@ -65,21 +65,31 @@ function agentRow(agent: Agent) {
     el(
       'span',
       { class: 'row-actions' },
-      button('Edit', `agent-edit-${agent.username}`, () => openEdit(agent)),
-      button(agent.disabled ? 'Enable' : 'Disable', `agent-toggle-${agent.username}`, async () => {
-        const answer = await api<Agent>('PATCH', agentPath(agent), { disabled: !agent.disabled });
-        if (!answer.ok) return pageError(problemText(answer.problem));
-        await showAgents();
-        notice(
-          `${agent.username} ${answer.data.disabled ? 'disabled: offered nothing more, signed out' : 'enabled'}.`,
-        );
-      }),
-      button('Reset password', `agent-password-${agent.username}`, () => {
-        current = agent;
-        passwordForm.reset();
-        clearErrors(passwordForm);
-        passwordDialog.showModal();
-      }),
+      button('Edit', `agent-edit-${agent.username}`, () => openEdit(agent), agent.username),
+      button(
+        agent.disabled ? 'Enable' : 'Disable',
+        `agent-toggle-${agent.username}`,
+        async () => {
+          const answer = await api<Agent>('PATCH', agentPath(agent), { disabled: !agent.disabled });
+          if (!answer.ok) return pageError(problemText(answer.problem));
+          await showAgents();
+          notice(
+            `${agent.username} ${answer.data.disabled ? 'disabled: offered nothing more, signed out' : 'enabled'}.`,
+          );
+        },
+        agent.username,
+      ),
+      button(
+        'Reset password',
+        `agent-password-${agent.username}`,
+        () => {
+          current = agent;
+          passwordForm.reset();
+          clearErrors(passwordForm);
+          passwordDialog.showModal();
+        },
+        agent.username,
+      ),
     ),
   );
   tr.dataset.testid = `agent-row-${agent.username}`;

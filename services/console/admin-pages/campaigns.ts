@@ -50,7 +50,7 @@ export async function showCampaigns() {
         `${campaign.slaSeconds} s · ${campaign.slaClock === 'calendar' ? 'calendar' : 'business hours'}`,
         campaign.timeZone,
         campaign.agentGroups.join(' → ') || '—',
-        button('Edit', `campaign-edit-${campaign.slug}`, () => openForm(campaign)),
+        button('Edit', `campaign-edit-${campaign.slug}`, () => openForm(campaign), campaign.slug),
       );
       tr.dataset.testid = `campaign-row-${campaign.slug}`;
       return tr;

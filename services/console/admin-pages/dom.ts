@@ -21,9 +21,12 @@ export function el<Tag extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/** A button that runs `action` on click, disabled while it runs (no double submits). */
-export function button(label: string, testid: string, action: () => Promise<void> | void, title?: string) {
-  const element = el('button', { type: 'button', testid, title });
+/**
+ * A button that runs `action` on click, disabled while it runs (no double submits). `subject` names
+ * what it acts on for a screen reader ("Edit nina.nowak"), where a table has many of the same label.
+ */
+export function button(label: string, testid: string, action: () => Promise<void> | void, subject?: string) {
+  const element = el('button', { type: 'button', testid, 'aria-label': subject && `${label} ${subject}` });
   element.textContent = label;
   element.addEventListener('click', async () => {
     element.disabled = true;

@@ -36,13 +36,18 @@ export async function showGroups() {
         group.displayName,
         group.agents,
         group.campaigns.join(', ') || '—',
-        button('Delete', `group-delete-${group.name}`, async () => {
-          if (!confirm(`Delete group ${group.name}?`)) return;
-          const answer = await api('DELETE', `${tenantPath()}/groups/${seg(group.name)}`);
-          if (!answer.ok) return pageError(problemText(answer.problem));
-          await showGroups();
-          notice(`Group ${group.name} deleted.`);
-        }),
+        button(
+          'Delete',
+          `group-delete-${group.name}`,
+          async () => {
+            if (!confirm(`Delete group ${group.name}?`)) return;
+            const answer = await api('DELETE', `${tenantPath()}/groups/${seg(group.name)}`);
+            if (!answer.ok) return pageError(problemText(answer.problem));
+            await showGroups();
+            notice(`Group ${group.name} deleted.`);
+          },
+          group.name,
+        ),
       ),
     ),
   );

@@ -58,19 +58,29 @@ function keyRow(key: ApiKey) {
       : el(
           'span',
           { class: 'row-actions' },
-          button('Rotate', `key-rotate-${key.keyId}`, () => {
-            rotating = key;
-            rotateForm.reset();
-            clearErrors(rotateForm);
-            rotateDialog.showModal();
-          }),
-          button('Revoke', `key-revoke-${key.keyId}`, async () => {
-            if (!confirm(`Revoke ${key.keyId}? Events signed with it are refused at once.`)) return;
-            const answer = await api<ApiKey>('POST', `${keyPath(key)}/revoke`);
-            if (!answer.ok) return pageError(problemText(answer.problem));
-            await showKeys();
-            notice(`${key.keyId} revoked.`);
-          }),
+          button(
+            'Rotate',
+            `key-rotate-${key.keyId}`,
+            () => {
+              rotating = key;
+              rotateForm.reset();
+              clearErrors(rotateForm);
+              rotateDialog.showModal();
+            },
+            key.keyId,
+          ),
+          button(
+            'Revoke',
+            `key-revoke-${key.keyId}`,
+            async () => {
+              if (!confirm(`Revoke ${key.keyId}? Events signed with it are refused at once.`)) return;
+              const answer = await api<ApiKey>('POST', `${keyPath(key)}/revoke`);
+              if (!answer.ok) return pageError(problemText(answer.problem));
+              await showKeys();
+              notice(`${key.keyId} revoked.`);
+            },
+            key.keyId,
+          ),
         ),
   );
   tr.dataset.testid = `key-row-${key.keyId}`;

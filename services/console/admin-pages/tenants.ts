@@ -28,20 +28,33 @@ function actions(tenant: Tenant) {
   const cell = document.createElement('span');
   cell.className = 'row-actions';
   cell.append(
-    button('Administer', `tenant-open-${tenant.slug}`, async () => {
-      location.hash = '#campaigns';
-      await pickTenant(tenant.slug);
-    }),
-    button(tenant.disabled ? 'Enable' : 'Disable', `tenant-toggle-${tenant.slug}`, async () => {
-      if (!tenant.disabled && !confirm(`Disable ${tenant.slug}? Its keys, managers and leads stop at once.`))
-        return;
-      const answer = await api<Tenant>('PATCH', `/tenants/${encodeURIComponent(tenant.slug)}`, {
-        disabled: !tenant.disabled,
-      });
-      if (!answer.ok) return pageError(problemText(answer.problem));
-      await showTenants();
-      notice(`${tenant.slug} ${answer.data.disabled ? 'disabled' : 'enabled'}.`);
-    }),
+    button(
+      'Administer',
+      `tenant-open-${tenant.slug}`,
+      async () => {
+        location.hash = '#campaigns';
+        await pickTenant(tenant.slug);
+      },
+      tenant.slug,
+    ),
+    button(
+      tenant.disabled ? 'Enable' : 'Disable',
+      `tenant-toggle-${tenant.slug}`,
+      async () => {
+        if (
+          !tenant.disabled &&
+          !confirm(`Disable ${tenant.slug}? Its keys, managers and leads stop at once.`)
+        )
+          return;
+        const answer = await api<Tenant>('PATCH', `/tenants/${encodeURIComponent(tenant.slug)}`, {
+          disabled: !tenant.disabled,
+        });
+        if (!answer.ok) return pageError(problemText(answer.problem));
+        await showTenants();
+        notice(`${tenant.slug} ${answer.data.disabled ? 'disabled' : 'enabled'}.`);
+      },
+      tenant.slug,
+    ),
   );
   return cell;
 }
