@@ -1,7 +1,6 @@
 import { createSessions, MANAGER_ROLE } from '@pronto/http';
-import { buildApp } from '@pronto/ingest';
+import { startIntakeApp } from '@pronto/ingest/testing';
 import { signatureHeaders } from '@pronto/signature';
-import { createLogger } from '@pronto/telemetry';
 import { createManager } from '@pronto/tenancy';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,14 +14,7 @@ describe('the admin API: tenants, operator keys and client keys', () => {
   let h: AdminHarness;
   let ingestA: FastifyInstance;
   let ingestB: FastifyInstance;
-  const ingest = () =>
-    buildApp({
-      db: h.db,
-      secretBox: h.box,
-      logger: createLogger({ name: 'ingest-test', level: 'silent' }),
-      now: () => new Date(h.clock.ms),
-      usedSignatureSweepMs: 0,
-    });
+  const ingest = () => startIntakeApp({ db: h.db, secretBox: h.box, now: () => new Date(h.clock.ms) });
   /** A client's signed read on an intake instance: 404 (not on the list) once the key is accepted, else 401. */
   const clientRead = (app: FastifyInstance, key: { keyId: string; secret: string }) => {
     const path = '/v1/dnc/%2B48600000001';

@@ -35,6 +35,18 @@ export interface Harness {
 
 export const START = Date.UTC(2026, 2, 29, 0, 30, 0); // the night Warsaw springs forward
 
+/**
+ * A real intake app on a database other tests set up (another service's keys, a second instance):
+ * what checks a client's key, with the given sealing box and clock.
+ */
+export function startIntakeApp(deps: { db: Database; secretBox: SecretBox; now: () => Date }) {
+  return buildApp({
+    ...deps,
+    logger: createLogger({ name: 'ingest-test', level: 'silent' }),
+    usedSignatureSweepMs: 0,
+  });
+}
+
 /** A real intake app on a fresh database with one tenant (slug acme), campaign cash-loan and key acme-key. */
 export async function startHarness(
   options: { db?: Database; deps?: Partial<IngestDeps>; rateLimitPerSecond?: number } = {},
