@@ -699,6 +699,10 @@ describe('admin API probes: input, signatures and sessions', () => {
       tick();
       expectFields(await h.call('POST', '/v1/admin/tenants/acme/keys', ['web']), '');
       tick();
+      expectFields(await h.call('POST', '/v1/admin/tenants/acme/keys', null), '');
+      tick();
+      expectFields(await h.call('POST', `/v1/admin/tenants/acme/keys/${keyId}/rotate`, null), '');
+      tick();
       expectFields(
         await h.call('POST', '/v1/admin/tenants/acme/managers', {
           username: 'nully',
@@ -851,6 +855,7 @@ describe('admin API probes: input, signatures and sessions', () => {
 
     it('takes a signed POST once: the same request again is 409 replayed-request, and no second key', async () => {
       tick();
+      const sentAt = h.clock.ms;
       const send = await sendSigned(h.acme.key, 'POST', '/v1/admin/tenants/acme/keys', { name: 'once' });
       const first = await send();
       expect(first.statusCode).toBe(201);
@@ -858,6 +863,27 @@ describe('admin API probes: input, signatures and sessions', () => {
       expectProblem(await send(), 409, 'replayed-request');
       h.clock.ms += 60_000;
       expectProblem(await send(), 409, 'replayed-request');
+      // The captured signature dressed up differently is still the same request.
+      const captured = signatureHeaders(h.acme.key.keyId, h.acme.key.secret, {
+        timestamp: Math.floor(sentAt / 1000),
+        method: 'POST',
+        pathWithQuery: '/v1/admin/tenants/acme/keys',
+        body: JSON.stringify({ name: 'once' }),
+      });
+      const signature = String(captured['pronto-signature']);
+      for (const variant of [
+        signature.toUpperCase().replace('V1=', 'v1='),
+        `v1=00ff, ${signature}`,
+        `${signature}0`,
+      ]) {
+        const again = await h.app.inject({
+          method: 'POST',
+          url: '/v1/admin/tenants/acme/keys',
+          headers: { ...captured, 'content-type': 'application/json', 'pronto-signature': variant },
+          payload: JSON.stringify({ name: 'once' }),
+        });
+        expectProblem(again, 409, 'replayed-request');
+      }
       const keys = (await h.call('GET', '/v1/admin/tenants/acme/keys')).json().items;
       expect(keys.filter((key: { name: string }) => key.name === 'once')).toHaveLength(1);
     });

@@ -46,7 +46,10 @@ export function iso(value: Date | string | null): string | null {
 /** The same, for a column that is never null. */
 export const isoAt = (value: Date | string): string => new Date(value).toISOString();
 
-/** A route hook for a body whose fields are all optional: no body at all counts as `{}`. */
+/**
+ * A route hook for a body whose fields are all optional: no body at all counts as `{}`. A JSON
+ * `null` is a body, and not an object: it stays for the schema to refuse.
+ */
 export async function bodyMayBeOmitted(request: FastifyRequest): Promise<void> {
-  request.body ??= {};
+  if (request.body === undefined) request.body = {};
 }
