@@ -9,6 +9,7 @@ import {
   closable,
   el,
   fillTable,
+  listFailed,
   listOf,
   loaded,
   loading,
@@ -46,8 +47,7 @@ export async function showAgents() {
   groups = tenantGroups;
   groupChoices(form, groups, [], 'agent');
   if (!answer.ok) {
-    fillTable('agents', []);
-    return pageError(problemText(answer.problem));
+    return listFailed('agents', answer.problem);
   }
   fillTable('agents', answer.data.items.map(agentRow));
 }

@@ -3,7 +3,7 @@
 import { byTestId } from '@pronto/pages/browser';
 import type { Static } from 'typebox';
 import type { CampaignPutAnswer } from '../src/admin/campaign-schemas.ts';
-import { api, problemText, seg } from './api.ts';
+import { api, seg } from './api.ts';
 import {
   type Campaign,
   campaignForm,
@@ -17,10 +17,10 @@ import {
   clearErrors,
   el,
   fillTable,
+  listFailed,
   loaded,
   loading,
   notice,
-  pageError,
   row,
   showProblem,
 } from './dom.ts';
@@ -38,8 +38,7 @@ export async function showCampaigns() {
   const answer = await api<{ items: Campaign[] }>('GET', `${tenantPath()}/campaigns`);
   loaded('campaigns');
   if (!answer.ok) {
-    fillTable('campaigns', []);
-    return pageError(problemText(answer.problem));
+    return listFailed('campaigns', answer.problem);
   }
   fillTable(
     'campaigns',

@@ -49,6 +49,14 @@ export function fillTable(testid: string, rows: HTMLTableRowElement[]) {
   if (empty) empty.hidden = rows.length > 0;
 }
 
+/** A list that could not be read: no table, no empty state (it is not known to be empty), the problem. */
+export function listFailed(testid: string, problem: Problem) {
+  byTestId(testid).hidden = true;
+  const empty = byTestId(`${testid}-empty`);
+  if (empty) empty.hidden = true;
+  pageError(problemText(problem));
+}
+
 /** A table row of text cells; a Node cell (buttons) goes in as it is. */
 export function row(...cells: (string | number | Node | null | undefined)[]) {
   return el(

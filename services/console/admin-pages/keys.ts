@@ -8,6 +8,7 @@ import {
   closable,
   el,
   fillTable,
+  listFailed,
   loaded,
   loading,
   notice,
@@ -39,8 +40,7 @@ export async function showKeys() {
   const answer = await api<{ items: ApiKey[] }>('GET', `${tenantPath()}/keys`);
   loaded('keys');
   if (!answer.ok) {
-    fillTable('keys', []);
-    return pageError(problemText(answer.problem));
+    return listFailed('keys', answer.problem);
   }
   fillTable('keys', answer.data.items.map(keyRow));
 }
