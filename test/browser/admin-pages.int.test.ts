@@ -99,6 +99,9 @@ describe('the administration pages in a real browser', () => {
       .poll(() => page.getByTestId('page-notice').textContent())
       .toContain('Campaign mortgage created');
     expect(await windowError.textContent()).toBe('');
+    // The form holds the whole campaign as saved: saving it again changes nothing.
+    await page.getByTestId('campaign-save').click();
+    await expect.poll(() => page.getByTestId('page-notice').textContent()).toBe('Nothing changed.');
     await page.getByTestId('campaign-cancel').click();
     await expect.poll(() => page.getByTestId('campaign-row-mortgage').textContent()).toContain('night-shift');
 
