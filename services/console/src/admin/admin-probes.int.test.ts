@@ -1002,6 +1002,32 @@ describe('admin API probes: input, signatures and sessions', () => {
       expectProblem(answer, 403, 'forbidden');
     });
 
+    it("refuses a client's event key on every admin route, HEAD included", async () => {
+      tick();
+      const issued = await h.call('POST', '/v1/admin/tenants/acme/keys', { name: 'events only' });
+      const client = { keyId: issued.json().keyId, secret: issued.json().secret };
+      secrets.push(client.secret);
+      for (const [method, path] of [
+        ['GET', '/v1/admin/whoami'],
+        ['GET', '/v1/admin/tenants/acme'],
+        ['HEAD', '/v1/admin/tenants/acme/keys'],
+        ['POST', '/v1/admin/tenants/acme/keys'],
+      ] as const) {
+        tick();
+        const headers = signatureHeaders(client.keyId, client.secret, {
+          timestamp: Math.floor(h.clock.ms / 1000),
+          method,
+          pathWithQuery: path,
+          body: '',
+        });
+        const answer = await h.app.inject({ method, url: path, headers });
+        expect(answer.statusCode, `${method} ${path}`).toBe(401);
+        if (method !== 'HEAD') expectProblem(answer, 401, 'unauthorized');
+      }
+      const keys = (await h.call('GET', '/v1/admin/tenants/acme/keys')).json().items;
+      expect(keys.filter((key: { name: string | null }) => key.name === null)).toEqual([]);
+    });
+
     it('answers 401 at once to a revoked operator key', async () => {
       tick();
       const issued = await h.call('POST', '/v1/admin/operator-keys', {
