@@ -576,9 +576,6 @@ describe('admin API probes: input, signatures and sessions', () => {
         );
       }
       tick();
-      const refused = await h.call('POST', '/v1/admin/tenants/acme/keys', { name: 'bell\u0007' });
-      expect(refused.json().errors[0].detail).toContain('printable-name');
-      tick();
       const kept = await h.call('POST', '/v1/admin/tenants/acme/keys', { name: 'Zażółć — 日本 🚀 (prod)' });
       expect(kept.statusCode).toBe(201);
       expect(kept.json().name).toBe('Zażółć — 日本 🚀 (prod)');

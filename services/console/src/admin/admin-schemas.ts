@@ -1,7 +1,6 @@
 import { Problem } from '@pronto/contracts';
 import type { FastifyRequest } from 'fastify';
 import Type, { type TSchema } from 'typebox';
-import Format from 'typebox/format';
 
 /** The problems an admin route may answer, by status. */
 export const ADMIN_PROBLEMS = {
@@ -30,15 +29,13 @@ export const Password = Type.String({ minLength: 8, maxLength: 200 });
  * line separators or bidirectional overrides, which would rewrite or disguise what a terminal or a
  * page shows next to it (the command line prints these names as they are).
  */
-const PRINTABLE = /^(?!\s*$)[^\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]+$/u;
-// A format rather than a pattern: a refused name is answered "must match format printable-name", not a regex.
-Format.Set('printable-name', (value) => PRINTABLE.test(value));
-export const PrintableName = () =>
+export const PrintableName = (options: { description?: string } = {}) =>
   Type.String({
     minLength: 1,
     maxLength: 200,
-    format: 'printable-name',
+    pattern: '^(?!\\s*$)[^\\p{Cc}\\p{Zl}\\p{Zp}\\u202A-\\u202E\\u2066-\\u2069]+$',
     description: 'Not blank; no control characters, line breaks or bidirectional overrides.',
+    ...options,
   });
 export const DisplayName = PrintableName();
 
