@@ -390,6 +390,46 @@ describe('admin API probes: tenants and roles', () => {
       expect(Number(made?.n)).toBe(0);
     });
 
+    it("reaches no admin account through its tenant's manager routes: no password reset, no disabling", async () => {
+      tick();
+      const admin = await h.call('POST', '/v1/admin/admins', {
+        username: 'root.one',
+        password: 'root-pass-123',
+      });
+      expect(admin.statusCode).toBe(201);
+      const attempts: [AdminMethod, string, unknown][] = [
+        ['POST', '/v1/admin/tenants/acme/managers/root.one/password', { password: 'taken-over-1' }],
+        ['PATCH', '/v1/admin/tenants/acme/managers/root.one', { disabled: true }],
+        ['PATCH', '/v1/admin/tenants/acme/managers/root.one', { displayName: 'Owned' }],
+      ];
+      for (const [method, path, body] of attempts) {
+        tick();
+        expectProblem(await h.call(method, path, body, { key: h.acme.key }), 404, 'not-found');
+        tick();
+        expectProblem(await sessionCall(h, leadCookie, method, path, body, CONSOLE), 404, 'not-found');
+      }
+      for (const [method, path, body] of [
+        ['POST', '/v1/admin/admins/root.one/password', { password: 'taken-over-2' }],
+        ['PATCH', '/v1/admin/admins/root.one', { disabled: true }],
+        ['PATCH', '/v1/admin/admins/acme.lead', { displayName: 'Promoted?' }],
+      ] as [AdminMethod, string, unknown][]) {
+        tick();
+        expectProblem(await h.call(method, path, body, { key: h.acme.key }), 403, 'forbidden');
+      }
+      // Nor can an admin's routes reach a manager: the two kinds of account stay apart.
+      tick();
+      expectProblem(
+        await h.call('PATCH', '/v1/admin/admins/acme.lead', { disabled: true }),
+        404,
+        'not-found',
+      );
+      const sessions = createSessions({ role: MANAGER_ROLE, sql: h.db.sql, now: () => new Date(h.clock.ms) });
+      expect(await sessions.signIn('root.one', 'root-pass-123')).toBeDefined();
+      expect((await h.call('GET', '/v1/admin/admins')).json().items).toEqual([
+        expect.objectContaining({ username: 'root.one', displayName: 'root.one', disabled: false }),
+      ]);
+    });
+
     it('takes a __proto__ key as an unknown field, never as the object it names', async () => {
       const raw = (method: AdminMethod, path: string, payload: string) => {
         tick();
