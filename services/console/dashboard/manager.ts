@@ -9,9 +9,14 @@ import { problemDetail, setText } from './text.ts';
 const $ = <Element extends HTMLElement = HTMLElement>(selector: string) =>
   document.querySelector(selector) as Element;
 
+interface SignedIn {
+  displayName: string;
+  role?: string;
+}
+
 async function start() {
   const response = await fetch('/manager/session');
-  if (response.ok) showDashboard(((await response.json()) as { manager: { displayName: string } }).manager);
+  if (response.ok) showDashboard(((await response.json()) as { manager: SignedIn }).manager);
   else showSignIn();
 }
 
@@ -22,7 +27,12 @@ function showSignIn() {
   byTestId('signin-username').focus();
 }
 
-function showDashboard(manager: { displayName: string }) {
+function showDashboard(manager: SignedIn) {
+  // An admin acts for the installation, which has no dashboard of its own: the tenants come first.
+  if (manager.role === 'admin') {
+    location.assign('/manager/admin');
+    return;
+  }
   $('#signin').hidden = true;
   $('#dashboard').hidden = false;
   setText('manager-name', manager.displayName);
@@ -45,7 +55,7 @@ $<HTMLFormElement>('#signin-form').addEventListener('submit', async (event) => {
   }
   setText('signin-error', '');
   signinForm.reset();
-  showDashboard(((await response.json()) as { manager: { displayName: string } }).manager);
+  showDashboard(((await response.json()) as { manager: SignedIn }).manager);
 });
 
 $('#signout').addEventListener('click', async () => {

@@ -42,7 +42,8 @@ export interface ConsoleDeps {
 }
 
 /** What the page may know about the signed-in manager (not the tenant's id: it never needs it). */
-const publicManager = ({ username, displayName }: SignedInUser) => ({ username, displayName });
+/** What the pages may know of the signed-in person: an admin's role sends them to the administration pages. */
+const publicManager = ({ username, displayName, role }: SignedInUser) => ({ username, displayName, role });
 
 /**
  * Mounts the managers' console on a fastify app (the embedded process's, or the console service's
