@@ -239,6 +239,55 @@ describe('pronto', () => {
     expect((await usernames()).sort()).toEqual(['anna.nowak', 'ewa.wojcik', 'jan.kowalski']);
   });
 
+  it('renames, disables and enables a tenant; creates, resets and disables a manager; issues and revokes an operator key; deletes a group', async () => {
+    expect((await pronto(['tenant', 'rename', 'initech', '--name', 'Initech Ltd'])).code).toBe(0);
+    expect((await pronto(['tenant', 'disable', 'initech'])).code).toBe(0);
+    expect((await pronto(['tenant', 'list'])).stdout).toMatch(/^initech\s+Initech Ltd\s+disabled/m);
+    expect((await pronto(['tenant', 'enable', 'initech'])).code).toBe(0);
+    expect((await pronto(['tenant', 'list'])).stdout).toMatch(/^initech\s+Initech Ltd\s+active/m);
+
+    const manager = ['--tenant', 'initech'];
+    const created = await pronto(['manager', 'create', 'ida', ...manager, '--password', 'first pass 1']);
+    expect(created).toMatchObject({ code: 0, stdout: 'Created manager ida.\n' });
+    expect(
+      (await pronto(['manager', 'password', 'ida', ...manager, '--password', 'second pass 2'])).code,
+    ).toBe(0);
+    expect((await pronto(['manager', 'disable', 'ida', ...manager])).code).toBe(0);
+    expect((await pronto(['manager', 'list', ...manager])).stdout).toMatch(/^ida\s+\S*\s*disabled/m);
+
+    const issued = await pronto(['operator-key', 'create', '--role', 'manager', '--tenant', 'initech']);
+    expect(issued.code).toBe(0);
+    const keyId = /key id\s+(\S+)/.exec(issued.stdout)?.[1] ?? '';
+    const secret = /secret\s+(\S+)/.exec(issued.stdout)?.[1] ?? '';
+    const asIt = { PRONTO_URL: h.url, PRONTO_KEY_ID: keyId, PRONTO_SECRET: secret };
+    expect((await pronto(['whoami'], asIt)).stdout).toContain('initech');
+    expect((await pronto(['operator-key', 'revoke', keyId])).code).toBe(0);
+    const refused = await pronto(['whoami'], asIt);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('The request is not signed correctly');
+
+    expect((await pronto(['group', 'create', 'temp', '--tenant', 'acme'])).code).toBe(0);
+    expect((await pronto(['group', 'delete', 'temp', '--tenant', 'acme'])).code).toBe(0);
+    const inUse = await pronto(['group', 'delete', 'sales', '--tenant', 'acme']);
+    expect(inUse.code).toBe(1);
+    const actions = (await h.call('GET', '/v1/admin/audit?limit=500'))
+      .json()
+      .items.map((row: { action: string }) => row.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'tenant.update',
+        'tenant.disable',
+        'tenant.enable',
+        'manager.create',
+        'manager.password',
+        'manager.disable',
+        'operator_key.create',
+        'operator_key.revoke',
+        'group.delete',
+      ]),
+    );
+  });
+
   it('prints the audit log as a table', async () => {
     const audit = await pronto(['audit', '--limit', '50']);
     expect(audit.code).toBe(0);

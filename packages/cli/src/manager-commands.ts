@@ -10,7 +10,7 @@ interface Manager {
   createdAt: string;
 }
 
-/** `pronto manager create|list`: console accounts, a tenant's managers or (--admin) the installation's admins. */
+/** `pronto manager create|list|disable|enable|password`: console accounts, a tenant's managers or (--admin) the installation's admins. */
 export function managerCommands(program: Command, ctx: CliContext): void {
   const manager = program.command('manager').description("console accounts: a tenant's managers, or admins");
   const managersOf = async (options: { tenant?: string; admin?: boolean }) =>
@@ -36,6 +36,31 @@ export function managerCommands(program: Command, ctx: CliContext): void {
         ctx.out(`Created ${options.admin ? 'admin' : 'manager'} ${created.username}.`);
       },
     );
+
+  const scope = (command: Command) =>
+    command
+      .option('--tenant <slug>', "the tenant (default: a manager key's own)")
+      .option('--admin', 'an admin instead of a tenant manager');
+  const setDisabled =
+    (disabled: boolean) => async (username: string, options: { tenant?: string; admin?: boolean }) => {
+      const path = `${await managersOf(options)}/${seg(username)}`;
+      const updated = await (await ctx.client()).call<Manager>('PATCH', path, { disabled });
+      ctx.out(`${updated.username} is ${disabled ? 'disabled: signed out, cannot sign in' : 'enabled'}.`);
+    };
+  scope(manager.command('disable <username>'))
+    .description('the account is signed out at once and cannot sign in')
+    .action(setDisabled(true));
+  scope(manager.command('enable <username>'))
+    .description('a disabled account may sign in again')
+    .action(setDisabled(false));
+  scope(manager.command('password <username>'))
+    .description("set a manager's (or admin's) password; their sessions end")
+    .requiredOption('--password <password>', 'the new password')
+    .action(async (username: string, options: { tenant?: string; admin?: boolean; password: string }) => {
+      const path = `${await managersOf(options)}/${seg(username)}/password`;
+      await (await ctx.client()).call('POST', path, { password: options.password });
+      ctx.out(`Password of ${username} changed; their sessions ended.`);
+    });
 
   manager
     .command('list')
