@@ -104,3 +104,23 @@ describe('the admin API and the dispatcher: a disabled agent', () => {
     expect((await fixture.agent(idle)).state).toBe('offline');
   });
 });
+
+describe('the admin API and the dispatcher: a disabled tenant', () => {
+  it('has its leads offered to nobody, though its agents are free, until it is enabled again', async () => {
+    const { dispatcher } = await start();
+    const agentId = await fixture.addAgent('agent');
+    const tenant = `/v1/admin/tenants/${fixture.tenant.slug}`;
+    expect((await h.call('PATCH', tenant, { disabled: true })).json()).toMatchObject({ disabled: true });
+
+    const leadId = await fixture.addLead({ phone: '+48601000004', dueInSeconds: 300 });
+    expect(await dispatcher.runOnce()).toBe(0);
+    expect((await fixture.lead(leadId)).status).toBe('queued');
+    expect(await fixture.held(agentId)).toBeUndefined();
+
+    fixture.advance(5);
+    h.clock.ms = fixture.clock.ms;
+    expect((await h.call('PATCH', tenant, { disabled: false })).json()).toMatchObject({ disabled: false });
+    expect(await dispatcher.runOnce()).toBe(1);
+    expect((await fixture.held(agentId))?.leadId).toBe(leadId);
+  });
+});
