@@ -63,11 +63,8 @@ export function checkAgentInput(
   if (!isPrintableName(displayName)) fail('displayName', DISPLAY_NAME_RULE);
   if (typeof password !== 'string' || password.length < 8 || password.length > 200)
     fail('password', 'The password must be 8 to 200 characters long.');
-  if (
-    sipEndpoint !== null &&
-    (typeof sipEndpoint !== 'string' || sipEndpoint.length < 1 || sipEndpoint.length > 200)
-  )
-    fail('sipEndpoint', SIP_ENDPOINT_RULE);
+  // As a change checks it: a line break would end an AMI header early.
+  if (sipEndpoint !== null && !isPrintableName(sipEndpoint)) fail('sipEndpoint', SIP_ENDPOINT_RULE);
   checkGroupList(groups, `${prefix}groups`, errors);
   checkLanguages(languages, `${prefix}languages`, errors);
   if (errors.length > 0) return { errors };
