@@ -129,7 +129,9 @@ describe('the manager dashboard', () => {
     expect(JSON.stringify(missing.json().errors)).toContain('username');
 
     const signedIn = await signIn('boss');
-    expect(signedIn.json()).toEqual({ manager: { username: 'boss', displayName: 'Acme boss', role: 'manager' } });
+    expect(signedIn.json()).toEqual({
+      manager: { username: 'boss', displayName: 'Acme boss', role: 'manager' },
+    });
     const cookie = signedIn.cookies[0];
     expect(cookie).toMatchObject({ name: 'pronto_manager', path: '/', httpOnly: true, sameSite: 'Strict' });
     expect((await get('/manager/session', cookieOf(signedIn))).json().manager.displayName).toBe('Acme boss');
