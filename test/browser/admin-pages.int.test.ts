@@ -129,7 +129,8 @@ describe('the administration pages in a real browser', () => {
     expect(key.secret.length).toBeGreaterThan(20);
     await keep(page, 'admin-key-secret');
     await page.getByTestId('secret-close').click();
-    expect(await page.getByTestId('secret-value').textContent()).toBe('');
+    await expect.poll(() => page.getByTestId('secret-value').textContent()).toBe('');
+    expect(await page.getByTestId('secret-dialog').isVisible()).toBe(false);
     await expect.poll(() => page.getByTestId(`key-row-${key.keyId}`).textContent()).toContain('Active');
     expect(errors).toEqual([]);
 

@@ -109,11 +109,16 @@ byTestId('secret-copy').addEventListener('click', async () => {
     byTestId('secret-copied').textContent = 'Selected: press Ctrl+C (⌘C) to copy.';
   }
 });
-byTestId('secret-close').addEventListener('click', () => secretDialog.close());
-// The secret does not stay in the page once the dialog is closed.
-secretDialog.addEventListener('close', () => {
+/** The secret does not stay in the page once the dialog is closed. */
+function forgetSecret() {
   byTestId('secret-value').textContent = '';
+}
+byTestId('secret-close').addEventListener('click', () => {
+  forgetSecret();
+  secretDialog.close();
 });
+// Escape closes the dialog too; its close event comes a task later.
+secretDialog.addEventListener('close', forgetSecret);
 
 submits(
   form,
