@@ -17,6 +17,7 @@ import { DEFAULT_PUBLIC_DIR, registerDashboardFiles } from './dashboard-files.ts
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { createDashboardStreams, type DashboardStreams } from './dashboard-stream.ts';
 import { registerLeadHistoryRoute } from './lead-history-route.ts';
+import { registerStaffingPageFiles } from './staffing-page-files.ts';
 
 export interface ConsoleDeps {
   sql: SqlQueryable;
@@ -72,6 +73,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
     });
     registerDashboardFiles(scope, deps.publicDir ?? DEFAULT_PUBLIC_DIR);
     registerAdminPageFiles(scope, deps.publicDir ?? DEFAULT_PUBLIC_DIR);
+    registerStaffingPageFiles(scope, deps.publicDir ?? DEFAULT_PUBLIC_DIR);
     registerDashboardRoutes(scope, { sql: deps.sql, sessions, streams, now });
     registerLeadHistoryRoute(scope, { sql: deps.sql, sessions, now });
   });

@@ -1,0 +1,102 @@
+// The hour-by-hour table, the day's totals and the assumptions line under the chart. Text only
+// (textContent), never markup from data.
+import { byTestId } from '@pronto/pages/browser';
+import {
+  decimal,
+  HANDLE_SOURCES,
+  hourLabel,
+  percent,
+  type StaffingAnswer,
+  type StaffingHour,
+} from './answer.ts';
+
+function cell(text: string, attributes: Record<string, string> = {}) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  td.className = 'number';
+  for (const [name, value] of Object.entries(attributes)) td.setAttribute(name, value);
+  return td;
+}
+
+/**
+ * The gap in words as well as colour: "short 2.4" when fewer agents are signed in than the simulator
+ * needs, "+1.5" when more, a dash before the hour has started.
+ */
+function gapCell(gap: number | null) {
+  if (gap === null) return cell('—', { 'data-testid': 'gap', 'data-value': '' });
+  const short = gap < 0;
+  const td = cell(short ? `short ${decimal(-gap)}` : `+${decimal(gap)}`, {
+    'data-testid': 'gap',
+    'data-value': String(gap),
+  });
+  if (short) td.classList.add('short');
+  return td;
+}
+
+function hourRow(hour: StaffingHour) {
+  const row = document.createElement('tr');
+  row.dataset.testid = `hour-${hour.hour}`;
+  row.dataset.hour = String(hour.hour);
+  if (!hour.open) row.classList.add('closed');
+  const head = document.createElement('th');
+  head.scope = 'row';
+  head.textContent = hour.open ? hourLabel(hour.hour) : `${hourLabel(hour.hour)} (closed)`;
+  row.append(
+    head,
+    cell(decimal(hour.forecastArrivals), {
+      'data-testid': 'forecast',
+      'data-value': String(hour.forecastArrivals),
+    }),
+    cell(String(hour.erlangAgents), { 'data-testid': 'erlang', 'data-value': String(hour.erlangAgents) }),
+    cell(percent(hour.erlangServiceLevel)),
+    cell(String(hour.simulatedAgents), {
+      'data-testid': 'simulated',
+      'data-value': String(hour.simulatedAgents),
+    }),
+    cell(percent(hour.simulatedAttainment)),
+    cell(decimal(hour.signedInAgents), {
+      'data-testid': 'signed-in',
+      'data-value': hour.signedInAgents === null ? '' : String(hour.signedInAgents),
+    }),
+    gapCell(hour.gap),
+  );
+  return row;
+}
+
+function setCell(testid: string, text: string) {
+  byTestId(testid).textContent = text;
+}
+
+/** The table's rows and totals for the answer. */
+export function renderTable(answer: StaffingAnswer) {
+  const table = byTestId<HTMLTableElement>('staffing-hours');
+  (table.tBodies[0] as HTMLTableSectionElement).replaceChildren(...answer.hours.map(hourRow));
+  const totals = answer.totals;
+  setCell('total-forecast', decimal(totals.forecastArrivals));
+  setCell('total-erlang', `${decimal(totals.erlangAgentHours)} agent-h`);
+  setCell('total-simulated', `${decimal(totals.simulatedAgentHours)} agent-h`);
+  setCell(
+    'total-signed-in',
+    totals.signedInAgentHours === null ? '—' : `${decimal(totals.signedInAgentHours)} agent-h`,
+  );
+}
+
+/** What the figures assume, in one line: handle time and its source, answer rate, reach, target, SLA. */
+export function renderAssumptions(answer: StaffingAnswer) {
+  const arrivals =
+    answer.arrivalsSource === 'query'
+      ? 'leads per hour as given'
+      : `leads per hour: the mean of the same weekday's hours over the last ${answer.weeks} weeks`;
+  const multiplier = answer.arrivalMultiplier === 1 ? '' : ` × ${decimal(answer.arrivalMultiplier, 2)}`;
+  setCell(
+    'staffing-assumptions',
+    [
+      `Handle time ${decimal(answer.handleSeconds)} s, from ${HANDLE_SOURCES[answer.handleSource] ?? answer.handleSource}`,
+      `answer rate ${percent(answer.answerRate)}`,
+      `reach within SLA ${percent(answer.reachWithinSla)} (the most any staffing can contact)`,
+      `target ${percent(answer.target)} of leads contacted within the ${answer.slaSeconds} s SLA (offered to an agent within ${decimal(answer.targetSeconds)} s)`,
+      `${arrivals}${multiplier}`,
+      `times in ${answer.timeZone}`,
+    ].join(' · '),
+  );
+}
