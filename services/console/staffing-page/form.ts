@@ -1,7 +1,7 @@
 // The page's form: the day (campaign, date) and the what-if (arrival multiplier, target, handle time),
 // read into the query of /v1/staffing, kept in the page's address, and the API's refusals shown
 // beside the inputs they name.
-import type { Problem } from './api.ts';
+import type { FieldError, Problem } from './api.ts';
 import { problemText } from './api.ts';
 
 interface FormElements extends HTMLFormControlsCollection {
@@ -98,13 +98,23 @@ export function showProblem(problem: Problem) {
       unplaced.push(`${error.field}: ${error.detail}`);
       continue;
     }
-    slot.textContent = slot.textContent ? `${slot.textContent}; ${error.detail}` : error.detail;
+    const detail = inPageUnits(error);
+    slot.textContent = slot.textContent ? `${slot.textContent}; ${detail}` : detail;
     input.setAttribute('aria-invalid', 'true');
     first ??= input;
   }
   const summary = problem.errors?.length ? (problem.detail ?? problem.title) : problemText(problem);
   formError().textContent = [summary, ...unplaced].filter(Boolean).join(' — ');
   first?.focus();
+}
+
+/**
+ * A field error in the units the form uses: the API takes the target as a share (0.9) and would
+ * quote the share it got, where the manager typed a percentage (90).
+ */
+function inPageUnits(error: FieldError): string {
+  if (error.field !== 'target') return error.detail;
+  return `must be more than 0 % and less than 100 % (got ${elements.target.value.trim()} %)`;
 }
 
 const formError = () => staffingForm.querySelector('[data-form-error]') as HTMLElement;
