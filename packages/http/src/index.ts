@@ -29,6 +29,7 @@ export {
 export { healthRoute } from './health-route.ts';
 export { acceptJsonBodies, keepJsonBytes, parseJsonBody } from './json-bodies.ts';
 export { isLoopbackAddress } from './loopback-address.ts';
+export { managerSessionAuthenticator } from './manager-session-authenticator.ts';
 export { problemPagesRoute } from './problem-pages.ts';
 export {
   fieldError,

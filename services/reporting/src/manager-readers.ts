@@ -1,16 +1,14 @@
-import { type SessionAuthenticator, type Sessions, sessionToken } from '@pronto/http';
+import {
+  managerSessionAuthenticator as forPaths,
+  type SessionAuthenticator,
+  type Sessions,
+} from '@pronto/http';
 
 /**
  * For the signed API's sessionAuthenticator: a manager's session (signed in on the console) reads
  * its own tenant's reports (GET /v1/reports/*) as a signed request would; no other signed route
- * takes it.
+ * takes it. (The embedded process, which also serves GET /v1/staffing, names both prefixes itself.)
  */
 export function managerSessionAuthenticator(sessions: Sessions): SessionAuthenticator {
-  return async (request) => {
-    if (!request.routeOptions.url?.startsWith('/v1/reports/')) return undefined;
-    const token = sessionToken(sessions.role, request);
-    const session = token ? await sessions.find(token) : undefined;
-    // An admin's session has no tenant: it reads no tenant's report this way.
-    return session?.user.tenantId ? { tenantId: session.user.tenantId } : undefined;
-  };
+  return forPaths(sessions, ['/v1/reports/']);
 }
