@@ -1,0 +1,268 @@
+import { type DialerProfile, type RetryPolicy, resolveProfile } from '@pronto/contracts';
+import { type CallingWindow, openIntervals } from '@pronto/sla';
+import {
+  agentsNeeded,
+  forecastHourly,
+  leadTargetSeconds,
+  reachWithinSla,
+  requiredServiceLevel,
+} from '@pronto/staffing';
+import { DEFAULT_CONNECT_ALLOWANCE_MS, type DispatchPolicy, defaultPolicy } from '../policy/index.ts';
+import { resolveRetryPolicy } from '../retry-policy.ts';
+import type { SimCampaign } from '../simulator/index.ts';
+import type { LocalHour } from './local-hours.ts';
+import { simulatedAgentsNeeded } from './simulated-agents.ts';
+import type { CampaignRow } from './staffing-sql.ts';
+
+/** Fewer contacts than this in the history: the handle time is the dialer profile's mean talk instead. */
+export const MIN_CONTACTS_FOR_HANDLE = 20;
+/**
+ * The highest service level the queue is asked for. A target the answer rate and the in-SLA dials
+ * cannot reach (or only with every lead offered at once) is capped here: the advice is then the
+ * staff that comes closest, and the answer says the target was capped.
+ */
+export const MAX_SERVICE_LEVEL = 0.9;
+/** The simulator's seed, the same for every hour: the same inputs give the same answer, so a repeated what-if does not jitter. */
+const SIMULATION_SEED = 18;
+
+/** Where the figures of one answer come from, before any staffing is computed. */
+export interface StaffingInputs {
+  readonly campaign: CampaignRow;
+  readonly date: string;
+  readonly weeks: number;
+  readonly target: number;
+  readonly arrivalMultiplier: number;
+  readonly hours: readonly LocalHour[];
+  /** Per local hour 0-23: the history's mean (or the query's what-if), before the multiplier. */
+  readonly hourlyArrivals: readonly number[];
+  readonly arrivalsSource: 'history' | 'query';
+  readonly handleSeconds: number;
+  readonly handleSource: 'history' | 'dialer_profile' | 'query';
+  /** Per entry of `hours`: mean agents signed in, or null for an hour not started yet. */
+  readonly signedIn: readonly (number | null)[];
+  readonly now: Date;
+  /** The dispatch policy the simulator runs (the dispatcher's default). */
+  readonly policy?: DispatchPolicy;
+}
+
+export interface StaffingHour {
+  hour: number;
+  from: string;
+  to: string;
+  open: boolean;
+  forecastArrivals: number;
+  erlangAgents: number;
+  erlangServiceLevel: number | null;
+  simulatedAgents: number;
+  simulatedAttainment: number | null;
+  signedInAgents: number | null;
+  gap: number | null;
+}
+
+export interface StaffingAnswer {
+  campaign: string;
+  date: string;
+  timeZone: string;
+  target: number;
+  slaSeconds: number;
+  targetSeconds: number;
+  weeks: number;
+  arrivalMultiplier: number;
+  arrivalsSource: 'history' | 'query';
+  handleSeconds: number;
+  handleSource: 'history' | 'dialer_profile' | 'query';
+  answerRate: number;
+  attemptsWithinSla: number;
+  reachWithinSla: number;
+  serviceLevelTarget: number;
+  attainmentTarget: number;
+  targetCapped: boolean;
+  generatedAt: string;
+  hours: StaffingHour[];
+  totals: {
+    forecastArrivals: number;
+    erlangAgentHours: number;
+    simulatedAgentHours: number;
+    signedInAgentHours: number | null;
+  };
+}
+
+/** The dialer profile's mean talk, in seconds: the handle time when the history has too few contacts. */
+export function profileHandleSeconds(profile: DialerProfile): number {
+  return (profile.talkMs[0] + profile.talkMs[1]) / 2 / 1_000;
+}
+
+/**
+ * How many dials of a lead can start within `targetSeconds` of its arrival: the first at once, then
+ * one after each short retry delay, each after a dial that rang out unanswered (post-dial delay plus
+ * the no-answer timeout), never more than the policy's caps.
+ */
+export function attemptsWithinSla(retry: RetryPolicy, profile: DialerProfile, targetSeconds: number): number {
+  const failedDialSeconds = (profile.postDialDelayMs + profile.noAnswerTimeoutMs) / 1_000;
+  const cap = Math.min(retry.maxAttempts, retry.maxAttemptsPer24h);
+  let attempts = 1;
+  let at = 0;
+  for (const delay of retry.shortDelaysSeconds) {
+    at += failedDialSeconds + delay;
+    if (at > targetSeconds || attempts >= cap) break;
+    attempts += 1;
+  }
+  return attempts;
+}
+
+/** Reads the campaign's JSON settings as the dispatcher does; a broken profile falls back to the default. */
+export function campaignSettings(campaign: CampaignRow): { profile: DialerProfile; retry: RetryPolicy } {
+  let profile: DialerProfile;
+  try {
+    profile = resolveProfile(campaign.dialer_profile);
+  } catch {
+    profile = resolveProfile(undefined);
+  }
+  return { profile, retry: resolveRetryPolicy(campaign.retry_policy) };
+}
+
+/** The hours the campaign may call in: its calling windows (none: any time), in its own zone. */
+function isOpen(campaign: CampaignRow, hour: LocalHour): boolean {
+  const windows = (
+    Array.isArray(campaign.calling_windows) ? campaign.calling_windows : []
+  ) as CallingWindow[];
+  if (windows.length === 0) return true;
+  const holidays = (Array.isArray(campaign.holidays) ? campaign.holidays : []) as string[];
+  return openIntervals({ windows, holidays }, campaign.time_zone, hour.from, hour.to).length > 0;
+}
+
+/**
+ * The campaign as the simulator takes it, for one stationary hour: always open (closed hours are
+ * not simulated) on a calendar clock, so the hour's own traffic and staff decide the figures.
+ */
+function simCampaign(campaign: CampaignRow, profile: DialerProfile, retry: RetryPolicy): SimCampaign {
+  return {
+    id: campaign.id,
+    slaSeconds: campaign.sla_seconds,
+    slaClock: 'calendar',
+    timeZone: campaign.time_zone,
+    callingWindows: [],
+    holidays: [],
+    overflowThresholdSeconds: campaign.overflow_threshold_seconds,
+    agentGroups: campaign.agent_groups.length > 0 ? campaign.agent_groups : ['staff'],
+    retryPolicy: retry,
+    dialerProfile: profile,
+  };
+}
+
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+/**
+ * The advice: per hour, the arrivals, the agents Erlang C and the simulator say the attainment
+ * target needs, the agents that were signed in, and the gap. docs/staffing.md explains each number.
+ */
+export function adviseStaffing(inputs: StaffingInputs): StaffingAnswer {
+  const { campaign } = inputs;
+  const { profile, retry } = campaignSettings(campaign);
+  const slaSeconds = campaign.sla_seconds;
+  const dialAllowanceSeconds = DEFAULT_CONNECT_ALLOWANCE_MS / 1_000;
+  const targetSeconds = leadTargetSeconds({ slaSeconds, dialAllowanceSeconds });
+  const attempts = attemptsWithinSla(retry, profile, targetSeconds);
+  const mapping = {
+    slaSeconds,
+    dialAllowanceSeconds,
+    answerRate: profile.rates.answered,
+    attemptsWithinSla: attempts,
+  };
+  const reach = reachWithinSla(mapping);
+  const required = requiredServiceLevel(inputs.target, mapping);
+  const targetCapped = required === null || required > MAX_SERVICE_LEVEL;
+  const serviceLevelTarget = targetCapped ? MAX_SERVICE_LEVEL : required;
+  const attainmentTarget = targetCapped ? reach * MAX_SERVICE_LEVEL : inputs.target;
+  const sim = simCampaign(campaign, profile, retry);
+  const hours = inputs.hours.map((hour, n): StaffingHour => {
+    const open = isOpen(campaign, hour);
+    const forecast = (inputs.hourlyArrivals[hour.hour] ?? 0) * inputs.arrivalMultiplier;
+    const signedIn = inputs.signedIn[n] ?? null;
+    const figures = {
+      erlangAgents: 0,
+      erlangServiceLevel: null as number | null,
+      simulatedAgents: 0,
+      simulatedAttainment: null as number | null,
+    };
+    if (open && forecast > 0) {
+      const erlang = agentsNeeded({
+        arrivalsPerSecond: forecast / ((hour.to - hour.from) / 1_000),
+        handleSeconds: inputs.handleSeconds,
+        targetSeconds,
+        target: serviceLevelTarget,
+        model: 'erlang-c',
+      });
+      const simulated = simulatedAgentsNeeded({
+        seed: SIMULATION_SEED,
+        policy: inputs.policy ?? defaultPolicy,
+        campaign: sim,
+        handle: { kind: 'exponential', meanSeconds: inputs.handleSeconds },
+        arrivalsPerHour: forecast * (3_600_000 / (hour.to - hour.from)),
+        target: attainmentTarget,
+        hint: erlang.agents,
+      });
+      figures.erlangAgents = erlang.agents;
+      figures.erlangServiceLevel = round(erlang.serviceLevel, 4);
+      figures.simulatedAgents = simulated.agents;
+      figures.simulatedAttainment = round(simulated.attainment, 4);
+    }
+    return {
+      hour: hour.hour,
+      from: new Date(hour.from).toISOString(),
+      to: new Date(hour.to).toISOString(),
+      open,
+      forecastArrivals: round(forecast, 2),
+      ...figures,
+      signedInAgents: signedIn === null ? null : round(signedIn, 2),
+      gap: signedIn === null ? null : round(signedIn - figures.simulatedAgents, 2),
+    };
+  });
+  return {
+    campaign: campaign.slug,
+    date: inputs.date,
+    timeZone: campaign.time_zone,
+    target: inputs.target,
+    slaSeconds,
+    targetSeconds,
+    weeks: inputs.weeks,
+    arrivalMultiplier: inputs.arrivalMultiplier,
+    arrivalsSource: inputs.arrivalsSource,
+    handleSeconds: round(inputs.handleSeconds, 1),
+    handleSource: inputs.handleSource,
+    answerRate: profile.rates.answered,
+    attemptsWithinSla: attempts,
+    reachWithinSla: round(reach, 4),
+    serviceLevelTarget: round(serviceLevelTarget, 4),
+    attainmentTarget: round(attainmentTarget, 4),
+    targetCapped,
+    generatedAt: inputs.now.toISOString(),
+    hours,
+    totals: totalsOf(hours),
+  };
+}
+
+function totalsOf(hours: readonly StaffingHour[]): StaffingAnswer['totals'] {
+  const sum = (pick: (hour: StaffingHour) => number) => hours.reduce((total, hour) => total + pick(hour), 0);
+  const started = hours.filter((hour) => hour.signedInAgents !== null);
+  return {
+    forecastArrivals: round(
+      sum((hour) => hour.forecastArrivals),
+      2,
+    ),
+    erlangAgentHours: sum((hour) => hour.erlangAgents),
+    simulatedAgentHours: sum((hour) => hour.simulatedAgents),
+    signedInAgentHours:
+      started.length === 0
+        ? null
+        : round(
+            started.reduce((total, hour) => total + (hour.signedInAgents ?? 0), 0),
+            2,
+          ),
+  };
+}
+
+/** The mean arrivals per local hour over the past weeks' same weekday (each a list of 24 counts). */
+export function forecastFromHistory(weeks: readonly (readonly number[])[]): number[] {
+  return weeks.length === 0 ? Array.from({ length: 24 }, () => 0) : forecastHourly(weeks);
+}
