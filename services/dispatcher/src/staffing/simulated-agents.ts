@@ -8,10 +8,10 @@ const WARMUP_MS = 30 * 60_000;
 const HOUR_MS = 3_600_000;
 /**
  * Leads counted in one run. Fewer than the simulator's own search uses (agentsNeededBySimulation),
- * so a whole day of hours is answered within a page load: about 1.6 percentage points of standard
+ * so a whole day of hours is answered within a page load: about 1.9 percentage points of standard
  * error on the attainment, and common random numbers keep the comparison between staff sizes fair.
  */
-export const RUN_LEADS = 800;
+export const RUN_LEADS = 600;
 /** The search stops this many agents above Erlang's answer: more cannot help a target the answer rate caps. */
 export const MAX_EXTRA_AGENTS = 12;
 
