@@ -1,11 +1,19 @@
-import { BusSettings, CommonSettings } from '@pronto/config';
+import { BusSettings, CommonSettings, HttpSettings, MasterKey } from '@pronto/config';
 import Type, { type Static } from 'typebox';
 
+// jscpd:ignore-start -- declared boilerplate, see docs/architecture.md
 export const DispatcherConfig = Type.Object({
+  PORT: CommonSettings.PORT,
+  HOST: CommonSettings.HOST,
+  ...HttpSettings,
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string' }),
   ...BusSettings,
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
+  PRONTO_MASTER_KEY: Type.Optional(
+    MasterKey("ingest's key: opens API-key secrets to check signed requests; unset: no staffing API"),
+  ),
   PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
+// jscpd:ignore-end
 export type DispatcherConfig = Static<typeof DispatcherConfig>;

@@ -5,6 +5,13 @@ export * from './policy/index.ts';
 export { DEFAULT_RETRY_POLICY, nextRetry, type RetryPolicy, resolveRetryPolicy } from './retry-policy.ts';
 export { DEFAULT_SETTINGS, type DispatcherSettings } from './settings.ts';
 export {
+  type StaffingAnswer,
+  type StaffingRouteDeps,
+  StaffingSchema,
+  staffingRoutes,
+  staffingSignedRoutes,
+} from './staffing/index.ts';
+export {
   DISPATCHER_GROUP,
   DISPATCHER_TOPICS,
   type Dispatcher,

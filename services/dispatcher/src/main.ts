@@ -1,9 +1,14 @@
-// The dispatcher on its own (distributed mode): PostgreSQL and Kafka or Pub/Sub.
+// The dispatcher on its own (distributed mode): PostgreSQL and Kafka or Pub/Sub. With
+// PRONTO_MASTER_KEY it also serves the staffing advice (GET /v1/staffing), whose simulator runs
+// this service's dispatch policy, to signed requests and managers' console sessions.
 import { startOnBusOrExit } from '@pronto/bus';
-import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
+import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
+import { buildSignedApiApp, createSessions, MANAGER_ROLE, managerSessionAuthenticator } from '@pronto/http';
 import { createLogger } from '@pronto/telemetry';
+import { createSecretBox, type SecretBox } from '@pronto/tenancy';
 import { DispatcherConfig } from './config.ts';
+import { staffingSignedRoutes } from './staffing/index.ts';
 import { startDispatcher } from './start-dispatcher.ts';
 
 const config = loadConfigOrExit('dispatcher', DispatcherConfig, process.env);
@@ -25,12 +30,35 @@ const { bus, started: dispatcher } = await startOnBusOrExit(
   },
   (bus) => startDispatcher({ db, bus, logger }),
 );
+// Signed requests are checked with the tenant's API key secret, which only the master key opens.
+const secretBox = config.PRONTO_MASTER_KEY
+  ? createSecretBox(Buffer.from(config.PRONTO_MASTER_KEY, 'base64'))
+  : undefined;
+if (!secretBox) logger.warn('no HTTP API: PRONTO_MASTER_KEY is not set');
+// The signed API app (@pronto/http) with the staffing route: the same route as the embedded process.
+const app = secretBox ? await serveApi(secretBox) : undefined;
+
+async function serveApi(box: SecretBox) {
+  const now = () => new Date();
+  const sessions = createSessions({ role: MANAGER_ROLE, sql: db.sql, now });
+  return buildSignedApiApp({
+    db,
+    secretBox: box,
+    logger,
+    sessionAuthenticator: managerSessionAuthenticator(sessions, ['/v1/staffing']),
+    signedRoutes: staffingSignedRoutes({ sql: db.sql, now }),
+    http: httpOptions(config),
+  });
+}
+const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : undefined;
 
 onShutdown(logger, async () => {
-  // 1. Finish the round and the message in hand and publish what it wrote; 2. then the bus; 3. then the database.
+  // 1. Stop answering; 2. finish the round and the message in hand and publish what it wrote;
+  // 3. then the bus; 4. then the database.
+  await app?.close();
   await dispatcher.stop();
   await bus.close();
   await db.close();
 });
 // Logged once a stop signal is handled: a supervisor may stop the process as soon as it reads this.
-logger.info({ bus: bus.kind }, 'dispatching leads');
+logger.info({ bus: bus.kind, ...(url ? { url } : {}) }, 'dispatching leads');

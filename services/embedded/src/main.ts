@@ -7,9 +7,10 @@ import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from 
 import { consoleAdmin, registerConsole } from '@pronto/console';
 import { openDatabase } from '@pronto/db';
 import { DIALER_START_FAILURES } from '@pronto/dialer';
-import { createSessions, MANAGER_ROLE } from '@pronto/http';
+import { staffingSignedRoutes } from '@pronto/dispatcher';
+import { createSessions, MANAGER_ROLE, managerSessionAuthenticator } from '@pronto/http';
 import { buildApp } from '@pronto/ingest';
-import { managerSessionAuthenticator, registerMetrics, reportingSignedRoutes } from '@pronto/reporting';
+import { registerMetrics, reportingSignedRoutes } from '@pronto/reporting';
 import { surveysSignedRoutes } from '@pronto/surveys';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
@@ -20,6 +21,7 @@ import { loadOrCreateMasterKey, lockDataFolder } from './data-folder.ts';
 import { seedAdminKey } from './seed-admin-key.ts';
 import { seedDemo } from './seed-demo.ts';
 import { parseSipEndpoints, seedDemoAgents } from './seed-demo-agents.ts';
+import { seedDemoHistory } from './seed-demo-history.ts';
 import { seedDemoManager } from './seed-demo-manager.ts';
 import { startPipeline } from './start-pipeline.ts';
 import { startVacuum } from './vacuum.ts';
@@ -67,6 +69,8 @@ const demoAgents = demo
     })
   : undefined;
 const demoManager = demo ? await seedDemoManager(db.sql, { tenantId: demo.tenantId, dataDir }) : undefined;
+// Four weeks of past leads, so the staffing page has a forecast on the first start.
+if (demo) await seedDemoHistory(db.sql, { tenantId: demo.tenantId, now: new Date() });
 
 const vacuum = startVacuum(db, logger);
 const {
@@ -97,7 +101,7 @@ const {
 );
 // Breach alerts: signed webhooks for breached leads and campaigns below their attainment threshold.
 const alerts = startAlerts({ db, secretBox, logger });
-// Managers' sessions: the console's sign-in, also accepted by GET /v1/reports/* for their tenant.
+// Managers' sessions: the console's sign-in, also accepted by GET /v1/reports/* and GET /v1/staffing for their tenant.
 const managerSessions = createSessions({ role: MANAGER_ROLE, sql: db.sql, now: () => new Date() });
 // Proxy, timeout and the pages' origins: the same for the intake API, the desktop and the dashboard.
 const http = httpOptions(config);
@@ -116,11 +120,13 @@ const app: FastifyInstance = await buildApp({
   logger,
   writer: { maxConcurrency: config.PRONTO_WRITER_CONCURRENCY },
   onEventsCommitted: () => relay.wake(),
-  sessionAuthenticator: managerSessionAuthenticator(managerSessions),
+  sessionAuthenticator: managerSessionAuthenticator(managerSessions, ['/v1/reports/', '/v1/staffing']),
   operatorSession: admin.operatorSession,
-  // Each service's signed API behind the one signature check: the report and KPIs, NPS replies, alert settings.
+  // Each service's signed API behind the one signature check: the report and KPIs, the staffing advice,
+  // NPS replies, alert settings.
   signedRoutes: [
     ...reportingSignedRoutes({ sql: db.sql, now: () => new Date() }),
+    ...staffingSignedRoutes({ sql: db.sql, now: () => new Date() }),
     ...surveysSignedRoutes({ sql: db.sql, now: () => new Date() }),
     ...alertsSignedRoutes({ sql: db.sql, now: () => new Date() }),
     ...admin.signedRoutes,
