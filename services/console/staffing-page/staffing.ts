@@ -103,6 +103,9 @@ staffingForm.addEventListener('submit', (event) => {
   query();
 });
 
+// Another campaign is another day's figures: shown at once, the what-if kept.
+staffingForm.querySelector('select[name="campaign"]')?.addEventListener('change', () => query());
+
 $('#whatif-reset').addEventListener('click', () => {
   resetWhatIf();
   query();

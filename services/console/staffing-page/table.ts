@@ -20,12 +20,13 @@ function cell(text: string, attributes: Record<string, string> = {}) {
 
 /**
  * The gap in words as well as colour: "short 2.4" when fewer agents are signed in than the simulator
- * needs, "+1.5" when more, a dash before the hour has started.
+ * needs, "+1.5" when more, "0" when just enough, a dash before the hour has started.
  */
 function gapCell(gap: number | null) {
   if (gap === null) return cell('—', { 'data-testid': 'gap', 'data-value': '' });
   const short = gap < 0;
-  const td = cell(short ? `short ${decimal(-gap)}` : `+${decimal(gap)}`, {
+  const text = short ? `short ${decimal(-gap)}` : gap > 0 ? `+${decimal(gap)}` : '0';
+  const td = cell(text, {
     'data-testid': 'gap',
     'data-value': String(gap),
   });
@@ -43,7 +44,7 @@ function hourRow(hour: StaffingHour) {
   head.textContent = hour.open ? hourLabel(hour.hour) : `${hourLabel(hour.hour)} (closed)`;
   row.append(
     head,
-    cell(decimal(hour.forecastArrivals), {
+    cell(decimal(hour.forecastArrivals, 2), {
       'data-testid': 'forecast',
       'data-value': String(hour.forecastArrivals),
     }),
@@ -72,7 +73,7 @@ export function renderTable(answer: StaffingAnswer) {
   const table = byTestId<HTMLTableElement>('staffing-hours');
   (table.tBodies[0] as HTMLTableSectionElement).replaceChildren(...answer.hours.map(hourRow));
   const totals = answer.totals;
-  setCell('total-forecast', decimal(totals.forecastArrivals));
+  setCell('total-forecast', decimal(totals.forecastArrivals, 2));
   setCell('total-erlang', `${decimal(totals.erlangAgentHours)} agent-h`);
   setCell('total-simulated', `${decimal(totals.simulatedAgentHours)} agent-h`);
   setCell(
