@@ -114,6 +114,7 @@ describe('GET /v1/staffing', () => {
   let other: { tenantId: string; keyId: string; secret: string };
   let managerCookie = '';
   let agentToken = '';
+  let adminCookie = '';
 
   const ask = async (query: string, as?: { keyId: string; secret: string }) => {
     const response = await harness.send('GET', `/v1/staffing?${query}`, undefined, as ?? {});
@@ -183,6 +184,13 @@ describe('GET /v1/staffing', () => {
     });
     const signedIn = await sessions.signIn('boss', PASSWORD);
     managerCookie = `pronto_manager=${signedIn?.token}`;
+    // An admin acts for the installation: no tenant, so no tenant's staffing either.
+    await db.sql.query(
+      `INSERT INTO manager (role, tenant_id, username, display_name, password_hash)
+       VALUES ('admin', NULL, 'root', 'Admin', $1)`,
+      [await hashPassword(PASSWORD)],
+    );
+    adminCookie = `pronto_manager=${(await sessions.signIn('root', PASSWORD))?.token}`;
     const agentSessions = createSessions({ role: AGENT_ROLE, sql: db.sql, now });
     agentToken = (await agentSessions.signIn('anna', PASSWORD))?.token ?? '';
   }, 60_000);
@@ -278,12 +286,18 @@ describe('GET /v1/staffing', () => {
     expect((await ask('campaign=no-such-campaign')).statusCode).toBe(404);
   });
 
-  it("takes a manager's console session for its own tenant; an agent's session or no credentials get 401", async () => {
+  it("takes a manager's console session for its own tenant; an agent's or an admin's session, or no credentials, get 401", async () => {
     const url = '/v1/staffing?campaign=cash-loan';
     const manager = await harness.app.inject({ method: 'GET', url, headers: { cookie: managerCookie } });
     expect(manager.statusCode).toBe(200);
     expect((manager.json() as StaffingAnswer).hours[10]?.forecastArrivals).toBe(41);
-    for (const cookie of [`pronto_agent=${agentToken}`, `pronto_manager=${agentToken}`, undefined]) {
+    expect(adminCookie).not.toBe('pronto_manager=undefined');
+    for (const cookie of [
+      `pronto_agent=${agentToken}`,
+      `pronto_manager=${agentToken}`,
+      adminCookie,
+      undefined,
+    ]) {
       const refused = await harness.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
       expect(refused.statusCode).toBe(401);
       expect(refused.headers['content-type']).toContain('application/problem+json');
@@ -348,6 +362,17 @@ describe('GET /v1/staffing', () => {
     expect(one).toMatchObject({ targetCapped: false, attainmentTarget: 0.5 });
     expect(one.serviceLevelTarget).toBeCloseTo(0.5 / (1 - 0.65 ** 3), 4);
   }, 60_000);
+
+  it('is described in /openapi.json with its query fields', async () => {
+    const response = await harness.app.inject({ method: 'GET', url: '/openapi.json' });
+    const document = response.json() as {
+      paths: Record<string, { get?: { parameters?: { name: string; in: string }[] } }>;
+    };
+    const parameters = document.paths['/v1/staffing']?.get?.parameters ?? [];
+    expect(
+      parameters.filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name),
+    ).toEqual(['campaign', 'date', 'weeks', 'target', 'arrivalMultiplier', 'arrivals', 'handleSeconds']);
+  });
 
   it("has one entry per local hour on the days Warsaw's clocks change: 23 in spring, 25 in autumn", async () => {
     const spring = await answer('campaign=cash-loan&date=2026-03-29&arrivalMultiplier=0');
