@@ -1,7 +1,7 @@
 // The fewest agents that meet a service-level target: the staffing advisor's answer for one hour.
 
 import { erlangA } from './erlang-a.ts';
-import { serviceLevelC } from './erlang-c.ts';
+import { occupancyC, serviceLevelC } from './erlang-c.ts';
 import {
   requireNonNegative,
   requireOpenShare,
@@ -37,13 +37,11 @@ export function agentsNeeded(input: AgentsNeededInput): { agents: number; servic
   const check = checkedInput(input);
   const traffic = input.arrivalsPerSecond * input.handleSeconds;
   if (traffic === 0) return { agents: 0, serviceLevel: 1 };
-  const serviceLevelOf = serviceLevelFunction(input, check.patienceSeconds);
+  const figuresOf = figuresFunction(input, check.patienceSeconds);
   const occupancyCap = input.maxOccupancy ?? 1;
-  let agents = firstCandidate(input, traffic);
-  for (; agents <= MAX_AGENTS; agents += 1) {
-    if (traffic / agents > occupancyCap) continue;
-    const serviceLevel = serviceLevelOf(agents);
-    if (serviceLevel >= input.target) return { agents, serviceLevel };
+  for (let agents = firstCandidate(input, traffic); agents <= MAX_AGENTS; agents += 1) {
+    const { serviceLevel, occupancy } = figuresOf(agents);
+    if (serviceLevel >= input.target && occupancy <= occupancyCap) return { agents, serviceLevel };
   }
   throw new RangeError(`arrivalsPerSecond: the target needs more than ${MAX_AGENTS} agents`);
 }
@@ -68,13 +66,34 @@ function checkedInput(input: AgentsNeededInput): { patienceSeconds: number } {
   return { patienceSeconds: requirePatience('patienceSeconds', input.patienceSeconds) };
 }
 
-function serviceLevelFunction(input: AgentsNeededInput, patienceSeconds: number): (agents: number) => number {
+interface StaffedFigures {
+  serviceLevel: number;
+  occupancy: number;
+}
+
+/**
+ * Service level and occupancy of n agents under the chosen model. Under Erlang A the agents only
+ * handle the callers who stay, a·(1 - P(Ab)) Erlangs, so n may be below a and still stable.
+ */
+function figuresFunction(
+  input: AgentsNeededInput,
+  patienceSeconds: number,
+): (agents: number) => StaffedFigures {
   const { arrivalsPerSecond, handleSeconds, targetSeconds } = input;
+  const traffic = arrivalsPerSecond * handleSeconds;
   if ((input.model ?? 'erlang-c') === 'erlang-c') {
-    return (agents) => serviceLevelC({ agents, arrivalsPerSecond, handleSeconds }, targetSeconds);
+    return (agents) => {
+      const queue = { agents, arrivalsPerSecond, handleSeconds };
+      return { serviceLevel: serviceLevelC(queue, targetSeconds), occupancy: occupancyC(queue) };
+    };
   }
-  return (agents) =>
-    erlangA({ agents, arrivalsPerSecond, handleSeconds, patienceSeconds }, targetSeconds).serviceLevel;
+  return (agents) => {
+    const figures = erlangA({ agents, arrivalsPerSecond, handleSeconds, patienceSeconds }, targetSeconds);
+    return {
+      serviceLevel: figures.serviceLevel,
+      occupancy: Math.min(1, (traffic * (1 - figures.abandonment)) / agents),
+    };
+  };
 }
 
 function firstCandidate(input: AgentsNeededInput, traffic: number): number {
