@@ -27,6 +27,14 @@ describe('erlangB', () => {
     expectSignificant(trafficAtBlocking(15, 0.01), 8.108);
   });
 
+  it('matches the published line count: 1200 calls an hour of 3 minutes at 1 % blocking need 45 lines', () => {
+    // Westbay Engineers' answer in the erlang.com forum thread "Trunk Engineering" (5 December
+    // 2001): 1200 calls/h = 33.333 Erlangs, blocking 0.01 -> 45 lines.
+    const traffic = 1200 / 36;
+    expect(erlangB(45, traffic)).toBeLessThanOrEqual(0.01);
+    expect(erlangB(44, traffic)).toBeGreaterThan(0.01);
+  });
+
   it('matches exact rational arithmetic at 300 agents', () => {
     // Expected: Python fractions.Fraction, B(0)=1, B(k)=a·B(k-1)/(k + a·B(k-1)) with a = 280
     // exactly, then rounded: B(300, 280) = 0.0128920520265.
