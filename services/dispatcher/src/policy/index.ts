@@ -7,6 +7,12 @@ export {
 } from './default-policy.ts';
 export { fifoPolicy } from './fifo-policy.ts';
 export type { LeadOrder } from './lead-order.ts';
+export {
+  createSlackValuePolicy,
+  DEFAULT_URGENT_HORIZON_MS,
+  type SlackValuePolicyOptions,
+  slackValuePolicy,
+} from './slack-value-policy.ts';
 export type {
   Assignment,
   CampaignRules,
