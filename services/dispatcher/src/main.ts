@@ -30,14 +30,13 @@ const { bus, started: dispatcher } = await startOnBusOrExit(
   },
   (bus) => startDispatcher({ db, bus, logger }),
 );
-// Signed requests are checked with the tenant's API key secret, which only the master key opens.
-const secretBox = config.PRONTO_MASTER_KEY
-  ? createSecretBox(Buffer.from(config.PRONTO_MASTER_KEY, 'base64'))
+// The staffing API, when there is a master key: it opens the API keys' secrets that sign the requests.
+const app = config.PRONTO_MASTER_KEY
+  ? await serveApi(createSecretBox(Buffer.from(config.PRONTO_MASTER_KEY, 'base64')))
   : undefined;
-if (!secretBox) logger.warn('no HTTP API: PRONTO_MASTER_KEY is not set');
-// The signed API app (@pronto/http) with the staffing route: the same route as the embedded process.
-const app = secretBox ? await serveApi(secretBox) : undefined;
+if (!app) logger.warn('no staffing API: PRONTO_MASTER_KEY is not set');
 
+/** The signed API app (@pronto/http) with the staffing route: the same route as the embedded process. */
 async function serveApi(box: SecretBox) {
   const now = () => new Date();
   const sessions = createSessions({ role: MANAGER_ROLE, sql: db.sql, now });

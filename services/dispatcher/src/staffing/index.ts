@@ -1,8 +1,4 @@
 export { localHours } from './local-hours.ts';
-export { adviseStaffing, type StaffingAnswer, type StaffingHour } from './staffing-advice.ts';
-export {
-  type StaffingRouteDeps,
-  StaffingSchema,
-  staffingRoutes,
-  staffingSignedRoutes,
-} from './staffing-routes.ts';
+export { adviseStaffing } from './staffing-advice.ts';
+export { type StaffingRouteDeps, staffingRoutes, staffingSignedRoutes } from './staffing-routes.ts';
+export { type StaffingAnswer, type StaffingHour, StaffingSchema } from './staffing-schema.ts';

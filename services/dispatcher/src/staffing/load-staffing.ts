@@ -8,9 +8,9 @@ import {
   forecastFromHistory,
   MIN_CONTACTS_FOR_HANDLE,
   profileHandleSeconds,
-  type StaffingAnswer,
 } from './staffing-advice.ts';
 import type { StaffingParams } from './staffing-query.ts';
+import type { StaffingAnswer } from './staffing-schema.ts';
 import { findCampaign, handleTime, leadsByDayAndHour, signedInSeconds } from './staffing-sql.ts';
 
 /**

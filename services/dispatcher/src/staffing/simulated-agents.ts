@@ -1,5 +1,11 @@
 import type { DispatchPolicy } from '../policy/index.ts';
-import { type HandleTime, type SimAgent, type SimCampaign, simulate } from '../simulator/index.ts';
+import {
+  type HandleTime,
+  type SimAgent,
+  type SimCampaign,
+  type SimulationInput,
+  simulate,
+} from '../simulator/index.ts';
 
 /** Any fixed instant: an always-open campaign's stationary hour does not depend on the date. */
 const RUN_START = Date.UTC(2026, 0, 5);
@@ -26,29 +32,37 @@ export interface SimulatedAgentsInput {
   hint: number;
 }
 
-/** Attainment with `agents` agents of the campaign's first group on shift, at a constant rate. */
-function attainmentWith(input: SimulatedAgentsInput, agents: number): number {
-  const durationMs = WARMUP_MS + Math.max(HOUR_MS, (RUN_LEADS / input.arrivalsPerHour) * HOUR_MS);
+/**
+ * The simulated attainment of one staff size, for the hour's rate: every size runs the same seed,
+ * traffic and campaign (made once here), only the team differs.
+ */
+function attainmentOfStaff(input: SimulatedAgentsInput): (agents: number) => number {
   const group = input.campaign.agentGroups[0] ?? 'agents';
-  const shift = { from: RUN_START, to: RUN_START + durationMs + 2 * 86_400_000 };
-  const team: SimAgent[] = Array.from({ length: agents }, (_, n) => ({
-    id: `a${n}`,
-    groups: [group],
-    shifts: [shift],
-  }));
-  const result = simulate({
+  const counted = Math.max(HOUR_MS, (RUN_LEADS / input.arrivalsPerHour) * HOUR_MS);
+  const base: Omit<SimulationInput, 'agents'> = {
     seed: input.seed,
     policy: input.policy,
     start: RUN_START,
-    durationMs,
+    durationMs: WARMUP_MS + counted,
     warmupMs: WARMUP_MS,
     campaign: { ...input.campaign, agentGroups: [group], callingWindows: [], holidays: [] },
-    agents: team,
     arrivals: { kind: 'poisson', perHour: [input.arrivalsPerHour] },
     handle: input.handle,
     mode: 'profile',
-  });
-  return result.total.attainment ?? 0;
+  };
+  // On shift from the start until well after the last due time: nobody leaves mid-run.
+  const onShift = [{ from: RUN_START, to: RUN_START + base.durationMs + 2 * 86_400_000 }];
+  const memo = new Map<number, number>();
+  return (agents) => {
+    let attainment = memo.get(agents);
+    if (attainment === undefined) {
+      const team: SimAgent[] = [];
+      for (let n = 0; n < agents; n += 1) team.push({ id: `agent-${n}`, groups: [group], shifts: onShift });
+      attainment = simulate({ ...base, agents: team }).total.attainment ?? 0;
+      memo.set(agents, attainment);
+    }
+    return attainment;
+  };
 }
 
 /**
@@ -58,21 +72,14 @@ function attainmentWith(input: SimulatedAgentsInput, agents: number): number {
  * attainment rises with the agents and two or three runs settle most hours.
  */
 export function simulatedAgentsNeeded(input: SimulatedAgentsInput): { agents: number; attainment: number } {
-  const memo = new Map<number, number>();
-  const attainment = (agents: number) => {
-    let value = memo.get(agents);
-    if (value === undefined) {
-      value = attainmentWith(input, agents);
-      memo.set(agents, value);
-    }
-    return value;
-  };
+  const attainment = attainmentOfStaff(input);
+  const meets = (agents: number) => attainment(agents) >= input.target;
   let agents = Math.max(1, Math.round(input.hint));
-  if (attainment(agents) >= input.target) {
-    while (agents > 1 && attainment(agents - 1) >= input.target) agents -= 1;
-    return { agents, attainment: attainment(agents) };
+  if (meets(agents)) {
+    while (agents > 1 && meets(agents - 1)) agents -= 1;
+  } else {
+    const most = agents + MAX_EXTRA_AGENTS;
+    while (agents < most && !meets(agents)) agents += 1;
   }
-  const most = agents + MAX_EXTRA_AGENTS;
-  while (agents < most && attainment(agents) < input.target) agents += 1;
   return { agents, attainment: attainment(agents) };
 }

@@ -12,6 +12,7 @@ import { resolveRetryPolicy } from '../retry-policy.ts';
 import type { SimCampaign } from '../simulator/index.ts';
 import type { LocalHour } from './local-hours.ts';
 import { simulatedAgentsNeeded } from './simulated-agents.ts';
+import type { StaffingAnswer, StaffingHour } from './staffing-schema.ts';
 import type { CampaignRow } from './staffing-sql.ts';
 
 /** Fewer contacts than this in the history: the handle time is the dialer profile's mean talk instead. */
@@ -43,48 +44,6 @@ export interface StaffingInputs {
   readonly now: Date;
   /** The dispatch policy the simulator runs (the dispatcher's default). */
   readonly policy?: DispatchPolicy;
-}
-
-export interface StaffingHour {
-  hour: number;
-  from: string;
-  to: string;
-  open: boolean;
-  forecastArrivals: number;
-  erlangAgents: number;
-  erlangServiceLevel: number | null;
-  simulatedAgents: number;
-  simulatedAttainment: number | null;
-  signedInAgents: number | null;
-  gap: number | null;
-}
-
-export interface StaffingAnswer {
-  campaign: string;
-  date: string;
-  timeZone: string;
-  target: number;
-  slaSeconds: number;
-  targetSeconds: number;
-  weeks: number;
-  arrivalMultiplier: number;
-  arrivalsSource: 'history' | 'query';
-  handleSeconds: number;
-  handleSource: 'history' | 'dialer_profile' | 'query';
-  answerRate: number;
-  attemptsWithinSla: number;
-  reachWithinSla: number;
-  serviceLevelTarget: number;
-  attainmentTarget: number;
-  targetCapped: boolean;
-  generatedAt: string;
-  hours: StaffingHour[];
-  totals: {
-    forecastArrivals: number;
-    erlangAgentHours: number;
-    simulatedAgentHours: number;
-    signedInAgentHours: number | null;
-  };
 }
 
 /** The dialer profile's mean talk, in seconds: the handle time when the history has too few contacts. */

@@ -5,8 +5,8 @@ import { createCampaign, createManager, createTenant, hashPassword, issueApiKey 
 import { openTestDatabase } from '@pronto/testing';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StaffingAnswer, StaffingHour } from './staffing-advice.ts';
 import { staffingSignedRoutes } from './staffing-routes.ts';
+import type { StaffingAnswer, StaffingHour } from './staffing-schema.ts';
 
 const ZONE = 'Europe/Warsaw';
 /** Monday 30 March 2026, 12:30 in Warsaw (summer time since the day before): hours 0-12 have started. */
