@@ -9,7 +9,6 @@ import { createLogger } from '@pronto/telemetry';
 import { createCampaign, createSecretBox, createTenant } from '@pronto/tenancy';
 import { openTestDatabase } from '@pronto/testing';
 import type { FastifyInstance } from 'fastify';
-import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemo } from './seed-demo.ts';
 import { seedDemoHistory } from './seed-demo-history.ts';
@@ -67,11 +66,12 @@ describe("the demo's past leads", () => {
       'SELECT min(received_at) AS first, max(received_at) AS last FROM lead WHERE tenant_id = $1',
       [demo.tenantId],
     );
-    const today = DateTime.fromJSDate(NOW, { zone: ZONE }).startOf('day');
+    // From midnight in Warsaw four weeks before, to the last midnight (winter time: UTC+1).
     expect(new Date(span?.first as Date).getTime()).toBeGreaterThanOrEqual(
-      today.minus({ weeks: 4 }).toMillis(),
+      Date.parse('2026-11-09T23:00:00Z'),
     );
-    expect(new Date(span?.last as Date).getTime()).toBeLessThan(today.toMillis());
+    expect(new Date(span?.first as Date).getTime()).toBeLessThan(Date.parse('2026-11-10T00:00:00Z'));
+    expect(new Date(span?.last as Date).getTime()).toBeLessThan(Date.parse('2026-12-07T23:00:00Z'));
     // A second start finds the history and adds nothing.
     expect(await seedDemoHistory(db.sql, { tenantId: demo.tenantId, now: NOW })).toEqual({ leads: 0 });
     // The same history again on another database's first start (here: another tenant's demo-like campaign).
