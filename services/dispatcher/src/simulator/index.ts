@@ -1,10 +1,12 @@
 // The discrete-event simulator of the dispatcher (docs/staffing.md): it runs the production dispatch
 // policy on simulated or replayed traffic, and compares policies on the same draws.
-import { type DispatchPolicy, defaultPolicy, fifoPolicy, slackValuePolicy } from '../policy/index.ts';
 
 export { type AgentsNeededBySimulationInput, agentsNeededBySimulation } from './agents-needed.ts';
 export { AGENT_ACCEPT_MS, handleMeanSeconds, meanAgentMsPerLead, meanAttemptMs } from './call-plan.ts';
-export { simulate } from './simulate.ts';
+export { type ComparisonRow, comparePolicies, formatTable, toCsv } from './compare.ts';
+export { POLICIES, POLICY_NAMES, type PolicyName } from './policies.ts';
+export { DEFAULT_ROUND_INTERVAL_MS, simulate } from './simulate.ts';
+export { loadReplay, type ReplayQuery, type ReplayScenario } from './tenant-replay.ts';
 export type {
   Arrivals,
   HandleTime,
@@ -16,12 +18,3 @@ export type {
   SimulationResult,
 } from './types.ts';
 export { upperBound } from './upper-bound.ts';
-
-export type PolicyName = 'fifo' | 'edf' | 'slack';
-
-/** The policies a simulation compares: first in first out, today's default (earliest due), slack and value. */
-export const POLICIES: Record<PolicyName, DispatchPolicy> = {
-  fifo: fifoPolicy,
-  edf: defaultPolicy,
-  slack: slackValuePolicy,
-};

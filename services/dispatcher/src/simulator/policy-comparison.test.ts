@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { meanAgentMsPerLead } from './call-plan.ts';
-import { POLICIES, type PolicyName } from './index.ts';
+import { POLICIES, type PolicyName } from './policies.ts';
 import { campaignFixture, HOUR, MONDAY, team } from './sim-fixtures.ts';
 import { simulate } from './simulate.ts';
 import type { SimulationInput } from './types.ts';

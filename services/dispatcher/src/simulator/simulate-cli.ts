@@ -1,0 +1,234 @@
+// npm run simulate -- [--policy edf,fifo,slack] [--load 0.8,1.0,1.2] [--agents 50] [--hours 8]
+//   [--handle 180] [--seed 1] [--csv simulation.csv]
+//   [--tenant demo --campaign cash-loan --from ISO --to ISO]   (replay; reads DATABASE_URL)
+//
+// Runs each policy at each load on the same traffic and prints a table beside the upper bound; writes
+// the same rows to a CSV (default ./simulation.csv, in the directory npm runs from: the repository root).
+// Load = arrival rate / capacity, capacity = agents / the mean agent time a lead takes, non-contact
+// dials included (meanAgentMsPerLead). Without --tenant: Poisson arrivals at that rate for --hours
+// after a 30-minute warm-up, the default dialer profile and retry policy, a 300 s SLA. With --tenant:
+// the campaign's real lead arrivals and settings over [--from, --to), and the load sets the agents.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '@pronto/db';
+import { meanAgentMsPerLead } from './call-plan.ts';
+import { type ComparisonRow, comparePolicies, formatTable, toCsv } from './compare.ts';
+import { POLICY_NAMES, type PolicyName } from './policies.ts';
+import { campaignFixture, HOUR, MONDAY, team } from './sim-fixtures.ts';
+import { loadReplay, type ReplayScenario } from './tenant-replay.ts';
+import type { HandleTime, SimCampaign, SimulationInput } from './types.ts';
+
+const WARMUP_MS = HOUR / 2;
+
+/** A bad flag: the message names it; the command exits 2. */
+class FlagError extends Error {}
+
+interface Options {
+  policies: PolicyName[];
+  loads: number[];
+  agents: number;
+  hours: number;
+  handleSeconds: number;
+  seed: number;
+  csv: string;
+  replay?: { tenant: string; campaign: string; from: Date; to: Date };
+}
+
+function list(flag: string, text: string): string[] {
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  if (items.length === 0) throw new FlagError(`--${flag} needs at least one value`);
+  return items;
+}
+
+function positive(
+  flag: string,
+  text: string,
+  { integer = false, max = Number.POSITIVE_INFINITY } = {},
+): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > max || (integer && !Number.isInteger(value)))
+    throw new FlagError(
+      `--${flag} must be a ${integer ? 'whole number' : 'number'} above 0${Number.isFinite(max) ? ` and at most ${max}` : ''}, got "${text}"`,
+    );
+  return value;
+}
+
+function instant(flag: string, text: string | undefined): Date {
+  const date = new Date(text ?? '');
+  if (text === undefined || Number.isNaN(date.getTime()))
+    throw new FlagError(`--${flag} must be a date and time (ISO 8601), got "${text ?? ''}"`);
+  return date;
+}
+
+function parseOptions(argv: string[]): Options {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: Object.fromEntries(
+        [
+          'policy',
+          'load',
+          'agents',
+          'hours',
+          'handle',
+          'seed',
+          'csv',
+          'tenant',
+          'campaign',
+          'from',
+          'to',
+        ].map((name) => [name, { type: 'string' as const }]),
+      ),
+    }));
+  } catch (error) {
+    throw new FlagError((error as Error).message);
+  }
+  const policies = list('policy', values.policy ?? 'edf,fifo,slack').map((name) => {
+    if (!(POLICY_NAMES as string[]).includes(name))
+      throw new FlagError(`--policy: unknown policy "${name}" (known: ${POLICY_NAMES.join(', ')})`);
+    return name as PolicyName;
+  });
+  const options: Options = {
+    policies,
+    loads: list('load', values.load ?? '0.8,1.0,1.2').map((text) => positive('load', text, { max: 10 })),
+    agents: positive('agents', values.agents ?? '50', { integer: true, max: 5_000 }),
+    hours: positive('hours', values.hours ?? '8', { max: 24 * 31 }),
+    handleSeconds: positive('handle', values.handle ?? '180', { max: 7_200 }),
+    seed: positive('seed', values.seed ?? '1', { integer: true }),
+    csv: resolve(values.csv ?? 'simulation.csv'),
+  };
+  if (
+    values.tenant !== undefined ||
+    values.campaign !== undefined ||
+    values.from !== undefined ||
+    values.to !== undefined
+  ) {
+    if (values.tenant === undefined)
+      throw new FlagError('--tenant is needed with --campaign, --from and --to');
+    if (values.campaign === undefined) throw new FlagError('--campaign is needed with --tenant');
+    const from = instant('from', values.from);
+    const to = instant('to', values.to);
+    if (to <= from) throw new FlagError('--to must be after --from');
+    options.replay = { tenant: values.tenant, campaign: values.campaign, from, to };
+  }
+  return options;
+}
+
+/** Lognormal with a standard deviation of half the mean: call lengths are skewed, never negative. */
+const handleOf = (seconds: number): HandleTime => ({
+  kind: 'lognormal',
+  meanSeconds: seconds,
+  sdSeconds: seconds / 2,
+});
+
+function perLeadMs(campaign: SimCampaign, handle: HandleTime): number {
+  return meanAgentMsPerLead(
+    { mode: 'profile', profile: campaign.dialerProfile, handle },
+    campaign.retryPolicy,
+  );
+}
+
+/** Poisson traffic at `load` times what the agents can take. */
+function syntheticScenario(options: Options): (load: number) => Omit<SimulationInput, 'policy'> {
+  const campaign = campaignFixture();
+  const handle = handleOf(options.handleSeconds);
+  const capacityPerHour = (options.agents * HOUR) / perLeadMs(campaign, handle);
+  const durationMs = WARMUP_MS + options.hours * HOUR;
+  return (load) => ({
+    seed: options.seed,
+    start: MONDAY,
+    durationMs,
+    warmupMs: WARMUP_MS,
+    campaign,
+    agents: team(options.agents, MONDAY, MONDAY + durationMs + 2 * HOUR, campaign.agentGroups[0]),
+    arrivals: { kind: 'poisson', perHour: [load * capacityPerHour] },
+    handle,
+    mode: 'profile',
+  });
+}
+
+/**
+ * The tenant's leads as they came; the load sets the agents: the agent time the leads need over the
+ * replayed span, divided by the load, agents signed in for all of it.
+ */
+function replayScenario(
+  options: Options,
+  replay: ReplayScenario,
+): (load: number) => Omit<SimulationInput, 'policy'> {
+  const range = options.replay as NonNullable<Options['replay']>;
+  const handle = handleOf(options.handleSeconds);
+  const spanMs = range.to.getTime() - range.from.getTime();
+  const neededMs = replay.leads.length * perLeadMs(replay.campaign, handle);
+  return (load) => {
+    const agents = Math.max(1, Math.round(neededMs / spanMs / load));
+    return {
+      seed: options.seed,
+      start: range.from.getTime(),
+      durationMs: spanMs,
+      campaign: replay.campaign,
+      agents: team(
+        agents,
+        range.from.getTime(),
+        range.to.getTime() + 2 * HOUR,
+        replay.campaign.agentGroups[0],
+      ),
+      arrivals: { kind: 'replay', leads: replay.leads },
+      handle,
+      mode: 'profile',
+    };
+  };
+}
+
+async function loadTenant(replay: NonNullable<Options['replay']>): Promise<ReplayScenario> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new FlagError('--tenant replays from PostgreSQL: set DATABASE_URL');
+  const db = await openDatabase({ url });
+  try {
+    return await loadReplay(db.sql, replay);
+  } finally {
+    await db.close();
+  }
+}
+
+function progress(done: number, total: number, row: ComparisonRow): void {
+  process.stderr.write(
+    `simulate: ${done}/${total} ${row.policy} at ${Math.round(row.load * 100)}% (${row.figures.leads} leads, ${Math.round(row.wallMs)} ms)\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  let scenario = syntheticScenario(options);
+  if (options.replay) {
+    const replay = await loadTenant(options.replay);
+    process.stderr.write(
+      `simulate: ${replay.leads.length} leads of ${options.replay.tenant}/${options.replay.campaign}\n`,
+    );
+    scenario = replayScenario(options, replay);
+  }
+  const rows = comparePolicies({
+    policies: options.policies,
+    loads: options.loads,
+    scenario,
+    onProgress: progress,
+    clock: () => performance.now(),
+  });
+  process.stdout.write(`${formatTable(rows)}\n`);
+  writeFileSync(options.csv, toCsv(rows));
+  process.stdout.write(`simulate: ${rows.length} rows written to ${options.csv}\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof FlagError) {
+    process.stderr.write(`simulate: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`simulate: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
