@@ -22,24 +22,32 @@ export interface SlackValuePolicyOptions {
  * none can. Then the older queuedAt. Keys: tier, then (-score, due) for urgent and late leads, or
  * (due, -score) for the others, then queuedAt.
  */
+const TIER = { urgent: 0, calm: 1, late: 2 } as const;
+
+function tierOf(slackMs: number, horizonMs: number): number {
+  if (slackMs < 0) return TIER.late;
+  return slackMs < horizonMs ? TIER.urgent : TIER.calm;
+}
+
 function slackAndValue(allowanceMs: number, horizonMs: number): LeadOrder {
   return {
     keyCount: 4,
     writeKeys(lead, now, keys, at) {
-      const slack = lead.dueAt - now - allowanceMs;
-      const tier = slack < 0 ? 2 : slack < horizonMs ? 0 : 1;
+      const tier = tierOf(lead.dueAt - now - allowanceMs, horizonMs);
+      const byValue = tier !== TIER.calm;
       keys[at] = tier;
-      keys[at + 1] = tier === 1 ? lead.dueAt : -lead.score;
-      keys[at + 2] = tier === 1 ? -lead.score : lead.dueAt;
+      keys[at + 1] = byValue ? -lead.score : lead.dueAt;
+      keys[at + 2] = byValue ? lead.dueAt : -lead.score;
       keys[at + 3] = lead.queuedAt;
     },
   };
 }
 
-function checkedMs(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0)
-    throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
-  return value;
+/** Both options are durations: a negative or infinite one is a mistake, named in the error. */
+function checkedMs(name: keyof SlackValuePolicyOptions, value: number): number {
+  const valid = Number.isFinite(value) && value >= 0;
+  if (valid) return value;
+  throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
 }
 
 /**

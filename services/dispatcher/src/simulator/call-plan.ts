@@ -5,7 +5,7 @@ import {
   type SimulatedOutcome,
 } from '@pronto/contracts';
 import { DRAW, exponential, keyedUniform, lognormal, uniformBetween } from './random.ts';
-import type { HandleTime } from './types.ts';
+import type { HandleTime, SimulationInput } from './types.ts';
 
 /**
  * From the offer until the agent accepts it on the desktop and the dial starts. Agents at their desk
@@ -30,6 +30,11 @@ export interface PlanContext {
   readonly mode: 'profile' | 'erlang';
   readonly profile: DialerProfile;
   readonly handle: HandleTime;
+}
+
+/** The run's draws and call rules: the same for the simulation and for its upper bound. */
+export function planContextOf(input: SimulationInput): PlanContext {
+  return { seed: input.seed, mode: input.mode, profile: input.campaign.dialerProfile, handle: input.handle };
 }
 
 /** The handle time (talk + wrap-up) of the lead's n-th dial, in ms, from its own keyed draws. */

@@ -40,6 +40,11 @@ export function percentile(sorted: Float64Array, share: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
+/** p50, p90 and p99 of sorted speeds to lead (seconds). */
+export function speedPercentiles(sorted: Float64Array): SimFigures['speedToLead'] {
+  return { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), p99: percentile(sorted, 0.99) };
+}
+
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
 /** The figures of a set of counted leads (by index) and the agent time over the same span. */
@@ -75,11 +80,7 @@ export function figuresOf(
     met,
     attainment: ratio(met, indexes.length),
     firstDialWithinSla: ratio(firstDialInTime, indexes.length),
-    speedToLead: {
-      p50: percentile(speeds, 0.5),
-      p90: percentile(speeds, 0.9),
-      p99: percentile(speeds, 0.99),
-    },
+    speedToLead: speedPercentiles(speeds),
     occupancy: signedInMs > 0 ? Math.min(1, busyMs / signedInMs) : null,
     valueMet: ratio(valueMet, value),
     breachReasons,

@@ -1,11 +1,11 @@
 import type { Assignment, CampaignRules, FreeAgent, PolicyInput, QueuedLead } from '../policy/index.ts';
 import { nextRetry } from '../retry-policy.ts';
-import { type PlanContext, planAttempt } from './call-plan.ts';
+import { type PlanContext, planAttempt, planContextOf } from './call-plan.ts';
 import { EventHeap } from './event-heap.ts';
 import { figuresOf, type LeadOutcomes, spreadOverHours } from './figures.ts';
 import { generateTraffic, HOUR_MS } from './traffic.ts';
 import type { SimulationInput, SimulationResult } from './types.ts';
-import { WindowClock } from './window-clock.ts';
+import { campaignClock, type WindowClock } from './window-clock.ts';
 
 /** How long the run goes on after the last counted lead's due time: late dials still load the agents. */
 const DRAIN_MS = HOUR_MS;
@@ -71,18 +71,8 @@ class Run {
     const count = traffic.arrivedAt.length;
     this.end = start + durationMs;
     this.countFrom = start + Math.min(Math.max(input.warmupMs ?? 0, 0), durationMs);
-    this.clock = new WindowClock(
-      { windows: campaign.callingWindows, holidays: campaign.holidays },
-      campaign.timeZone,
-      start,
-      this.end + campaign.slaSeconds * 1_000 + DRAIN_MS,
-    );
-    this.context = {
-      seed: input.seed,
-      mode: input.mode,
-      profile: campaign.dialerProfile,
-      handle: input.handle,
-    };
+    this.clock = campaignClock(campaign, start, this.end + campaign.slaSeconds * 1_000 + DRAIN_MS);
+    this.context = planContextOf(input);
     this.campaigns = new Map([
       [
         campaign.id,

@@ -1,9 +1,9 @@
 import { nextRetry } from '../retry-policy.ts';
-import { AGENT_ACCEPT_MS, type PlanContext, planAttempt } from './call-plan.ts';
-import { emptyBreachReasons, percentile } from './figures.ts';
+import { AGENT_ACCEPT_MS, type PlanContext, planAttempt, planContextOf } from './call-plan.ts';
+import { emptyBreachReasons, speedPercentiles } from './figures.ts';
 import { generateTraffic } from './traffic.ts';
 import type { SimFigures, SimulationInput } from './types.ts';
-import { WindowClock } from './window-clock.ts';
+import { campaignClock, type WindowClock } from './window-clock.ts';
 
 /** One lead at its best: dialed the instant it can be, every time. */
 interface BestCase {
@@ -92,19 +92,9 @@ function capacityMs(input: SimulationInput, from: number, to: number, longestCal
 export function upperBound(input: SimulationInput): SimFigures {
   const traffic = generateTraffic(input);
   const { campaign } = input;
-  const context: PlanContext = {
-    seed: input.seed,
-    mode: input.mode,
-    profile: campaign.dialerProfile,
-    handle: input.handle,
-  };
+  const context = planContextOf(input);
   const end = input.start + input.durationMs;
-  const clock = new WindowClock(
-    { windows: campaign.callingWindows, holidays: campaign.holidays },
-    campaign.timeZone,
-    input.start,
-    end + campaign.slaSeconds * 1_000 + 3_600_000,
-  );
+  const clock = campaignClock(campaign, input.start, end + campaign.slaSeconds * 1_000 + 3_600_000);
   const countFrom = input.start + Math.max(input.warmupMs ?? 0, 0);
   const counted: number[] = [];
   traffic.arrivedAt.forEach((at, lead) => {
@@ -150,11 +140,7 @@ export function upperBound(input: SimulationInput): SimFigures {
     attainment: leads > 0 ? met / leads : null,
     firstDialWithinSla:
       leads > 0 ? cases.filter((c, n) => c.firstDialAt <= (dues[n] as number)).length / leads : null,
-    speedToLead: {
-      p50: percentile(speeds, 0.5),
-      p90: percentile(speeds, 0.9),
-      p99: percentile(speeds, 0.99),
-    },
+    speedToLead: speedPercentiles(speeds),
     occupancy: null,
     valueMet:
       totalValue > 0

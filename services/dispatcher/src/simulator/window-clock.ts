@@ -1,5 +1,7 @@
 import { type CallingCalendar, computeSlaDue, type Interval, nextOpening, openIntervals } from '@pronto/sla';
 
+import type { SimCampaign } from './types.ts';
+
 const DAY_MS = 86_400_000;
 
 /**
@@ -93,4 +95,18 @@ export class WindowClock {
     });
     return due === null ? null : due.dueAt.getTime();
   }
+}
+
+/** The campaign's calendar from `from` to `to` (epoch ms). */
+export function campaignClock(
+  campaign: Pick<SimCampaign, 'callingWindows' | 'holidays' | 'timeZone'>,
+  from: number,
+  to: number,
+): WindowClock {
+  return new WindowClock(
+    { windows: campaign.callingWindows, holidays: campaign.holidays },
+    campaign.timeZone,
+    from,
+    to,
+  );
 }
