@@ -9,9 +9,8 @@ import {
 } from '@pronto/staffing';
 import { DEFAULT_CONNECT_ALLOWANCE_MS, type DispatchPolicy, defaultPolicy } from '../policy/index.ts';
 import { resolveRetryPolicy } from '../retry-policy.ts';
-import type { SimCampaign } from '../simulator/index.ts';
+import { agentsNeededBySimulation, type SimCampaign } from '../simulator/index.ts';
 import type { LocalHour } from './local-hours.ts';
-import { simulatedAgentsNeeded } from './simulated-agents.ts';
 import type { StaffingAnswer, StaffingHour } from './staffing-schema.ts';
 import type { CampaignRow } from './staffing-sql.ts';
 
@@ -23,6 +22,11 @@ export const MIN_CONTACTS_FOR_HANDLE = 20;
  * staff that comes closest, and the answer says the target was capped.
  */
 export const MAX_SERVICE_LEVEL = 0.9;
+/**
+ * The simulated search stops this many agents above Erlang's answer: past it more agents cannot help
+ * (the answer rate caps the attainment), and each run costs more.
+ */
+export const MAX_EXTRA_AGENTS = 12;
 /** The simulator's seed, the same for every hour: the same inputs give the same answer, so a repeated what-if does not jitter. */
 const SIMULATION_SEED = 18;
 
@@ -152,14 +156,16 @@ export function adviseStaffing(inputs: StaffingInputs): StaffingAnswer {
         target: serviceLevelTarget,
         model: 'erlang-c',
       });
-      const simulated = simulatedAgentsNeeded({
+      const simulated = agentsNeededBySimulation({
         seed: SIMULATION_SEED,
         policy: inputs.policy ?? defaultPolicy,
         campaign: sim,
         handle: { kind: 'exponential', meanSeconds: inputs.handleSeconds },
+        mode: 'profile',
         arrivalsPerHour: forecast * (3_600_000 / (hour.to - hour.from)),
         target: attainmentTarget,
         hint: erlang.agents,
+        maxAgents: erlang.agents + MAX_EXTRA_AGENTS,
       });
       figures.erlangAgents = erlang.agents;
       figures.erlangServiceLevel = round(erlang.serviceLevel, 4);
