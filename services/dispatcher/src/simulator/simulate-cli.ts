@@ -17,7 +17,8 @@ import { type ComparisonRow, comparePolicies, formatTable, toCsv } from './compa
 import { POLICY_NAMES, type PolicyName } from './policies.ts';
 import { campaignFixture, HOUR, MONDAY, team } from './sim-fixtures.ts';
 import { loadReplay, type ReplayScenario } from './tenant-replay.ts';
-import type { HandleTime, SimCampaign, SimulationInput } from './types.ts';
+import type { HandleTime, SimAgent, SimCampaign, SimulationInput } from './types.ts';
+import { campaignClock, type WindowClock } from './window-clock.ts';
 
 const WARMUP_MS = HOUR / 2;
 
@@ -153,31 +154,71 @@ function syntheticScenario(options: Options): (load: number) => Omit<SimulationI
   });
 }
 
+/** Per hour of the span, the agent time (ms) its arrivals need. */
+function neededByHour(replay: ReplayScenario, from: number, hours: number, perLead: number): Float64Array {
+  const needed = new Float64Array(hours);
+  for (const lead of replay.leads) {
+    const hour = Math.floor((lead.arrivedAt - from) / HOUR);
+    if (hour >= 0 && hour < hours) needed[hour] = (needed[hour] as number) + perLead;
+  }
+  return needed;
+}
+
 /**
- * The tenant's leads as they came; the load sets the agents: the agent time the leads need over the
- * replayed span, divided by the load, agents signed in for all of it.
+ * Agent n's shifts: the hours whose team has more than n agents, joined where they touch, and cut to
+ * the calling window (nobody is signed in while the campaign cannot call).
+ */
+function shiftsOf(
+  teamByHour: readonly number[],
+  agent: number,
+  from: number,
+  clock: WindowClock,
+): SimAgent['shifts'] {
+  const shifts: { from: number; to: number }[] = [];
+  teamByHour.forEach((size, hour) => {
+    if (size <= agent) return;
+    const start = from + hour * HOUR;
+    const last = shifts.at(-1);
+    if (last && last.to === start) last.to = start + HOUR;
+    else shifts.push({ from: start, to: start + HOUR });
+  });
+  return shifts.flatMap((shift) => clock.openSpans(shift.from, shift.to));
+}
+
+/**
+ * The tenant's leads as they came. Agents follow the traffic hour by hour, as a manager staffs to a
+ * forecast (here a perfect one): in each hour, the agent time its arrivals need divided by the load,
+ * rounded, at least one while the window is open. A small campaign has few agents, so neighbouring
+ * loads may round to the same team.
  */
 function replayScenario(
   options: Options,
   replay: ReplayScenario,
 ): (load: number) => Omit<SimulationInput, 'policy'> {
   const range = options.replay as NonNullable<Options['replay']>;
+  const from = range.from.getTime();
+  const to = range.to.getTime();
+  const hours = Math.ceil((to - from) / HOUR);
   const handle = handleOf(options.handleSeconds);
-  const spanMs = range.to.getTime() - range.from.getTime();
-  const neededMs = replay.leads.length * perLeadMs(replay.campaign, handle);
+  const needed = neededByHour(replay, from, hours, perLeadMs(replay.campaign, handle));
+  const clock = campaignClock(replay.campaign, from, to);
+  const group = replay.campaign.agentGroups[0] ?? 'agents';
   return (load) => {
-    const agents = Math.max(1, Math.round(neededMs / spanMs / load));
+    const teamByHour = Array.from(needed, (ms, hour) => {
+      const open = clock.openSpans(from + hour * HOUR, from + (hour + 1) * HOUR).length > 0;
+      return open ? Math.max(1, Math.round(ms / HOUR / load)) : 0;
+    });
+    const size = Math.max(0, ...teamByHour);
     return {
       seed: options.seed,
-      start: range.from.getTime(),
-      durationMs: spanMs,
+      start: from,
+      durationMs: to - from,
       campaign: replay.campaign,
-      agents: team(
-        agents,
-        range.from.getTime(),
-        range.to.getTime() + 2 * HOUR,
-        replay.campaign.agentGroups[0],
-      ),
+      agents: Array.from({ length: size }, (_, n) => ({
+        id: `agent-${n}`,
+        groups: [group],
+        shifts: shiftsOf(teamByHour, n, from, clock),
+      })),
       arrivals: { kind: 'replay', leads: replay.leads },
       handle,
       mode: 'profile',

@@ -64,6 +64,19 @@ export class WindowClock {
     return next ?? nextOpening(this.calendar, this.zone, at);
   }
 
+  /** The open spans inside [from, to), in order. */
+  openSpans(from: number, to: number): { from: number; to: number }[] {
+    if (this.alwaysOpen) return [{ from, to }];
+    const spans: { from: number; to: number }[] = [];
+    for (let index = Math.max(this.indexAt(from), 0); index < this.starts.length; index += 1) {
+      const start = Math.max(this.starts[index] as number, from);
+      const end = Math.min(this.ends[index] as number, to);
+      if ((this.starts[index] as number) >= to) break;
+      if (end > start) spans.push({ from: start, to: end });
+    }
+    return spans;
+  }
+
   /** When the window open at `at` closes; Infinity when always open or outside the span. */
   closingAfter(at: number): number {
     if (this.alwaysOpen) return Number.POSITIVE_INFINITY;
