@@ -115,6 +115,63 @@ function simCampaign(campaign: CampaignRow, profile: DialerProfile, retry: Retry
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
+type HourStaffing = Pick<
+  StaffingHour,
+  'erlangAgents' | 'erlangServiceLevel' | 'simulatedAgents' | 'simulatedAttainment'
+>;
+const NO_STAFF_NEEDED: HourStaffing = {
+  erlangAgents: 0,
+  erlangServiceLevel: null,
+  simulatedAgents: 0,
+  simulatedAttainment: null,
+};
+
+/**
+ * The agents an hour needs at a rate of arrivals per hour: Erlang C's count for the service level,
+ * and the simulator's for the attainment, searched from Erlang's. Hours of the same rate (a quiet
+ * night's, a repeated clock-change hour's) are simulated once.
+ */
+function staffingOfRate(options: {
+  policy: DispatchPolicy;
+  campaign: SimCampaign;
+  handleSeconds: number;
+  targetSeconds: number;
+  serviceLevelTarget: number;
+  attainmentTarget: number;
+}): (arrivalsPerHour: number) => HourStaffing {
+  const known = new Map<number, HourStaffing>();
+  return (arrivalsPerHour) => {
+    const kept = known.get(arrivalsPerHour);
+    if (kept) return kept;
+    const erlang = agentsNeeded({
+      arrivalsPerSecond: arrivalsPerHour / 3_600,
+      handleSeconds: options.handleSeconds,
+      targetSeconds: options.targetSeconds,
+      target: options.serviceLevelTarget,
+      model: 'erlang-c',
+    });
+    const simulated = agentsNeededBySimulation({
+      seed: SIMULATION_SEED,
+      policy: options.policy,
+      campaign: options.campaign,
+      handle: { kind: 'exponential', meanSeconds: options.handleSeconds },
+      mode: 'profile',
+      arrivalsPerHour,
+      target: options.attainmentTarget,
+      hint: erlang.agents,
+      maxAgents: erlang.agents + MAX_EXTRA_AGENTS,
+    });
+    const staffing = {
+      erlangAgents: erlang.agents,
+      erlangServiceLevel: round(erlang.serviceLevel, 4),
+      simulatedAgents: simulated.agents,
+      simulatedAttainment: round(simulated.attainment, 4),
+    };
+    known.set(arrivalsPerHour, staffing);
+    return staffing;
+  };
+}
+
 /**
  * The advice: per hour, the arrivals, the agents Erlang C and the simulator say the attainment
  * target needs, the agents that were signed in, and the gap. docs/staffing.md explains each number.
@@ -137,41 +194,20 @@ export function adviseStaffing(inputs: StaffingInputs): StaffingAnswer {
   const targetCapped = required === null || required > MAX_SERVICE_LEVEL;
   const serviceLevelTarget = targetCapped ? MAX_SERVICE_LEVEL : required;
   const attainmentTarget = targetCapped ? reach * MAX_SERVICE_LEVEL : inputs.target;
-  const sim = simCampaign(campaign, profile, retry);
+  const staff = staffingOfRate({
+    policy: inputs.policy ?? defaultPolicy,
+    campaign: simCampaign(campaign, profile, retry),
+    handleSeconds: inputs.handleSeconds,
+    targetSeconds,
+    serviceLevelTarget,
+    attainmentTarget,
+  });
   const hours = inputs.hours.map((hour, n): StaffingHour => {
     const open = isOpen(campaign, hour);
     const forecast = (inputs.hourlyArrivals[hour.hour] ?? 0) * inputs.arrivalMultiplier;
     const signedIn = inputs.signedIn[n] ?? null;
-    const figures = {
-      erlangAgents: 0,
-      erlangServiceLevel: null as number | null,
-      simulatedAgents: 0,
-      simulatedAttainment: null as number | null,
-    };
-    if (open && forecast > 0) {
-      const erlang = agentsNeeded({
-        arrivalsPerSecond: forecast / ((hour.to - hour.from) / 1_000),
-        handleSeconds: inputs.handleSeconds,
-        targetSeconds,
-        target: serviceLevelTarget,
-        model: 'erlang-c',
-      });
-      const simulated = agentsNeededBySimulation({
-        seed: SIMULATION_SEED,
-        policy: inputs.policy ?? defaultPolicy,
-        campaign: sim,
-        handle: { kind: 'exponential', meanSeconds: inputs.handleSeconds },
-        mode: 'profile',
-        arrivalsPerHour: forecast * (3_600_000 / (hour.to - hour.from)),
-        target: attainmentTarget,
-        hint: erlang.agents,
-        maxAgents: erlang.agents + MAX_EXTRA_AGENTS,
-      });
-      figures.erlangAgents = erlang.agents;
-      figures.erlangServiceLevel = round(erlang.serviceLevel, 4);
-      figures.simulatedAgents = simulated.agents;
-      figures.simulatedAttainment = round(simulated.attainment, 4);
-    }
+    const figures =
+      open && forecast > 0 ? staff(forecast * (3_600_000 / (hour.to - hour.from))) : NO_STAFF_NEEDED;
     return {
       hour: hour.hour,
       from: new Date(hour.from).toISOString(),
