@@ -50,7 +50,11 @@ export interface SimulationInput {
    * 'erlang': every call answered at once, no ring or accept time, no retries (Erlang C's regime).
    */
   mode: 'profile' | 'erlang';
-  /** The policy's view of the time from decision to contact; default DEFAULT_CONNECT_ALLOWANCE_MS / 1000. */
+  /**
+   * The policy's view of the time from decision to contact (default DEFAULT_CONNECT_ALLOWANCE_MS / 1000).
+   * The policy is given already built, so the run does not read it: a caller that wants another
+   * allowance builds the policy with it (createDefaultPolicy, createSlackValuePolicy).
+   */
   connectAllowanceSeconds?: number;
   /** 'profile' mode: the least time between two decision rounds; default DEFAULT_ROUND_INTERVAL_MS (1 s). */
   roundIntervalMs?: number;
