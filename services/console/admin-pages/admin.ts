@@ -2,7 +2,7 @@
 // tenant's campaigns, groups, agents and keys and reads its audit log; an admin also keeps the
 // tenants. One page, one section per #hash. Served bundled as /manager/assets/admin.js
 // (src/admin-page-files.ts); every call goes to the admin API (/v1/admin) with the session cookie.
-import { byTestId } from '@pronto/pages/browser';
+import { $, byTestId } from '@pronto/pages/browser';
 import { showAgents } from './agents.ts';
 import { api, problemText, whenSignedOut } from './api.ts';
 import { showAudit } from './audit.ts';
@@ -23,9 +23,6 @@ const PAGES: Record<string, () => Promise<void>> = {
   audit: showAudit,
 };
 const TENANT_PAGES = new Set(['campaigns', 'groups', 'agents', 'keys', 'audit']);
-
-const $ = <Element extends HTMLElement = HTMLElement>(selector: string) =>
-  document.querySelector(selector) as Element;
 
 function showSignedOut() {
   $('#loading').hidden = true;

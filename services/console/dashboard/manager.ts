@@ -1,18 +1,10 @@
 // The manager dashboard: signs in, reads the figures for the chosen filters once, then follows them
 // live without a reload (live.ts). Everything on screen is drawn by render() (render.ts) from the
 // latest snapshot. Served bundled as /manager/assets/manager.js (src/dashboard-files.ts).
-import { byTestId } from '@pronto/pages/browser';
+import { $, byTestId, type SignedInManager as SignedIn } from '@pronto/pages/browser';
 import { filterQuery, filtersForm, loadFiltersFromUrl, onRangeChange, syncRangeInputs } from './filters.ts';
 import { follow, stopFollowing } from './live.ts';
 import { problemDetail, setText } from './text.ts';
-
-const $ = <Element extends HTMLElement = HTMLElement>(selector: string) =>
-  document.querySelector(selector) as Element;
-
-interface SignedIn {
-  displayName: string;
-  role?: string;
-}
 
 async function start() {
   const response = await fetch('/manager/session');

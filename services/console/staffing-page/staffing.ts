@@ -3,7 +3,7 @@
 // what-if (more leads, another target, another handle time). Signed in at /manager like the
 // administration pages; every figure comes from GET /v1/staffing with the session cookie. Served
 // bundled as /manager/assets/staffing.js (src/staffing-page-files.ts).
-import { byTestId } from '@pronto/pages/browser';
+import { $, byTestId, type SignedInManager as SignedIn } from '@pronto/pages/browser';
 import { fetchCampaigns, fetchStaffing } from './api.ts';
 import { renderChart } from './chart.ts';
 import {
@@ -19,14 +19,6 @@ import {
   staffingQuery,
 } from './form.ts';
 import { renderAssumptions, renderTable } from './table.ts';
-
-const $ = <Element extends HTMLElement = HTMLElement>(selector: string) =>
-  document.querySelector(selector) as Element;
-
-interface SignedIn {
-  displayName: string;
-  role?: string;
-}
 
 function showSignedOut() {
   $('#page-loading').hidden = true;
