@@ -94,6 +94,11 @@ export const PROBLEM_TYPES = {
   },
   'agent-gateway-unavailable': { status: 503, title: 'Sign-in is unavailable right now' },
   'reporting-unavailable': { status: 503, title: 'The dashboard is unavailable right now' },
+  'staffing-busy': {
+    status: 503,
+    title: 'The staffing advice is busy with other answers',
+    help: 'Nothing is wrong with the request: ask again after Retry-After seconds.',
+  },
   'internal-error': {
     status: 500,
     title: 'Internal error',

@@ -115,6 +115,9 @@ function simCampaign(campaign: CampaignRow, profile: DialerProfile, retry: Retry
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
+/** Lets the I/O and timers waiting behind a long computation run before it goes on. */
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 type HourStaffing = Pick<
   StaffingHour,
   'erlangAgents' | 'erlangServiceLevel' | 'simulatedAgents' | 'simulatedAttainment'
@@ -176,7 +179,7 @@ function staffingOfRate(options: {
  * The advice: per hour, the arrivals, the agents Erlang C and the simulator say the attainment
  * target needs, the agents that were signed in, and the gap. docs/staffing.md explains each number.
  */
-export function adviseStaffing(inputs: StaffingInputs): StaffingAnswer {
+export async function adviseStaffing(inputs: StaffingInputs): Promise<StaffingAnswer> {
   const { campaign } = inputs;
   const { profile, retry } = campaignSettings(campaign);
   const slaSeconds = campaign.sla_seconds;
@@ -202,13 +205,17 @@ export function adviseStaffing(inputs: StaffingInputs): StaffingAnswer {
     serviceLevelTarget,
     attainmentTarget,
   });
-  const hours = inputs.hours.map((hour, n): StaffingHour => {
+  const hours: StaffingHour[] = [];
+  for (const [n, hour] of inputs.hours.entries()) {
     const open = isOpen(campaign, hour);
     const forecast = (inputs.hourlyArrivals[hour.hour] ?? 0) * inputs.arrivalMultiplier;
     const signedIn = inputs.signedIn[n] ?? null;
+    // Each hour's search runs for tens of milliseconds: between hours, the process answers others
+    // (in `npm start` the same thread takes the events and serves the agents).
+    await yieldToOthers();
     const figures =
       open && forecast > 0 ? staff(forecast * (3_600_000 / (hour.to - hour.from))) : NO_STAFF_NEEDED;
-    return {
+    hours.push({
       hour: hour.hour,
       from: new Date(hour.from).toISOString(),
       to: new Date(hour.to).toISOString(),
@@ -217,8 +224,8 @@ export function adviseStaffing(inputs: StaffingInputs): StaffingAnswer {
       ...figures,
       signedInAgents: signedIn === null ? null : round(signedIn, 2),
       gap: signedIn === null ? null : round(signedIn - figures.simulatedAgents, 2),
-    };
-  });
+    });
+  }
   return {
     campaign: campaign.slug,
     date: inputs.date,

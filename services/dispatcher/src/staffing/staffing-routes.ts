@@ -4,6 +4,7 @@ import type { Sql } from '@pronto/db';
 import type { FastifyPluginAsync } from 'fastify';
 import type { DispatchPolicy } from '../policy/index.ts';
 import { createAnswerCache } from './answer-cache.ts';
+import { createComputeGate } from './compute-gate.ts';
 import { loadStaffing } from './load-staffing.ts';
 import { readStaffingQuery, StaffingQuery } from './staffing-query.ts';
 import { type StaffingAnswer, StaffingSchema } from './staffing-schema.ts';
@@ -17,9 +18,13 @@ export interface StaffingRouteDeps {
   policy?: DispatchPolicy;
 }
 
+/** Answers that may wait for the one being computed; more get a 503 with Retry-After. */
+const MAX_WAITING_ANSWERS = 4;
+
 /** GET /v1/staffing, for a tenant's signed requests and its managers' sessions. */
 export const staffingRoutes: FastifyPluginAsyncTypebox<StaffingRouteDeps> = async (app, deps) => {
   const cache = createAnswerCache<StaffingAnswer>(deps.cacheMs ?? 60_000);
+  const gate = createComputeGate(MAX_WAITING_ANSWERS);
   app.get(
     '/v1/staffing',
     {
@@ -45,7 +50,7 @@ export const staffingRoutes: FastifyPluginAsyncTypebox<StaffingRouteDeps> = asyn
       const now = deps.now();
       const key = JSON.stringify([request.tenantId, params]);
       return cache.get(key, now.getTime(), () =>
-        loadStaffing(deps.sql, request.tenantId, params, now, deps.policy),
+        gate.run(() => loadStaffing(deps.sql, request.tenantId, params, now, deps.policy)),
       );
     },
   );
