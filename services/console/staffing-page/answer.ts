@@ -32,7 +32,15 @@ export interface StaffingAnswer {
   handleSeconds: number;
   handleSource: 'history' | 'dialer_profile' | 'query';
   answerRate: number;
+  /** Dials of one lead that fit within the SLA (the first and the short retries). */
+  attemptsWithinSla: number;
   reachWithinSla: number;
+  /** The share of leads the queue must offer within targetSeconds for the target. */
+  serviceLevelTarget: number;
+  /** The attainment the hours are staffed for: the target, or less when targetCapped. */
+  attainmentTarget: number;
+  /** The target is above what the answer rate lets any staffing reach: staffed for attainmentTarget. */
+  targetCapped: boolean;
   generatedAt: string;
   hours: StaffingHour[];
   totals: {

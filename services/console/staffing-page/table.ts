@@ -82,6 +82,22 @@ export function renderTable(answer: StaffingAnswer) {
   );
 }
 
+/**
+ * The target and what the hours are staffed for: a target above the reach cannot be met by any
+ * number of agents, so the answer staffs for less, and the page says so instead of showing a
+ * simulated attainment that seems to miss it.
+ */
+function targetText(answer: StaffingAnswer): string {
+  const offered = `offered to an agent within ${decimal(answer.targetSeconds)} s`;
+  const target = `target ${percent(answer.target)} of leads contacted within the ${answer.slaSeconds} s SLA`;
+  if (!answer.targetCapped) return `${target} (${offered})`;
+  return (
+    `${target}: more than the ${percent(answer.reachWithinSla)} any staffing can reach with ` +
+    `${answer.attemptsWithinSla} dials, so staffed for ${percent(answer.attainmentTarget)} contacted ` +
+    `(${percent(answer.serviceLevelTarget)} of leads ${offered})`
+  );
+}
+
 /** What the figures assume, in one line: handle time and its source, answer rate, reach, target, SLA. */
 export function renderAssumptions(answer: StaffingAnswer) {
   const arrivals =
@@ -95,7 +111,7 @@ export function renderAssumptions(answer: StaffingAnswer) {
       `Handle time ${decimal(answer.handleSeconds)} s, from ${HANDLE_SOURCES[answer.handleSource] ?? answer.handleSource}`,
       `answer rate ${percent(answer.answerRate)}`,
       `reach within SLA ${percent(answer.reachWithinSla)} (the most any staffing can contact)`,
-      `target ${percent(answer.target)} of leads contacted within the ${answer.slaSeconds} s SLA (offered to an agent within ${decimal(answer.targetSeconds)} s)`,
+      targetText(answer),
       `${arrivals}${multiplier}`,
       `times in ${answer.timeZone}`,
     ].join(' · '),
