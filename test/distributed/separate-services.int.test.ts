@@ -199,6 +199,30 @@ describe.runIf(onPostgres).each([
         expect(bySession.status).toBe(200);
         expect(await bySession.json()).toMatchObject({ eligible: 16, suppressed: 4, open: 16 });
         expect((await fetch(`${reporting.ready}/manager`)).status).toBe(404);
+
+        // The staffing advice is the dispatcher's (it simulates the dispatcher's own policy): on its
+        // own port when it has the master key, to a signed request and to the manager's session.
+        const dispatcher = await startService({
+          name: 'dispatcher',
+          entry: 'services/dispatcher/src/main.ts',
+          env: { ...env, PRONTO_MASTER_KEY: masterKey },
+          ready: /"url":"(http:\/\/[^"]+)"/,
+        });
+        services.push(dispatcher);
+        const staffing = await signedFetch(dispatcher.ready, key, 'GET', '/v1/staffing?campaign=cash-loan');
+        expect(staffing.status).toBe(200);
+        expect((staffing.json as { hours: unknown[] }).hours.length).toBeGreaterThanOrEqual(23);
+        const staffingBySession = await fetch(
+          `${dispatcher.ready}/v1/staffing?campaign=cash-loan&target=0.5`,
+          {
+            headers: { cookie },
+          },
+        );
+        expect(staffingBySession.status).toBe(200);
+        expect((await staffingBySession.json()) as { target: number }).toMatchObject({ target: 0.5 });
+        expect((await signedFetch(dispatcher.ready, key, 'GET', '/v1/staffing?campaign=nope')).status).toBe(
+          404,
+        );
       } finally {
         for (const service of services) await service.stop();
         if (bus === 'pubsub') await deletePubSubProject(pubsubProject);

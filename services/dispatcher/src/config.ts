@@ -3,7 +3,8 @@ import Type, { type Static } from 'typebox';
 
 // jscpd:ignore-start -- declared boilerplate, see docs/architecture.md
 export const DispatcherConfig = Type.Object({
-  PORT: CommonSettings.PORT,
+  // Beside ingest's 8080 on one host: the dispatcher listens only for the staffing API.
+  PORT: Type.Integer({ ...CommonSettings.PORT, default: 8086 }),
   HOST: CommonSettings.HOST,
   ...HttpSettings,
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string' }),
