@@ -11,11 +11,12 @@ export interface StaffingHour {
   forecastArrivals: number;
   erlangAgents: number;
   erlangServiceLevel: number | null;
-  simulatedAgents: number;
+  /** null for an hour too busy to simulate in an answer: the gap then uses erlangAgents. */
+  simulatedAgents: number | null;
   simulatedAttainment: number | null;
   /** Mean agents of the campaign's groups not offline in the hour; null for an hour not started yet. */
   signedInAgents: number | null;
-  /** signedInAgents - simulatedAgents: negative when short of agents. */
+  /** signedInAgents - simulatedAgents (or erlangAgents): negative when short of agents. */
   gap: number | null;
 }
 

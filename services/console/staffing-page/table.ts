@@ -50,10 +50,17 @@ function hourRow(hour: StaffingHour) {
     }),
     cell(String(hour.erlangAgents), { 'data-testid': 'erlang', 'data-value': String(hour.erlangAgents) }),
     cell(percent(hour.erlangServiceLevel)),
-    cell(String(hour.simulatedAgents), {
-      'data-testid': 'simulated',
-      'data-value': String(hour.simulatedAgents),
-    }),
+    hour.simulatedAgents === null
+      ? cell('—', {
+          'data-testid': 'simulated',
+          'data-value': '',
+          title:
+            "Too busy an hour to simulate in an answer: the gap uses Erlang's count (npm run simulate takes it)",
+        })
+      : cell(String(hour.simulatedAgents), {
+          'data-testid': 'simulated',
+          'data-value': String(hour.simulatedAgents),
+        }),
     cell(percent(hour.simulatedAttainment)),
     cell(decimal(hour.signedInAgents), {
       'data-testid': 'signed-in',

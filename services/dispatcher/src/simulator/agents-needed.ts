@@ -1,21 +1,38 @@
 import type { DispatchPolicy } from '../policy/index.ts';
+import { handleMeanSeconds } from './call-plan.ts';
 import { simulate } from './simulate.ts';
 import { HOUR_MS } from './traffic.ts';
 import type { HandleTime, SimAgent, SimCampaign } from './types.ts';
 
 /** Any fixed instant: stationary traffic on a campaign without windows does not depend on the date. */
 const STATIONARY_START = Date.UTC(2026, 0, 5);
-/** Discarded: the run starts with every agent idle, which flatters the first minutes. */
-export const STATIONARY_WARMUP_MS = 30 * 60_000;
 /**
- * At least this long, and at least STATIONARY_MIN_LEADS, for a figure that moves little run to run
- * (the standard error of a 90 % attainment over 1,500 leads is under one point). The staffing API asks
- * for every hour of a day, so one search (a handful of runs) must stay near 150 ms: hence not more.
+ * Discarded: the run starts with every agent idle, which flatters the first minutes. 30 minutes, or
+ * the time 500 leads take to arrive when that is shorter: a busy hour's queue fills (and its many
+ * agents turn over) within a few hundred arrivals, and a longer warm-up would only add work.
  */
-const STATIONARY_MIN_MS = 3 * HOUR_MS;
+const WARMUP_MAX_MS = 30 * 60_000;
+const WARMUP_MIN_LEADS = 500;
+/**
+ * Counted leads per run: the standard error of a 90 % attainment over 1,500 leads is under one point.
+ * The staffing API asks for every hour of a day, so one search (a handful of runs) must stay short:
+ * hence not more, whatever the rate.
+ */
 export const STATIONARY_MIN_LEADS = 1_500;
-/** A run never goes past this many leads: at 500 leads an hour, 3 hours. */
-const STATIONARY_MAX_LEADS = 1_500;
+/** And at least this long, so that a run spans several handle times and busy periods. */
+const STATIONARY_MIN_MS = 15 * 60_000;
+
+/**
+ * Both spans are also at least this many mean handle times: a run that starts with every agent idle
+ * fills up over a few of them, and a span shorter than that sees too few calls end to say anything.
+ */
+const HANDLE_TIMES_PER_SPAN = 3;
+
+/** The warm-up of a stationary run at this rate and mean handle time. */
+export function stationaryWarmupMs(arrivalsPerHour: number, handleMs: number): number {
+  const byLeads = Math.min(WARMUP_MAX_MS, (WARMUP_MIN_LEADS / arrivalsPerHour) * HOUR_MS);
+  return Math.max(byLeads, HANDLE_TIMES_PER_SPAN * handleMs);
+}
 
 export interface AgentsNeededBySimulationInput {
   seed: number;
@@ -31,16 +48,20 @@ export interface AgentsNeededBySimulationInput {
   maxAgents?: number;
 }
 
-/** The span of a stationary run at this rate: long enough for the minimum leads, short enough for the cap. */
-export function stationaryDurationMs(arrivalsPerHour: number): number {
-  const forLeads = (STATIONARY_MIN_LEADS / arrivalsPerHour) * HOUR_MS;
-  const cap = (STATIONARY_MAX_LEADS / arrivalsPerHour) * HOUR_MS;
-  return Math.min(Math.max(STATIONARY_MIN_MS, forLeads), Math.max(cap, STATIONARY_WARMUP_MS + HOUR_MS));
+/** The counted span of a stationary run: STATIONARY_MIN_LEADS leads, at least 15 minutes and 3 handle times. */
+export function stationaryDurationMs(arrivalsPerHour: number, handleMs: number): number {
+  return Math.max(
+    STATIONARY_MIN_MS,
+    HANDLE_TIMES_PER_SPAN * handleMs,
+    (STATIONARY_MIN_LEADS / arrivalsPerHour) * HOUR_MS,
+  );
 }
 
 /** Attainment with `agents` agents of the campaign's first group, on shift the whole run. */
 function stationaryAttainment(input: AgentsNeededBySimulationInput, agents: number): number {
-  const durationMs = STATIONARY_WARMUP_MS + stationaryDurationMs(input.arrivalsPerHour);
+  const handleMs = handleMeanSeconds(input.handle) * 1_000;
+  const warmupMs = stationaryWarmupMs(input.arrivalsPerHour, handleMs);
+  const durationMs = warmupMs + stationaryDurationMs(input.arrivalsPerHour, handleMs);
   const group = input.campaign.agentGroups[0] ?? 'agents';
   const campaign: SimCampaign = { ...input.campaign, agentGroups: [group], callingWindows: [], holidays: [] };
   const shift = { from: STATIONARY_START, to: STATIONARY_START + durationMs + 2 * 86_400_000 };
@@ -54,7 +75,7 @@ function stationaryAttainment(input: AgentsNeededBySimulationInput, agents: numb
     policy: input.policy,
     start: STATIONARY_START,
     durationMs,
-    warmupMs: STATIONARY_WARMUP_MS,
+    warmupMs,
     campaign,
     agents: team,
     arrivals: { kind: 'poisson', perHour: [input.arrivalsPerHour] },

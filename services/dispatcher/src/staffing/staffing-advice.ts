@@ -1,4 +1,5 @@
 import { type DialerProfile, type RetryPolicy, resolveProfile } from '@pronto/contracts';
+import { fieldError, ProblemError } from '@pronto/http';
 import { type CallingWindow, openIntervals } from '@pronto/sla';
 import {
   agentsNeeded,
@@ -27,6 +28,17 @@ export const MAX_SERVICE_LEVEL = 0.9;
  * (the answer rate caps the attainment), and each run costs more.
  */
 export const MAX_EXTRA_AGENTS = 12;
+/**
+ * Above this traffic an hour is not simulated in an answer: its staffing search takes about a
+ * second per hour there and grows with the agents, and Erlang C's count is close for large teams.
+ * `npm run simulate` runs any size.
+ */
+export const SIMULATION_MAX_ERLANGS = 150;
+/**
+ * No answer for traffic above this (agents' worth of work in one hour): a what-if of absurd size
+ * would only hold the process; 400 naming the field that made it.
+ */
+export const MAX_ERLANGS = 10_000;
 /** The simulator's seed, the same for every hour: the same inputs give the same answer, so a repeated what-if does not jitter. */
 const SIMULATION_SEED = 18;
 
@@ -153,6 +165,16 @@ function staffingOfRate(options: {
       target: options.serviceLevelTarget,
       model: 'erlang-c',
     });
+    if ((arrivalsPerHour / 3_600) * options.handleSeconds > SIMULATION_MAX_ERLANGS) {
+      const beyond = {
+        erlangAgents: erlang.agents,
+        erlangServiceLevel: round(erlang.serviceLevel, 4),
+        simulatedAgents: null,
+        simulatedAttainment: null,
+      };
+      known.set(arrivalsPerHour, beyond);
+      return beyond;
+    }
     const simulated = agentsNeededBySimulation({
       seed: SIMULATION_SEED,
       policy: options.policy,
@@ -173,6 +195,30 @@ function staffingOfRate(options: {
     known.set(arrivalsPerHour, staffing);
     return staffing;
   };
+}
+
+/**
+ * A 400 naming what made an hour's traffic larger than MAX_ERLANGS: the arrivals or the multiplier
+ * or the handle time of a what-if, else the campaign's own history.
+ */
+function refuseAbsurdTraffic(inputs: StaffingInputs) {
+  const busiest = Math.max(0, ...inputs.hourlyArrivals) * inputs.arrivalMultiplier;
+  const erlangs = (busiest / 3_600) * inputs.handleSeconds;
+  if (erlangs <= MAX_ERLANGS) return;
+  const field =
+    inputs.handleSource === 'query'
+      ? 'handleSeconds'
+      : inputs.arrivalsSource === 'query'
+        ? 'arrivals'
+        : inputs.arrivalMultiplier !== 1
+          ? 'arrivalMultiplier'
+          : 'campaign';
+  throw new ProblemError('validation-error', 'The query has invalid fields', [
+    fieldError(
+      field,
+      `${field} makes the busiest hour ${Math.round(erlangs)} Erlangs of work (${Math.round(busiest)} leads of ${Math.round(inputs.handleSeconds)} s); the advice answers up to ${MAX_ERLANGS}`,
+    ),
+  ]);
 }
 
 /**
@@ -205,6 +251,7 @@ export async function adviseStaffing(inputs: StaffingInputs): Promise<StaffingAn
     serviceLevelTarget,
     attainmentTarget,
   });
+  refuseAbsurdTraffic(inputs);
   const hours: StaffingHour[] = [];
   for (const [n, hour] of inputs.hours.entries()) {
     const open = isOpen(campaign, hour);
@@ -223,7 +270,7 @@ export async function adviseStaffing(inputs: StaffingInputs): Promise<StaffingAn
       forecastArrivals: round(forecast, 2),
       ...figures,
       signedInAgents: signedIn === null ? null : round(signedIn, 2),
-      gap: signedIn === null ? null : round(signedIn - figures.simulatedAgents, 2),
+      gap: signedIn === null ? null : round(signedIn - (figures.simulatedAgents ?? figures.erlangAgents), 2),
     });
   }
   return {
@@ -259,7 +306,7 @@ function totalsOf(hours: readonly StaffingHour[]): StaffingAnswer['totals'] {
       2,
     ),
     erlangAgentHours: sum((hour) => hour.erlangAgents),
-    simulatedAgentHours: sum((hour) => hour.simulatedAgents),
+    simulatedAgentHours: sum((hour) => hour.simulatedAgents ?? hour.erlangAgents),
     signedInAgentHours:
       started.length === 0
         ? null

@@ -25,9 +25,9 @@ export const StaffingHourSchema = Type.Object({
   erlangServiceLevel: Type.Union([Share], {
     description: "Erlang C's service level with erlangAgents; null when none are needed.",
   }),
-  simulatedAgents: Type.Integer({
+  simulatedAgents: Type.Union([Type.Integer(), Type.Null()], {
     description:
-      'Agents the simulator (the dispatch policy, answer rates, retries) says the hour needs for attainmentTarget.',
+      "Agents the simulator (the dispatch policy, answer rates, retries) says the hour needs for attainmentTarget; null for an hour whose traffic is above the answer's simulation range (more than 150 Erlangs: the gap then uses erlangAgents; `npm run simulate` takes any size).",
   }),
   simulatedAttainment: Type.Union([Share], {
     description: 'The attainment simulated with simulatedAgents; null when none are needed.',
@@ -38,7 +38,7 @@ export const StaffingHourSchema = Type.Object({
   }),
   gap: Type.Union([Type.Number(), Type.Null()], {
     description:
-      'signedInAgents - simulatedAgents: negative is short of agents; null when signedInAgents is.',
+      'signedInAgents - simulatedAgents (erlangAgents when simulatedAgents is null): negative is short of agents; null when signedInAgents is.',
   }),
 });
 
@@ -86,7 +86,9 @@ export const StaffingSchema = Type.Object({
   totals: Type.Object({
     forecastArrivals: Type.Number(),
     erlangAgentHours: Type.Number(),
-    simulatedAgentHours: Type.Number(),
+    simulatedAgentHours: Type.Number({
+      description: "The hours' simulatedAgents, erlangAgents where the hour was not simulated.",
+    }),
     signedInAgentHours: Type.Union([Type.Number(), Type.Null()]),
   }),
 });

@@ -227,7 +227,7 @@ describe('GET /v1/staffing', () => {
     }
     // The busy hours need more agents than the night.
     expect(at(result, 10).erlangAgents).toBeGreaterThan(at(result, 3).erlangAgents);
-    expect(at(result, 10).simulatedAgents).toBeGreaterThan(at(result, 3).simulatedAgents);
+    expect(at(result, 10).simulatedAgents).toBeGreaterThan(at(result, 3).simulatedAgents as number);
     // Answer rate 0.35 and three dials within the SLA reach at most 72.5 %: 90 % is out of reach,
     // so the advice staffs for 90 % of what can be reached, and says so.
     expect(result.attemptsWithinSla).toBe(3);
@@ -255,10 +255,10 @@ describe('GET /v1/staffing', () => {
       true,
     );
     for (const entry of result.hours.slice(0, 13))
-      expect(entry.gap).toBeCloseTo((entry.signedInAgents ?? 0) - entry.simulatedAgents, 6);
+      expect(entry.gap).toBeCloseTo((entry.signedInAgents ?? 0) - (entry.simulatedAgents as number), 6);
     expect(result.totals.signedInAgentHours).toBe(5.5);
     expect(result.totals.simulatedAgentHours).toBe(
-      result.hours.reduce((sum, entry) => sum + entry.simulatedAgents, 0),
+      result.hours.reduce((sum, entry) => sum + (entry.simulatedAgents as number), 0),
     );
   }, 30_000);
 
@@ -331,13 +331,38 @@ describe('GET /v1/staffing', () => {
     expect(missing.body).toContain('campaign');
   });
 
+  it("answers a large centre's busy hour from Erlang C alone, and refuses a what-if of absurd size naming its field", async () => {
+    // 6,000 leads of 180 s in the 10:00 hour: 300 Erlangs, beyond what an answer simulates.
+    const large = Array.from({ length: 24 }, (_, hour) => (hour === 10 ? 6_000 : hour === 11 ? 100 : 0));
+    const big = await answer(`campaign=cash-loan&arrivals=${large.join(',')}&handleSeconds=180`);
+    expect(at(big, 10).erlangAgents).toBeGreaterThan(300);
+    expect(at(big, 10)).toMatchObject({ simulatedAgents: null, simulatedAttainment: null });
+    expect(at(big, 11).simulatedAgents).toBeGreaterThan(0);
+    expect(big.totals.simulatedAgentHours).toBe(
+      at(big, 10).erlangAgents + (at(big, 11).simulatedAgents as number),
+    );
+
+    const absurd = Array.from({ length: 24 }, () => 1_000_000);
+    const refused = await ask(`campaign=cash-loan&arrivals=${absurd.join(',')}`);
+    expect(refused.statusCode).toBe(400);
+    expect((refused.json() as { errors: { field: string; detail: string }[] }).errors).toEqual([
+      expect.objectContaining({ field: 'arrivals', detail: expect.stringContaining('Erlangs') }),
+    ]);
+    const hundred = Array.from({ length: 24 }, () => 100).join(',');
+    const multiplied = await ask(
+      `campaign=cash-loan&arrivals=${hundred}&arrivalMultiplier=100&handleSeconds=7200`,
+    );
+    expect(multiplied.statusCode).toBe(400);
+    expect(multiplied.body).toContain('handleSeconds');
+  }, 60_000);
+
   it('what-if: twice the arrivals need more agents in the busy hours; arrivals in the query replace the forecast', async () => {
     const today = await answer('campaign=cash-loan');
     const doubled = await answer('campaign=cash-loan&arrivalMultiplier=2');
     expect(doubled.arrivalMultiplier).toBe(2);
     expect(at(doubled, 10).forecastArrivals).toBe(82);
     expect(at(doubled, 10).erlangAgents).toBeGreaterThan(at(today, 10).erlangAgents);
-    expect(at(doubled, 10).simulatedAgents).toBeGreaterThan(at(today, 10).simulatedAgents);
+    expect(at(doubled, 10).simulatedAgents).toBeGreaterThan(at(today, 10).simulatedAgents as number);
 
     const arrivals = Array.from({ length: 24 }, (_, hour) => (hour === 10 ? 120 : 0));
     const given = await answer(`campaign=cash-loan&arrivals=${arrivals.join(',')}&handleSeconds=300`);
