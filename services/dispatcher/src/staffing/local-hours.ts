@@ -48,7 +48,15 @@ export function todayIn(zone: string, now: Date): string {
   return DateTime.fromJSDate(now, { zone }).toISODate() ?? now.toISOString().slice(0, 10);
 }
 
-/** Whether `date` is a real calendar date written YYYY-MM-DD (2026-02-30 is not). */
+/** The years a staffing date may be in: no lead history or plan lies outside them. */
+export const DATE_YEARS = { from: 2000, to: 2199 } as const;
+
+/**
+ * Whether `date` is a real calendar date written YYYY-MM-DD (2026-02-30 is not) within DATE_YEARS
+ * (year 0000 and its weeks before would be dates the database cannot read).
+ */
 export function isCalendarDate(date: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date, { zone: 'UTC' }).isValid;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false;
+  const parsed = DateTime.fromISO(date, { zone: 'UTC' });
+  return parsed.isValid && parsed.year >= DATE_YEARS.from && parsed.year <= DATE_YEARS.to;
 }

@@ -1,7 +1,7 @@
 import type { FieldError } from '@pronto/contracts';
 import { fieldError, ProblemError } from '@pronto/http';
 import Type, { type Static } from 'typebox';
-import { isCalendarDate } from './local-hours.ts';
+import { DATE_YEARS, isCalendarDate } from './local-hours.ts';
 
 /** GET /v1/staffing's query string: every value arrives as text and is read by readStaffingQuery. */
 export const StaffingQuery = Type.Object(
@@ -100,7 +100,7 @@ export function readStaffingQuery(query: StaffingQuery): StaffingParams {
     'date',
     query.date,
     (text) => (isCalendarDate(text) ? text : undefined),
-    'must be a date YYYY-MM-DD',
+    `must be a date YYYY-MM-DD from ${DATE_YEARS.from} to ${DATE_YEARS.to}`,
   );
   const weeks = field(
     errors,
