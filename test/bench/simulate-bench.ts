@@ -8,7 +8,6 @@
 // hour). A benchmark, not a test: it exits 0 either way.
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { DEFAULT_DIALER_PROFILE, DEFAULT_RETRY_POLICY } from '@pronto/contracts';
 import {
   agentsNeededBySimulation,
   POLICIES,
@@ -16,6 +15,7 @@ import {
   type SimulationInput,
   simulate,
 } from '../../services/dispatcher/src/simulator/index.ts';
+import { campaignFixture } from '../../services/dispatcher/src/simulator/sim-fixtures.ts';
 
 const TARGET_MS = 3_000;
 const LEADS_PER_DAY = 20_000;
@@ -30,18 +30,7 @@ const runs = Number(flags.runs ?? process.env.BENCH_SIMULATE_RUNS ?? 3);
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
 const shapeTotal = DAY_SHAPE.reduce((sum, weight) => sum + weight, 0);
-const campaign = {
-  id: 'bench',
-  slaSeconds: 300,
-  slaClock: 'calendar',
-  timeZone: 'Europe/Warsaw',
-  callingWindows: [],
-  holidays: [],
-  overflowThresholdSeconds: 120,
-  agentGroups: ['sales'],
-  retryPolicy: DEFAULT_RETRY_POLICY,
-  dialerProfile: DEFAULT_DIALER_PROFILE,
-} as const;
+const campaign = campaignFixture({ id: 'bench' });
 
 function day(policy: SimulationInput['policy']): SimulationInput {
   return {

@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../support/chromium.ts';
+import { keep, launchChromium } from '../support/chromium.ts';
 import { type ProntoProcess, startPronto } from '../support/pronto-process.ts';
 import { signedFetch } from '../support/signed-fetch.ts';
 
@@ -24,12 +24,6 @@ afterAll(async () => {
   if (pronto) expect(await pronto.stop()).toBe(0);
   await rm(dataDir, { recursive: true, force: true });
 });
-
-/** A screenshot in test/artifacts, as the other browser tests keep theirs (docs/images holds copies). */
-async function keep(page: Page, name: string) {
-  await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
 
 /** Errors the page threw, and anything its Content-Security-Policy blocked. */
 function watchErrors(page: Page): string[] {

@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventBatchResponse } from '@pronto/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../support/chromium.ts';
+import { keep, launchChromium } from '../support/chromium.ts';
 import { type ProntoProcess, startPronto } from '../support/pronto-process.ts';
 import { signedFetch } from '../support/signed-fetch.ts';
 
@@ -37,12 +37,6 @@ afterAll(async () => {
   if (pronto) expect(await pronto.stop()).toBe(0);
   await rm(dataDir, { recursive: true, force: true });
 });
-
-/** A screenshot in test/artifacts, as the other browser tests keep theirs (docs/images holds copies). */
-async function keep(page: Page, name: string) {
-  await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
 
 /**
  * Errors the page threw or logged, and anything its Content-Security-Policy blocked; a refused

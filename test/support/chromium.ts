@@ -1,5 +1,6 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { repoRoot } from './pronto-process.ts';
 
 /** Debian's Chromium (`apt-get install chromium`, done by .ci/run), driven by playwright-core. */
@@ -21,4 +22,10 @@ export const ARTIFACTS = join(repoRoot, 'test', 'artifacts');
 /** A headless Chromium that fetches nothing on its own (no updates, no sync, no QUIC). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** A whole-page screenshot in test/artifacts, named for what it shows (docs/images holds copies). */
+export async function keep(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }

@@ -21,3 +21,4 @@ export {
   reachWithinSla,
   requiredServiceLevel,
 } from './lead-mapping.ts';
+export { seededRandom } from './seeded-random.ts';

@@ -1,14 +1,2 @@
-/**
- * mulberry32: a small seeded generator of uniform numbers in [0, 1), so that a test's draws, a
- * failing randomised round, or a benchmark's traffic are the same on every run and machine.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// Tests' and benchmarks' seeded draws: the simulations' own generator (@pronto/staffing).
+export { seededRandom } from '@pronto/staffing';

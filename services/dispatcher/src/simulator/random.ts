@@ -6,17 +6,10 @@
  * bound can reason about the very draws the policies meet.
  */
 
+import { seededRandom } from '@pronto/staffing';
+
 /** A uniform draw in [0, 1) from a 32-bit state, advanced on each call (mulberry32). */
-export function sequentialRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export const sequentialRandom = seededRandom;
 
 /** A 32-bit avalanche mix (the murmur3 finaliser): close inputs give unrelated outputs. */
 function mix(value: number): number {
