@@ -122,15 +122,20 @@ class Run {
     this.scheduleClosings();
   }
 
-  /** A closing time of the calling window inside the run: the queued leads leave the queue then. */
+  /**
+   * A closing time of the calling window inside the run: the queued leads leave the queue then. Each
+   * step must move forward (a closing after its opening, the next opening after the closing), so a
+   * window that never closes or never opens again ends the list instead of repeating an instant.
+   */
   private scheduleClosings(): void {
     if (this.clock.alwaysOpen) return;
     let at = this.clock.nextOpening(this.input.start);
     while (at !== null && at < this.stopAt) {
       const close = this.clock.closingAfter(at);
-      if (!Number.isFinite(close)) break;
+      if (!Number.isFinite(close) || close <= at) break;
       this.events.push(close, EVENT.windowClose, -1);
-      at = this.clock.nextOpening(close);
+      const next = this.clock.nextOpening(close);
+      at = next !== null && next > close ? next : null;
     }
   }
 
@@ -185,10 +190,15 @@ class Run {
     this.holdForWindow(lead, now);
   }
 
+  /**
+   * Until the window's next opening. A lead whose window never opens again (none within 370 days) is
+   * done, and so is one the clock would send back to this very instant: the run ends rather than
+   * handing the lead back and forth at one time.
+   */
   private holdForWindow(lead: number, now: number): void {
     if (now < (this.outcomes.dueAt[lead] as number)) this.outcomes.blockedBeforeDue[lead] = 1;
     const opening = this.clock.nextOpening(now);
-    if (opening === null) {
+    if (opening === null || opening <= now) {
       this.leadState[lead] = LEAD.done;
       return;
     }
