@@ -1,4 +1,4 @@
-import { nextRetry } from '../retry-policy.ts';
+import { nextRetry, type RetryPolicy } from '../retry-policy.ts';
 import { AGENT_ACCEPT_MS, type PlanContext, planAttempt, planContextOf } from './call-plan.ts';
 import { emptyBreachReasons, speedPercentiles } from './figures.ts';
 import { generateTraffic } from './traffic.ts';
@@ -17,11 +17,31 @@ interface BestCase {
 }
 
 /**
+ * The retry policy at its quickest: each short delay no longer than the first cadence step. After its
+ * k-th dial a lead met by its due time has had all k dials before the due time, so the retry rule
+ * waits either the k-th short delay (when it still ends before the due time) or, failing that, the
+ * first cadence step (or, past the short delays, the same cadence step whatever the times). Which of
+ * the two depends on when the dial ended, so a policy that dials later may get the shorter one: with
+ * short delays [200] and cadence [10], a lead dialed late is retried ten seconds after, where one
+ * dialed at once waits 200. The smaller of the two is what any dial time could get. When the short
+ * delays are the shorter (the default [60, 120] against [900, ...]) the policy is unchanged, and so is
+ * the bound: a short delay that does not fit means a cadence retry past the due time either way.
+ */
+export function quickestRetryPolicy(policy: RetryPolicy): RetryPolicy {
+  const firstCadence = policy.cadenceSeconds[0] ?? Number.POSITIVE_INFINITY;
+  return {
+    ...policy,
+    shortDelaysSeconds: policy.shortDelaysSeconds.map((delay) => Math.min(delay, firstCadence)),
+  };
+}
+
+/**
  * The lead's dials made with no wait at all: each one at the moment the lead can be queued (arrival
  * or retry time, moved into the calling window). Outcomes, rings and handle times are the lead's
- * keyed draws, the very ones a policy meets; a policy can only dial later, and a later dial only makes
- * the retry come later (the short delays are shorter than the cadence), so no policy contacts the
- * lead sooner than this.
+ * keyed draws, the very ones a policy meets, and each retry waits the least any dial time could get
+ * (quickestRetryPolicy). A policy can only dial later; with the least delay each time, a later dial
+ * makes the retry come no sooner (the daily cap and the calling window only push it further), so no
+ * policy contacts the lead sooner than this.
  */
 function bestCase(
   input: SimulationInput,
@@ -31,6 +51,7 @@ function bestCase(
   arrivedAt: number,
   dueAt: number,
   horizon: number,
+  retryPolicy: RetryPolicy,
 ): BestCase {
   const firstOffer = clock.nextOpening(arrivedAt);
   const blocked = firstOffer === null || firstOffer > arrivedAt;
@@ -50,7 +71,7 @@ function bestCase(
     dials.push(plan.dialAt);
     if (input.mode === 'erlang') break;
     const decision = nextRetry({
-      policy: input.campaign.retryPolicy,
+      policy: retryPolicy,
       dials,
       dueAt,
       now: plan.endAt,
@@ -79,8 +100,10 @@ function capacityMs(input: SimulationInput, from: number, to: number, longestCal
 }
 
 /**
- * A figure no policy can beat on this traffic, with the same seed. Two limits, both true of every
- * run. Per lead: it is met only if its best case (above) contacts it by the due time. Together: each
+ * A figure no policy can beat on this traffic, with the same seed, whatever the campaign's retry
+ * policy. Two limits, both true of every run. Per lead: it is met only if its best case (above, every
+ * dial at once and every retry after the least delay any dial time could get) contacts it by the due
+ * time. Together: each
  * lead met took its dials up to the answer, all of them inside [first arrival, last due], and at least
  * min(handle, last due - its due) of the talk after the answer; the same draws whichever policy, so
  * this agent time is fixed per lead, and the leads met must fit in the agent time of that span. At
@@ -105,8 +128,18 @@ export function upperBound(input: SimulationInput): SimFigures {
       clock.dueAt(traffic.arrivedAt[lead] as number, campaign.slaClock, campaign.slaSeconds) ?? Infinity,
   );
   const horizon = dues.reduce((last, due) => (Number.isFinite(due) && due > last ? due : last), end);
+  const retryPolicy = quickestRetryPolicy(campaign.retryPolicy);
   const cases = counted.map((lead, n) =>
-    bestCase(input, context, clock, lead, traffic.arrivedAt[lead] as number, dues[n] as number, horizon),
+    bestCase(
+      input,
+      context,
+      clock,
+      lead,
+      traffic.arrivedAt[lead] as number,
+      dues[n] as number,
+      horizon,
+      retryPolicy,
+    ),
   );
   const reachable = counted
     .map((_, n) => n)
