@@ -14,6 +14,8 @@ export interface StaffingHour {
   /** null for an hour too busy to simulate in an answer: the gap then uses erlangAgents. */
   simulatedAgents: number | null;
   simulatedAttainment: number | null;
+  /** Even the most agents the search tried fall short of the attainment target; null when not simulated. */
+  belowTarget: boolean | null;
   /** Mean agents of the campaign's groups not offline in the hour; null for an hour not started yet. */
   signedInAgents: number | null;
   /** signedInAgents - simulatedAgents (or erlangAgents): negative when short of agents. */
@@ -25,6 +27,7 @@ export interface StaffingAnswer {
   date: string;
   timeZone: string;
   target: number;
+  targetSource: 'query' | 'campaign' | 'default';
   slaSeconds: number;
   targetSeconds: number;
   weeks: number;

@@ -61,7 +61,14 @@ function hourRow(hour: StaffingHour) {
           'data-testid': 'simulated',
           'data-value': String(hour.simulatedAgents),
         }),
-    cell(percent(hour.simulatedAttainment)),
+    cell(
+      hour.belowTarget
+        ? `${percent(hour.simulatedAttainment)} (below target)`
+        : percent(hour.simulatedAttainment),
+      {
+        'data-testid': 'simulated-attainment',
+      },
+    ),
     cell(decimal(hour.signedInAgents), {
       'data-testid': 'signed-in',
       'data-value': hour.signedInAgents === null ? '' : String(hour.signedInAgents),
@@ -89,6 +96,13 @@ export function renderTable(answer: StaffingAnswer) {
   );
 }
 
+/** Where the target comes from, when the manager did not type it. */
+const TARGET_SOURCES: Record<string, string> = {
+  query: '',
+  campaign: " (the campaign's attainment alert threshold)",
+  default: '',
+};
+
 /**
  * The target and what the hours are staffed for: a target above the reach cannot be met by any
  * number of agents, so the answer staffs for less, and the page says so instead of showing a
@@ -96,7 +110,8 @@ export function renderTable(answer: StaffingAnswer) {
  */
 function targetText(answer: StaffingAnswer): string {
   const offered = `offered to an agent within ${decimal(answer.targetSeconds)} s`;
-  const target = `target ${percent(answer.target)} of leads contacted within the ${answer.slaSeconds} s SLA`;
+  const source = TARGET_SOURCES[answer.targetSource] ?? '';
+  const target = `target ${percent(answer.target)}${source} of leads contacted within the ${answer.slaSeconds} s SLA`;
   if (!answer.targetCapped) return `${target} (${offered})`;
   return (
     `${target}: more than the ${percent(answer.reachWithinSla)} any staffing can reach with ` +

@@ -9,7 +9,7 @@ import {
   MIN_CONTACTS_FOR_HANDLE,
   profileHandleSeconds,
 } from './staffing-advice.ts';
-import type { StaffingParams } from './staffing-query.ts';
+import { DEFAULTS, type StaffingParams } from './staffing-query.ts';
 import type { StaffingAnswer } from './staffing-schema.ts';
 import { findCampaign, handleTime, leadsByDayAndHour, signedInSeconds } from './staffing-sql.ts';
 
@@ -45,7 +45,7 @@ export async function loadStaffing(
     campaign,
     date,
     weeks: params.weeks,
-    target: params.target,
+    ...targetOf(params, campaign),
     arrivalMultiplier: params.arrivalMultiplier,
     hours,
     hourlyArrivals,
@@ -56,6 +56,17 @@ export async function loadStaffing(
     now,
     ...(policy ? { policy } : {}),
   });
+}
+
+/** The query's target, else the campaign's attainment alert threshold when it is a share, else 0.9. */
+function targetOf(
+  params: StaffingParams,
+  campaign: { attainment_target: number | null },
+): { target: number; targetSource: 'query' | 'campaign' | 'default' } {
+  if (params.target !== undefined) return { target: params.target, targetSource: 'query' };
+  const own = campaign.attainment_target;
+  if (own !== null && own > 0 && own < 1) return { target: own, targetSource: 'campaign' };
+  return { target: DEFAULTS.target, targetSource: 'default' };
 }
 
 /** The query's handle time, else the history's mean when it has enough contacts, else the profile's mean talk. */

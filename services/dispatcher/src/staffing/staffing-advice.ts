@@ -10,7 +10,7 @@ import {
 } from '@pronto/staffing';
 import { DEFAULT_CONNECT_ALLOWANCE_MS, type DispatchPolicy, defaultPolicy } from '../policy/index.ts';
 import { resolveRetryPolicy } from '../retry-policy.ts';
-import { agentsNeededBySimulation, type SimCampaign } from '../simulator/index.ts';
+import { agentsNeededBySimulation, meanAgentMsPerLead, type SimCampaign } from '../simulator/index.ts';
 import type { LocalHour } from './local-hours.ts';
 import type { StaffingAnswer, StaffingHour } from './staffing-schema.ts';
 import type { CampaignRow } from './staffing-sql.ts';
@@ -18,22 +18,27 @@ import type { CampaignRow } from './staffing-sql.ts';
 /** Fewer contacts than this in the history: the handle time is the dialer profile's mean talk instead. */
 export const MIN_CONTACTS_FOR_HANDLE = 20;
 /**
- * The highest service level the queue is asked for. A target the answer rate and the in-SLA dials
- * cannot reach (or only with every lead offered at once) is capped here: the advice is then the
- * staff that comes closest, and the answer says the target was capped.
+ * The highest service level the queue is asked for. A target that needs more (the answer rate and
+ * the in-SLA dials reach too few leads for it, or only with every lead offered at once) is capped:
+ * the hours are then staffed for FALLBACK_SERVICE_LEVEL of what can be reached, and the answer says so.
  */
-export const MAX_SERVICE_LEVEL = 0.9;
+export const MAX_SERVICE_LEVEL = 0.99;
+export const FALLBACK_SERVICE_LEVEL = 0.9;
 /**
- * The simulated search stops this many agents above Erlang's answer: past it more agents cannot help
- * (the answer rate caps the attainment), and each run costs more.
+ * The simulated search looks this many agents above the work's own size (agent time per lead,
+ * unanswered dials included, times arrivals, at two thirds occupancy) or Erlang's answer, whichever is
+ * larger: past that more agents cannot help (the answer rate caps the attainment), and an hour that
+ * still falls short says so (belowTarget).
  */
 export const MAX_EXTRA_AGENTS = 12;
+/** Occupancy at which the search's ceiling sizes the team for the work. */
+const CEILING_OCCUPANCY = 2 / 3;
 /**
  * Above this traffic an hour is not simulated in an answer: its staffing search takes about a
  * second per hour there and grows with the agents, and Erlang C's count is close for large teams.
  * `npm run simulate` runs any size.
  */
-export const SIMULATION_MAX_ERLANGS = 150;
+export const SIMULATION_MAX_ERLANGS = 100;
 /**
  * No answer for traffic above this (agents' worth of work in one hour): a what-if of absurd size
  * would only hold the process; 400 naming the field that made it.
@@ -48,6 +53,8 @@ export interface StaffingInputs {
   readonly date: string;
   readonly weeks: number;
   readonly target: number;
+  /** Where the target comes from: the query, the campaign's attainment alert threshold, or the default 0.9. */
+  readonly targetSource: 'query' | 'campaign' | 'default';
   readonly arrivalMultiplier: number;
   readonly hours: readonly LocalHour[];
   /** Per local hour 0-23: the history's mean (or the query's what-if), before the multiplier. */
@@ -132,13 +139,14 @@ const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve)
 
 type HourStaffing = Pick<
   StaffingHour,
-  'erlangAgents' | 'erlangServiceLevel' | 'simulatedAgents' | 'simulatedAttainment'
+  'erlangAgents' | 'erlangServiceLevel' | 'simulatedAgents' | 'simulatedAttainment' | 'belowTarget'
 >;
 const NO_STAFF_NEEDED: HourStaffing = {
   erlangAgents: 0,
   erlangServiceLevel: null,
   simulatedAgents: 0,
   simulatedAttainment: null,
+  belowTarget: null,
 };
 
 /**
@@ -150,6 +158,8 @@ function staffingOfRate(options: {
   policy: DispatchPolicy;
   campaign: SimCampaign;
   handleSeconds: number;
+  /** Agent time one lead takes on average, unanswered dials and retries included. */
+  agentSecondsPerLead: number;
   targetSeconds: number;
   serviceLevelTarget: number;
   attainmentTarget: number;
@@ -165,12 +175,14 @@ function staffingOfRate(options: {
       target: options.serviceLevelTarget,
       model: 'erlang-c',
     });
-    if ((arrivalsPerHour / 3_600) * options.handleSeconds > SIMULATION_MAX_ERLANGS) {
+    const work = (arrivalsPerHour / 3_600) * options.agentSecondsPerLead;
+    if (work > SIMULATION_MAX_ERLANGS) {
       const beyond = {
         erlangAgents: erlang.agents,
         erlangServiceLevel: round(erlang.serviceLevel, 4),
         simulatedAgents: null,
         simulatedAttainment: null,
+        belowTarget: null,
       };
       known.set(arrivalsPerHour, beyond);
       return beyond;
@@ -183,14 +195,16 @@ function staffingOfRate(options: {
       mode: 'profile',
       arrivalsPerHour,
       target: options.attainmentTarget,
-      hint: erlang.agents,
-      maxAgents: erlang.agents + MAX_EXTRA_AGENTS,
+      // The work itself (unanswered dials included) when it is more than Erlang's count of the talk.
+      hint: Math.max(erlang.agents, Math.ceil(work)),
+      maxAgents: Math.max(erlang.agents, Math.ceil(work / CEILING_OCCUPANCY)) + MAX_EXTRA_AGENTS,
     });
     const staffing = {
       erlangAgents: erlang.agents,
       erlangServiceLevel: round(erlang.serviceLevel, 4),
       simulatedAgents: simulated.agents,
       simulatedAttainment: round(simulated.attainment, 4),
+      belowTarget: simulated.attainment < options.attainmentTarget,
     };
     known.set(arrivalsPerHour, staffing);
     return staffing;
@@ -201,9 +215,9 @@ function staffingOfRate(options: {
  * A 400 naming what made an hour's traffic larger than MAX_ERLANGS: the arrivals or the multiplier
  * or the handle time of a what-if, else the campaign's own history.
  */
-function refuseAbsurdTraffic(inputs: StaffingInputs) {
+function refuseAbsurdTraffic(inputs: StaffingInputs, agentSecondsPerLead: number) {
   const busiest = Math.max(0, ...inputs.hourlyArrivals) * inputs.arrivalMultiplier;
-  const erlangs = (busiest / 3_600) * inputs.handleSeconds;
+  const erlangs = (busiest / 3_600) * agentSecondsPerLead;
   if (erlangs <= MAX_ERLANGS) return;
   const field =
     inputs.handleSource === 'query'
@@ -216,7 +230,7 @@ function refuseAbsurdTraffic(inputs: StaffingInputs) {
   throw new ProblemError('validation-error', 'The query has invalid fields', [
     fieldError(
       field,
-      `${field} makes the busiest hour ${Math.round(erlangs)} Erlangs of work (${Math.round(busiest)} leads of ${Math.round(inputs.handleSeconds)} s); the advice answers up to ${MAX_ERLANGS}`,
+      `${field} makes the busiest hour ${Math.round(erlangs)} Erlangs of work (${Math.round(busiest)} leads of ${Math.round(agentSecondsPerLead)} s of agent time each, unanswered dials included); the advice answers up to ${MAX_ERLANGS}`,
     ),
   ]);
 }
@@ -241,9 +255,15 @@ export async function adviseStaffing(inputs: StaffingInputs): Promise<StaffingAn
   const reach = reachWithinSla(mapping);
   const required = requiredServiceLevel(inputs.target, mapping);
   const targetCapped = required === null || required > MAX_SERVICE_LEVEL;
-  const serviceLevelTarget = targetCapped ? MAX_SERVICE_LEVEL : required;
-  const attainmentTarget = targetCapped ? reach * MAX_SERVICE_LEVEL : inputs.target;
+  const serviceLevelTarget = targetCapped ? FALLBACK_SERVICE_LEVEL : required;
+  const attainmentTarget = targetCapped ? reach * FALLBACK_SERVICE_LEVEL : inputs.target;
+  const agentSecondsPerLead =
+    meanAgentMsPerLead(
+      { mode: 'profile', profile, handle: { kind: 'exponential', meanSeconds: inputs.handleSeconds } },
+      retry,
+    ) / 1_000;
   const staff = staffingOfRate({
+    agentSecondsPerLead,
     policy: inputs.policy ?? defaultPolicy,
     campaign: simCampaign(campaign, profile, retry),
     handleSeconds: inputs.handleSeconds,
@@ -251,7 +271,7 @@ export async function adviseStaffing(inputs: StaffingInputs): Promise<StaffingAn
     serviceLevelTarget,
     attainmentTarget,
   });
-  refuseAbsurdTraffic(inputs);
+  refuseAbsurdTraffic(inputs, agentSecondsPerLead);
   const hours: StaffingHour[] = [];
   for (const [n, hour] of inputs.hours.entries()) {
     const open = isOpen(campaign, hour);
@@ -278,6 +298,7 @@ export async function adviseStaffing(inputs: StaffingInputs): Promise<StaffingAn
     date: inputs.date,
     timeZone: campaign.time_zone,
     target: inputs.target,
+    targetSource: inputs.targetSource,
     slaSeconds,
     targetSeconds,
     weeks: inputs.weeks,

@@ -15,7 +15,8 @@ export const StaffingQuery = Type.Object(
     ),
     target: Type.Optional(
       Type.String({
-        description: 'Share of leads to contact within the SLA, 0 < x < 1 (default 0.9).',
+        description:
+          "Share of leads to contact within the SLA, 0 < x < 1 (default: the campaign's attainment alert threshold, else 0.9).",
       }),
     ),
     arrivalMultiplier: Type.Optional(
@@ -42,7 +43,8 @@ export interface StaffingParams {
   readonly campaign: string;
   readonly date: string | undefined;
   readonly weeks: number;
-  readonly target: number;
+  /** undefined: the campaign's own target (its attainment alert threshold), else DEFAULTS.target. */
+  readonly target: number | undefined;
   readonly arrivalMultiplier: number;
   readonly arrivals: readonly number[] | undefined;
   readonly handleSeconds: number | undefined;
@@ -142,7 +144,7 @@ export function readStaffingQuery(query: StaffingQuery): StaffingParams {
     campaign: query.campaign,
     date,
     weeks: weeks ?? DEFAULTS.weeks,
-    target: target ?? DEFAULTS.target,
+    target,
     arrivalMultiplier: arrivalMultiplier ?? DEFAULTS.arrivalMultiplier,
     arrivals,
     handleSeconds,

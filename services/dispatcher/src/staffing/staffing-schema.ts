@@ -27,10 +27,14 @@ export const StaffingHourSchema = Type.Object({
   }),
   simulatedAgents: Type.Union([Type.Integer(), Type.Null()], {
     description:
-      "Agents the simulator (the dispatch policy, answer rates, retries) says the hour needs for attainmentTarget; null for an hour whose traffic is above the answer's simulation range (more than 150 Erlangs: the gap then uses erlangAgents; `npm run simulate` takes any size).",
+      "Agents the simulator (the dispatch policy, answer rates, retries) says the hour needs for attainmentTarget; null for an hour whose traffic is above the answer's simulation range (more than 100 Erlangs of agent work, unanswered dials included: the gap then uses erlangAgents; `npm run simulate` takes any size).",
   }),
   simulatedAttainment: Type.Union([Share], {
     description: 'The attainment simulated with simulatedAgents; null when none are needed.',
+  }),
+  belowTarget: Type.Union([Type.Boolean(), Type.Null()], {
+    description:
+      'true when even the most agents the search tried fall short of attainmentTarget (the answer rate and retries cap it); null when the hour was not simulated.',
   }),
   signedInAgents: Type.Union([Count, Type.Null()], {
     description:
@@ -48,6 +52,10 @@ export const StaffingSchema = Type.Object({
   timeZone: Type.String(),
   target: Type.Number({
     description: 'The attainment asked for: the share of leads contacted within the SLA.',
+  }),
+  targetSource: Type.Union([Type.Literal('query'), Type.Literal('campaign'), Type.Literal('default')], {
+    description:
+      "Where the target comes from: the query, the campaign's attainment alert threshold, or the default 0.9.",
   }),
   slaSeconds: Type.Integer(),
   targetSeconds: Type.Number({

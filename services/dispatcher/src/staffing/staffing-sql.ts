@@ -19,6 +19,8 @@ export interface CampaignRow {
   retry_policy: unknown;
   dialer_profile: unknown;
   agent_groups: string[];
+  /** The campaign's attainment alert threshold (alert settings), its attainment target; null when unset. */
+  attainment_target: number | null;
 }
 
 /** The tenant's campaign of that slug, or undefined (another tenant's campaign is not found either). */
@@ -28,9 +30,11 @@ export async function findCampaign(
   slug: string,
 ): Promise<CampaignRow | undefined> {
   const [row] = await sql.query<CampaignRow>(
-    `SELECT id::text, slug, time_zone, sla_seconds, sla_clock, calling_windows, holidays,
-            overflow_threshold_seconds, retry_policy, dialer_profile, agent_groups
-       FROM campaign WHERE tenant_id = $1 AND slug = $2`,
+    `SELECT c.id::text, c.slug, c.time_zone, c.sla_seconds, c.sla_clock, c.calling_windows, c.holidays,
+            c.overflow_threshold_seconds, c.retry_policy, c.dialer_profile, c.agent_groups,
+            a.attainment_below::float8 AS attainment_target
+       FROM campaign c LEFT JOIN alert_campaign a ON a.campaign_id = c.id
+      WHERE c.tenant_id = $1 AND c.slug = $2`,
     [tenantId, slug],
   );
   return row;
