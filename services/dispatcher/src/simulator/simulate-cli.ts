@@ -116,9 +116,28 @@ function parseOptions(argv: string[]): Options {
     const from = instant('from', values.from);
     const to = instant('to', values.to);
     if (to <= from) throw new FlagError('--to must be after --from');
+    if (to.getTime() - from.getTime() > MAX_REPLAY_DAYS * 24 * HOUR)
+      throw new FlagError(`--from and --to may be at most ${MAX_REPLAY_DAYS} days apart`);
     options.replay = { tenant: values.tenant, campaign: values.campaign, from, to };
   }
+  if (!options.replay) refuseHugeRuns(options);
   return options;
+}
+
+/** A run's leads are held in memory: a few million is what one process plays in minutes. */
+const MAX_LEADS_PER_RUN = 2_000_000;
+/** The longest span --tenant replays (a month of a large campaign is already millions of dials). */
+const MAX_REPLAY_DAYS = 31;
+
+/** Flags whose run would be more leads than MAX_LEADS_PER_RUN: refused before anything is drawn. */
+function refuseHugeRuns(options: Options) {
+  const campaign = campaignFixture();
+  const leadsPerAgentHour = HOUR / perLeadMs(campaign, handleOf(options.handleSeconds));
+  const leads = options.agents * options.hours * leadsPerAgentHour * Math.max(...options.loads);
+  if (leads > MAX_LEADS_PER_RUN)
+    throw new FlagError(
+      `--agents ${options.agents} at --load ${Math.max(...options.loads)} for --hours ${options.hours} is about ${Math.round(leads).toLocaleString('en')} leads a run; at most ${MAX_LEADS_PER_RUN.toLocaleString('en')}: fewer agents, hours or load`,
+    );
 }
 
 /** Lognormal with a standard deviation of half the mean: call lengths are skewed, never negative. */
