@@ -77,12 +77,19 @@ describe('the administration pages in a real browser', () => {
     await page.getByRole('button', { name: 'Remove window 2' }).click();
     await page.getByTestId('campaign-group-pick').selectOption('night-shift');
     await page.getByTestId('campaign-group-add').click();
+    // The refusal comes from the API: waited for as such, so that a failure says whether the page
+    // sent the campaign, what came back, and what the page threw or showed.
+    const refusal = page.waitForResponse(
+      (response) => response.request().method() === 'PUT' && response.url().includes('/campaigns/mortgage'),
+      { timeout: 30_000 },
+    );
     await page.getByTestId('campaign-save').click();
+    expect((await refusal).status(), errors.join('; ')).toBe(400);
     const windowError = page.getByTestId('error-callingWindows.0.to');
     // The form's own error line too, so that a failure says what the page showed instead.
     const shown = async () =>
-      `${await windowError.textContent()} | ${await page.getByTestId('campaign-form-error').textContent()}`;
-    await expect.poll(shown, { timeout: 10_000 }).toMatch(/end after it starts.* \| .+/);
+      `${await windowError.textContent()} | ${await page.getByTestId('campaign-form-error').textContent()} | ${errors.join('; ')}`;
+    await expect.poll(shown, { timeout: 10_000 }).toMatch(/end after it starts.* \| .+ \| $/);
     expect(await page.getByTestId('window-0-to').getAttribute('aria-invalid')).toBe('true');
     await keep(page, 'admin-campaign-error');
 
