@@ -1,6 +1,6 @@
 // Small DOM helpers: elements built with textContent only (never markup from data), page-wide
 // messages, and a problem's field errors shown beside the inputs they name.
-import { byTestId } from '@pronto/pages/browser';
+import { byTestId, clearErrors, showProblem as showFormProblem } from '@pronto/pages/browser';
 import { type Answer, type Problem, problemText } from './api.ts';
 
 type Child = Node | string | null | undefined | false;
@@ -92,63 +92,11 @@ export function loaded(testid: string) {
   if (empty?.dataset.text !== undefined) empty.textContent = empty.dataset.text;
 }
 
-/** Removes a form's field errors and its form-level error. */
-export function clearErrors(form: HTMLElement) {
-  for (const slot of form.querySelectorAll<HTMLElement>('[data-error-for]')) slot.textContent = '';
-  for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
-  const formError = form.querySelector<HTMLElement>('[data-form-error]');
-  if (formError) formError.textContent = '';
-}
+export { clearErrors };
 
-/**
- * A problem shown on a form: each field error beside the input it names (`callingWindows.0.to`),
- * or, when the form has no slot that precise, beside the nearest enclosing one (`callingWindows.0`,
- * then `callingWindows`); what fits nowhere, and the problem's detail, in the form's error line.
- * The first named input takes the focus.
- */
+/** A problem shown on a form, beside its inputs; what fits nowhere goes to the page's error line. */
 export function showProblem(form: HTMLElement, problem: Problem) {
-  clearErrors(form);
-  const unplaced: string[] = [];
-  let first: HTMLElement | undefined;
-  for (const error of problem.errors ?? []) {
-    const slot = slotFor(form, error.field);
-    if (!slot) {
-      unplaced.push(`${error.field}: ${error.detail}`);
-      continue;
-    }
-    slot.textContent = slot.textContent ? `${slot.textContent}; ${error.detail}` : error.detail;
-    const input = inputFor(form, error.field);
-    if (input) {
-      input.setAttribute('aria-invalid', 'true');
-      first ??= input;
-    }
-  }
-  const formError = form.querySelector<HTMLElement>('[data-form-error]');
-  const summary = problem.errors?.length ? (problem.detail ?? problem.title) : problemText(problem);
-  const text = [summary, ...unplaced].filter(Boolean).join(' — ');
-  if (formError) formError.textContent = text;
-  else pageError(text);
-  first?.focus();
-}
-
-function slotFor(form: HTMLElement, field: string): HTMLElement | undefined {
-  const parts = field.split('.');
-  while (parts.length > 0) {
-    const slot = form.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(parts.join('.'))}"]`);
-    if (slot) return slot;
-    parts.pop();
-  }
-  return undefined;
-}
-
-function inputFor(form: HTMLElement, field: string): HTMLElement | undefined {
-  const parts = field.split('.');
-  while (parts.length > 0) {
-    const input = form.querySelector<HTMLElement>(`[data-field="${CSS.escape(parts.join('.'))}"]`);
-    if (input) return input;
-    parts.pop();
-  }
-  return undefined;
+  showFormProblem(form, problem, pageError);
 }
 
 /** A dialog's Cancel buttons ([data-close]) close it. */

@@ -1,8 +1,8 @@
 // The page's form: the day (campaign, date) and the what-if (arrival multiplier, target, handle time),
 // read into the query of /v1/staffing, kept in the page's address, and the API's refusals shown
 // beside the inputs they name.
+import { clearErrors as clearFormErrors, showProblem as showFormProblem } from '@pronto/pages/browser';
 import type { FieldError, Problem } from './api.ts';
-import { problemText } from './api.ts';
 
 interface FormElements extends HTMLFormControlsCollection {
   campaign: HTMLSelectElement;
@@ -78,34 +78,13 @@ export function setBusy(busy: boolean) {
 }
 
 export function clearErrors() {
-  for (const slot of staffingForm.querySelectorAll<HTMLElement>('[data-error-for]')) slot.textContent = '';
-  for (const input of staffingForm.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
-  formError().textContent = '';
+  clearFormErrors(staffingForm);
 }
 
-/**
- * A refusal shown on the form: each field error beside its input (which is marked invalid and, the
- * first one, focused); what names no input here, and the problem's detail, in the form's error line.
- */
+/** A refusal shown on the form: each field error beside its input, the rest in the form's error line. */
 export function showProblem(problem: Problem) {
-  clearErrors();
-  const unplaced: string[] = [];
-  let first: HTMLElement | undefined;
-  for (const error of problem.errors ?? []) {
-    const slot = staffingForm.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(error.field)}"]`);
-    const input = staffingForm.querySelector<HTMLElement>(`[data-field="${CSS.escape(error.field)}"]`);
-    if (!slot || !input) {
-      unplaced.push(`${error.field}: ${error.detail}`);
-      continue;
-    }
-    const detail = inPageUnits(error);
-    slot.textContent = slot.textContent ? `${slot.textContent}; ${detail}` : detail;
-    input.setAttribute('aria-invalid', 'true');
-    first ??= input;
-  }
-  const summary = problem.errors?.length ? (problem.detail ?? problem.title) : problemText(problem);
-  formError().textContent = [summary, ...unplaced].filter(Boolean).join(' — ');
-  first?.focus();
+  const errors = problem.errors?.map((error) => ({ ...error, detail: inPageUnits(error) }));
+  showFormProblem(staffingForm, { ...problem, ...(errors ? { errors } : {}) });
 }
 
 /**
@@ -116,5 +95,3 @@ function inPageUnits(error: FieldError): string {
   if (error.field !== 'target') return error.detail;
   return `must be more than 0 % and less than 100 % (got ${elements.target.value.trim()} %)`;
 }
-
-const formError = () => staffingForm.querySelector('[data-form-error]') as HTMLElement;

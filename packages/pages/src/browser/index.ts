@@ -60,3 +60,53 @@ export function problemText(problem: Problem): string {
   const fields = (problem.errors ?? []).map((error) => `${error.field}: ${error.detail}`).join('; ');
   return [problem.detail ?? problem.title, fields].filter(Boolean).join(' — ');
 }
+
+/** Removes a form's field errors ([data-error-for] slots, aria-invalid inputs) and its form-level error. */
+export function clearErrors(form: HTMLElement) {
+  for (const slot of form.querySelectorAll<HTMLElement>('[data-error-for]')) slot.textContent = '';
+  for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+  const formError = form.querySelector<HTMLElement>('[data-form-error]');
+  if (formError) formError.textContent = '';
+}
+
+/** The element for a field (`callingWindows.0.to`), else for the nearest enclosing one (`callingWindows.0`). */
+function nearest(form: HTMLElement, attribute: string, field: string): HTMLElement | undefined {
+  const parts = field.split('.');
+  while (parts.length > 0) {
+    const found = form.querySelector<HTMLElement>(`[${attribute}="${CSS.escape(parts.join('.'))}"]`);
+    if (found) return found;
+    parts.pop();
+  }
+  return undefined;
+}
+
+/**
+ * A problem shown on a form: each field error beside the input it names ([data-error-for] slot,
+ * [data-field] input), or beside the nearest enclosing one; what fits nowhere, and the problem's
+ * detail, in the form's [data-form-error] line, or given to `elsewhere` when the form has none.
+ * The first named input takes the focus.
+ */
+export function showProblem(form: HTMLElement, problem: Problem, elsewhere?: (text: string) => void) {
+  clearErrors(form);
+  const unplaced: string[] = [];
+  let first: HTMLElement | undefined;
+  for (const error of problem.errors ?? []) {
+    const slot = nearest(form, 'data-error-for', error.field);
+    if (!slot) {
+      unplaced.push(`${error.field}: ${error.detail}`);
+      continue;
+    }
+    slot.textContent = slot.textContent ? `${slot.textContent}; ${error.detail}` : error.detail;
+    const input = nearest(form, 'data-field', error.field);
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      first ??= input;
+    }
+  }
+  const formError = form.querySelector<HTMLElement>('[data-form-error]');
+  const summary = problem.errors?.length ? (problem.detail ?? problem.title) : problemText(problem);
+  const text = [summary, ...unplaced].filter(Boolean).join(' — ');
+  if (formError) formError.textContent = text;
+  else elsewhere?.(text);
+  first?.focus();
+}
