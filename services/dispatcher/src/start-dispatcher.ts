@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type Bus,
   checkedMessage,
@@ -15,8 +16,10 @@ import { applyCallEvent } from './call-events.ts';
 import { runOfferRound } from './offer-round.ts';
 import { defaultPolicy } from './policy/index.ts';
 import type { DispatchPolicy } from './policy/types.ts';
+import { createPresenceSweep } from './presence-sweep.ts';
 import { DISPATCHER_RELAY } from './records.ts';
 import { DEFAULT_SETTINGS, type DispatcherSettings } from './settings.ts';
+import { createShardLeases, SHARD_COUNT } from './shard-leases.ts';
 import { fireDueTimers, nextTimerAt } from './timers.ts';
 
 export const DISPATCHER_GROUP = 'dispatcher';
@@ -46,6 +49,8 @@ export interface Dispatcher {
   runOnce(): Promise<number>;
   /** Offers this instance has made since it started. */
   offersMade(): number;
+  /** The agent shards this instance dispatches for (of SHARD_COUNT), as of its last lease renewal. */
+  shardsHeld(): number;
   /** Stops consuming and the loop, publishes what it wrote, stops the relay. */
   stop(): Promise<void>;
 }
@@ -57,8 +62,11 @@ const callEvent = compileValidator(CallEventV1.schema);
 /**
  * The dispatcher: consumes `leads` (a wake-up: the queue itself is the lead table), `agent-commands`
  * and `call-events`; runs decision rounds and timers; publishes offers, dial requests and lead events
- * through its outbox relay. Several instances may run on one PostgreSQL: the database's row locks and
- * unique indexes decide every race.
+ * through its outbox relay. Several instances may run on one PostgreSQL: each leases a fair share of
+ * the agent shards (shard-leases.ts) and offers leads to those agents only, so instances do not race
+ * for the same agents; the database's row locks and unique indexes still decide every race. Timers
+ * fire on any instance. On the embedded database, which one process owns, the instance holds every
+ * shard without leases.
  */
 export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher> {
   const { db, bus, logger } = deps;
@@ -82,6 +90,12 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
     sleep.wakeUp();
   };
 
+  // Agents whose gateway died go offline in the round, as a timer would fire (presence-sweep.ts).
+  const presence = createPresenceSweep({ db, settings, logger });
+  const leases =
+    db.kind === 'postgres'
+      ? createShardLeases({ db, instanceId: randomUUID(), now, leaseMs: settings.leaseMs })
+      : undefined;
   let round: Promise<number> | undefined;
   let offersMade = 0;
   /** One round at a time per instance; a wake during a round runs another one after it. */
@@ -90,8 +104,13 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
     round = (async () => {
       pending = false;
       const at = now();
-      const fired = await fireDueTimers({ db, settings, logger, now: at });
-      const result = await runOfferRound({ db, policy, settings, logger, now: at, clock: now });
+      const fired =
+        (await fireDueTimers({ db, settings, logger, now: at })) + (await presence.sweepIfDue(at));
+      const shards = leases ? await leases.current() : null;
+      const result =
+        shards?.length === 0
+          ? { offered: 0, lost: 0, blocked: 0, failed: 0 }
+          : await runOfferRound({ db, policy, settings, logger, now: at, clock: now, shards });
       if (fired > 0 || result.offered > 0 || result.blocked > 0) relay.wake();
       // Lost races or blocked leads free agents for another look at once.
       if (result.lost > 0 || result.blocked > 0) pending = true;
@@ -167,6 +186,9 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
               if (pending) continue;
               const next = await nextTimerAt(db);
               if (next !== null) wait = Math.max(0, Math.min(wait, next - now().getTime()));
+              // A wake-up (a queued lead, a freed agent) reaches one instance of the group, maybe
+              // not the one whose agent is free: instances that share the agents look more often.
+              if (leases && leases.heldCount() < SHARD_COUNT) wait = Math.min(wait, settings.sharedLookMs);
             } catch (error) {
               logger.error({ err: error }, 'dispatch round failed; trying again');
             }
@@ -180,12 +202,15 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
     wake,
     runOnce,
     offersMade: () => offersMade,
+    shardsHeld: () => (leases ? leases.heldCount() : SHARD_COUNT),
     async stop() {
       running = false;
       sleep.wakeUp();
       await Promise.all(subscriptions.map((s) => s.close()));
       await loop;
       await round?.catch(() => undefined);
+      // The other instances take this one's agents at their next renewal, not after its lease.
+      await leases?.release().catch((error: unknown) => logger.warn({ err: error }, 'shards not released'));
       await Promise.race([relay.flush(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
       await relay.stop();
     },
