@@ -39,6 +39,16 @@ export interface SubscribeOptions {
    * for as long as they last and never dead-lettered, so an outage delays messages but loses none.
    */
   readonly isTransient?: (error: unknown) => boolean;
+  /**
+   * A group of one consumer that needs only what is published while it runs, such as an agent
+   * gateway instance forwarding live updates to the sockets it holds: the group starts at the
+   * newest message (whatever it read before) and is deleted when the subscription closes. A process
+   * that dies without closing leaves it to expire: Kafka drops an empty group's offsets after its
+   * retention (7 days by default), Pub/Sub deletes the subscription after a day unused, the
+   * in-process bus keeps the group's position rows (a few bytes) until a subscription of that name
+   * closes.
+   */
+  readonly ephemeral?: boolean;
 }
 
 export interface CloseOptions {

@@ -42,6 +42,13 @@ describeBusContract('in-process (database log)', async () => {
         if (target !== db) await target.close();
       }
     },
+    async groupExists(topic, group) {
+      const rows = await db.sql.query('SELECT 1 FROM bus_offset WHERE consumer_group = $1 AND topic = $2', [
+        group,
+        topic,
+      ]);
+      return rows.length > 0;
+    },
     async close() {
       await bus.close();
       await db.close();

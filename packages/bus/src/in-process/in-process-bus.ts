@@ -105,12 +105,30 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
     });
   }
 
+  /** An ephemeral group's position: the newest message of each partition, so it reads only what comes next. */
+  async function startAtNewest(group: string, topic: string) {
+    await sql.query(
+      `INSERT INTO bus_offset (consumer_group, topic, partition, position, updated_at)
+       SELECT $1, $2, p.partition,
+              COALESCE((SELECT max(m.id) FROM bus_message m WHERE m.topic = $2 AND m.partition = p.partition), 0),
+              now()
+         FROM generate_series(0, $3::int - 1) AS p(partition)
+       ON CONFLICT (consumer_group, topic, partition)
+       DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+      [group, topic, partitions],
+    );
+  }
+
+  const ephemerals = new Set<Subscription>();
+
   return {
     kind: 'in-process',
     publish,
     async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
       if (closed) throw new Error('the bus is closed');
-      const groupKey = `${subscribeOptions.group}\u0000${subscribeOptions.topic}`;
+      const { group, topic } = subscribeOptions;
+      if (subscribeOptions.ephemeral) await startAtNewest(group, topic);
+      const groupKey = `${group}\u0000${topic}`;
       let members = groups.get(groupKey);
       if (!members) {
         members = new Set();
@@ -119,16 +137,25 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
       const member = new GroupMember(reader, subscribeOptions, logger, lanes);
       members.add(member);
       rebalance(groupKey);
-      return {
+      const subscription: Subscription = {
         async close(closeOptions) {
           if (!members.has(member)) return;
           members.delete(member);
+          ephemerals.delete(subscription);
           await member.stop(closeOptions?.drain ?? true);
           rebalance(groupKey);
+          if (subscribeOptions.ephemeral)
+            await sql.query('DELETE FROM bus_offset WHERE consumer_group = $1 AND topic = $2', [
+              group,
+              topic,
+            ]);
         },
       };
+      if (subscribeOptions.ephemeral) ephemerals.add(subscription);
+      return subscription;
     },
     async close() {
+      await Promise.all([...ephemerals].map((subscription) => subscription.close()));
       const all = [...groups.entries()];
       groups.clear();
       await Promise.all(all.flatMap(([, members]) => [...members].map((member) => member.stop(true))));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@pronto/telemetry';
+import { Kafka, logLevel } from 'kafkajs';
 import { describeBusContract } from '../testing/bus-contract.ts';
 import { ensureKafka } from '../testing/kafka-broker.ts';
 import { createKafkaBus } from './kafka-bus.ts';
@@ -26,6 +27,20 @@ describeBusContract('Kafka', async () => {
       partitions: PARTITIONS,
     }),
     publishForProcess: (topic, messages) => bus.publish(topic, messages),
+    async groupExists(topic, group) {
+      const admin = new Kafka({
+        clientId: 'contract-admin',
+        brokers: brokers.split(','),
+        logLevel: logLevel.NOTHING,
+      }).admin();
+      await admin.connect();
+      try {
+        const { groups } = await admin.listGroups();
+        return groups.some((found) => found.groupId === `${group}--${topic}`);
+      } finally {
+        await admin.disconnect();
+      }
+    },
     close: () => bus.close(),
   };
 });

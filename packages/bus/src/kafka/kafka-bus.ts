@@ -132,6 +132,16 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     }
   }
 
+  /** Commits the partitions' high-water marks as the group's offsets: it reads only what comes next. */
+  async function startAtNewest(groupId: string, topic: string): Promise<void> {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })),
+    });
+  }
+
   async function publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
     if (closed) throw new Error('the bus is closed');
     if (messages.length === 0) return;
@@ -151,10 +161,14 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     if (closed) throw new Error('the bus is closed');
     const { topic, group, handler } = subscribeOptions;
     await ensureTopics([topic, deadLetterTopic(topic)]);
+    // One Kafka group per bus group and topic, as Pub/Sub has a subscription per both: members of
+    // one Kafka group must subscribe to the same topics, or some partitions go to nobody.
+    const groupId = `${group}--${topic}`;
+    // Committed before the consumer joins (a group with members refuses it): the consumer starts
+    // exactly there, so nothing published once subscribe() resolves is missed.
+    if (subscribeOptions.ephemeral) await startAtNewest(groupId, topic);
     const consumer: Consumer = kafka.consumer({
-      // One Kafka group per bus group and topic, as Pub/Sub has a subscription per both: members of
-      // one Kafka group must subscribe to the same topics, or some partitions go to nobody.
-      groupId: `${group}--${topic}`,
+      groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1_000,
       // A fetch that finds nothing new waits at most this long on the broker. kafkajs' default of
@@ -227,6 +241,10 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
             'kafka consumer did not disconnect cleanly',
           );
         });
+        if (subscribeOptions.ephemeral)
+          await admin.deleteGroups([groupId]).catch((error: unknown) => {
+            logger.warn({ topic, group, reason: errorReason(error) }, 'kafka group not deleted; it expires');
+          });
       },
     };
     subscriptions.add(subscription);

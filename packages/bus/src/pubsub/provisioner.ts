@@ -76,6 +76,31 @@ export class Provisioner {
     });
   }
 
+  /**
+   * A subscription for an ephemeral group (SubscribeOptions.ephemeral), made anew each time: it gets
+   * what is published from now on. The caller deletes it on close; one left by a process that died
+   * expires after a day unused (the least Pub/Sub allows), and keeps at most ten minutes of messages.
+   */
+  async ephemeralSubscription(group: string, topicName: string): Promise<string> {
+    const id = subscriptionId(group, topicName);
+    const topic = await this.topic(topicName);
+    try {
+      await topic.createSubscription(id, {
+        enableMessageOrdering: this.messageOrdering,
+        ackDeadlineSeconds: this.ackDeadlineSeconds,
+        expirationPolicy: { ttl: { seconds: 86_400 } },
+        messageRetentionDuration: { seconds: 600 },
+      });
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw error;
+      // Left by an earlier process of the same name: what it kept is not this one's to read.
+      await this.pubsub.subscription(id).delete();
+      return this.ephemeralSubscription(group, topicName);
+    }
+    this.logger.debug({ topic: topicName, group, subscription: id }, 'pubsub ephemeral subscription created');
+    return id;
+  }
+
   /** Forgets a topic and its subscriptions (deleted behind our back), so they are made again. */
   forget(topicName: string): void {
     this.topics.delete(topicName);

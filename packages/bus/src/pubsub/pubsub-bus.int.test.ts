@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { PubSub } from '@google-cloud/pubsub';
 import { createLogger } from '@pronto/telemetry';
 import { describeBusContract } from '../testing/bus-contract.ts';
 import { deletePubSubProject, ensurePubSubEmulator } from '../testing/pubsub-emulator.ts';
+import { subscriptionId } from './provisioner.ts';
 import { createPubSubBus } from './pubsub-bus.ts';
 
 const ACK_DEADLINE_SECONDS = 10;
@@ -43,6 +45,12 @@ describeBusContract('Google Pub/Sub (emulator)', async () => {
       } finally {
         await publisher.close();
       }
+    },
+    async groupExists(topic, group) {
+      const [exists] = await new PubSub({ projectId, apiEndpoint })
+        .subscription(subscriptionId(group, topic))
+        .exists();
+      return exists;
     },
     async close() {
       await bus.close();

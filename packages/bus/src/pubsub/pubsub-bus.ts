@@ -100,7 +100,9 @@ export function createPubSubBus(options: PubSubBusOptions): Bus {
     const { topic, group } = subscribeOptions;
     const deadLetters = deadLetterTopic(topic);
     const [subscriptionId] = await Promise.all([
-      provisioner.subscription(group, topic),
+      subscribeOptions.ephemeral
+        ? provisioner.ephemeralSubscription(group, topic)
+        : provisioner.subscription(group, topic),
       // Ready before the first failure, so no dead letter is published to a topic nobody keeps.
       provisioner.subscription(INSPECT_GROUP, deadLetters),
     ]);
@@ -116,6 +118,16 @@ export function createPubSubBus(options: PubSubBusOptions): Bus {
       async close(closeOptions) {
         if (!subscriptions.delete(subscription)) return;
         await consumer.close(closeOptions);
+        if (subscribeOptions.ephemeral)
+          await pubsub
+            .subscription(subscriptionId)
+            .delete()
+            .catch((error: unknown) => {
+              logger.warn(
+                { topic, group, reason: errorReason(error) },
+                'pubsub subscription not deleted; it expires',
+              );
+            });
       },
     };
     subscriptions.add(subscription);

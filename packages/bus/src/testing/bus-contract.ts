@@ -22,6 +22,8 @@ export interface BusUnderTest {
    * outbox of the consumer process's database, which that process relays (the bus lives there).
    */
   publishForProcess(topic: string, messages: readonly BusMessage[]): Promise<void>;
+  /** Whether the broker still holds the group on the topic (its offsets, or its subscription). */
+  groupExists(topic: string, group: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -242,6 +244,57 @@ export function describeBusContract(name: string, open: () => Promise<BusUnderTe
       await eventually('both messages are handled after the outage', () => handled.includes(2));
       expect([...new Set(handled)]).toEqual([1, 2]);
       expect(dead).toEqual([]);
+    });
+
+    it('starts an ephemeral group at the newest message, gives each such group every message, and deletes it on close', async () => {
+      const topic = topicOf('ephemeral');
+      const seqs = (deliveries: readonly Delivery[]) =>
+        [...new Set(deliveries.map(seqOf))].sort((a, b) => a - b);
+      // A durable group makes the topic on every broker, and sees when a publish has gone through.
+      const durable: Delivery[] = [];
+      await subscribe({ topic, group: 'durable', handler: async (d) => void durable.push(d) });
+      await under.bus.publish(topic, [message('agent-1', 1), message('agent-2', 2)]);
+      await eventually('the durable group got the messages before', () => durable.length >= 2);
+
+      const first: Delivery[] = [];
+      const second: Delivery[] = [];
+      const a = await subscribe({
+        topic,
+        group: 'instance-a',
+        ephemeral: true,
+        handler: async (d) => void first.push(d),
+      });
+      await subscribe({
+        topic,
+        group: 'instance-b',
+        ephemeral: true,
+        handler: async (d) => void second.push(d),
+      });
+      await under.bus.publish(topic, [message('agent-1', 3), message('agent-2', 4), message('agent-3', 5)]);
+      await eventually('both instances got the three new messages', () => {
+        return seqs(first).length >= 3 && seqs(second).length >= 3;
+      });
+      expect(seqs(first)).toEqual([3, 4, 5]);
+      expect(seqs(second)).toEqual([3, 4, 5]);
+
+      await a.close();
+      expect(await under.groupExists(topic, 'instance-a'), 'the closed group is deleted').toBe(false);
+      expect(await under.groupExists(topic, 'durable'), 'a durable group stays').toBe(true);
+      await under.bus.publish(topic, [message('agent-1', 6)]);
+      await eventually('the other instance got the message published meanwhile', () =>
+        seqs(second).includes(6),
+      );
+      // The same name again (an instance id reused) starts afresh: nothing kept from while it was gone.
+      const again: Delivery[] = [];
+      await subscribe({
+        topic,
+        group: 'instance-a',
+        ephemeral: true,
+        handler: async (d) => void again.push(d),
+      });
+      await under.bus.publish(topic, [message('agent-1', 7)]);
+      await eventually('the new subscription got the next message', () => seqs(again).includes(7));
+      expect(seqs(again)).toEqual([7]);
     });
 
     it('moves a message that keeps failing to the dead-letter topic with the reason, and goes on', async () => {
