@@ -14,6 +14,13 @@ export const DispatcherConfig = Type.Object({
     MasterKey("ingest's key: opens API-key secrets to check signed requests; unset: no staffing API"),
   ),
   PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
+  PRONTO_DISPATCH_LEASE_SECONDS: Type.Number({
+    minimum: 1,
+    maximum: 300,
+    default: 10,
+    description:
+      "how long an instance's lease on its share of the agents lasts unrenewed: a dead instance's agents are taken over within 1.2 times this",
+  }),
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
 // jscpd:ignore-end

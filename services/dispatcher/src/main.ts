@@ -28,7 +28,13 @@ const { bus, started: dispatcher } = await startOnBusOrExit(
     clientId: 'pronto-dispatcher',
     beforeExit: () => db.close(),
   },
-  (bus) => startDispatcher({ db, bus, logger }),
+  (bus) =>
+    startDispatcher({
+      db,
+      bus,
+      logger,
+      settings: { leaseMs: config.PRONTO_DISPATCH_LEASE_SECONDS * 1_000 },
+    }),
 );
 // The staffing API, when there is a master key: it opens the API keys' secrets that sign the requests.
 const app = config.PRONTO_MASTER_KEY

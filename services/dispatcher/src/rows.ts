@@ -59,8 +59,16 @@ export type AttemptRow = Held<
   'agent_id' | 'campaign_id' | 'stage' | 'offered_at'
 >;
 
-/** Locks and reads the lead. Agents are always locked before leads, so two transactions never wait on each other in a circle. */
-export async function lockLead(tx: SqlQueryable, leadId: string): Promise<LeadRow | undefined> {
+/**
+ * Locks and reads the lead. Agents are always locked before leads, so two transactions never wait on
+ * each other in a circle. With `skipLocked`, a lead another transaction holds reads as undefined at
+ * once instead of being waited for (an offer then tries another lead).
+ */
+export async function lockLead(
+  tx: SqlQueryable,
+  leadId: string,
+  options: { skipLocked?: boolean } = {},
+): Promise<LeadRow | undefined> {
   const [lead] = await tx.query<LeadRow>(
     `SELECT l.id, l.tenant_id, l.campaign_id, l.phone_e164, l.status, l.score, l.time_zone, l.due_at,
             l.contacted_at, l.attempt_count, l.suppression_reason, l.closed_at, l.version,
@@ -68,7 +76,7 @@ export async function lockLead(tx: SqlQueryable, leadId: string): Promise<LeadRo
             c.offer_timeout_seconds
        FROM lead l JOIN campaign c ON c.id = l.campaign_id
       WHERE l.id = $1
-      FOR UPDATE OF l`,
+      FOR UPDATE OF l${options.skipLocked ? ' SKIP LOCKED' : ''}`,
     [leadId],
   );
   return lead;

@@ -17,6 +17,13 @@ export interface DispatcherSettings {
   readonly wrapUpLimitMs: number;
   /** Per campaign, the most queued leads one decision round looks at: that many that can still meet the SLA (earliest due) and that many breached (highest score). */
   readonly queueWindow: number;
+  /**
+   * How long an instance's lease on its agent shards lasts without renewal (renewed every fifth of
+   * it): after an instance dies, the others take its agents within this plus a fifth.
+   */
+  readonly leaseMs: number;
+  /** While instances share the agents, how often each looks for work nobody woke it for. */
+  readonly sharedLookMs: number;
 }
 
 export const DEFAULT_SETTINGS: DispatcherSettings = {
@@ -27,4 +34,6 @@ export const DEFAULT_SETTINGS: DispatcherSettings = {
   maxCallMs: 4 * 3_600_000,
   wrapUpLimitMs: 10 * 60_000,
   queueWindow: 2_000,
+  leaseMs: 10_000,
+  sharedLookMs: 100,
 };

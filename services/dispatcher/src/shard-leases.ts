@@ -1,0 +1,174 @@
+import type { Database } from '@pronto/db';
+
+/**
+ * Agents are shared out among dispatcher instances in this many shards. Every instance must use
+ * the same count (the migration creates the rows), so it is a constant, not a setting.
+ */
+export const SHARD_COUNT = 32;
+
+/** An agent's shard: the last byte of its id (random in a v4 or v7 UUID) modulo the shard count. */
+export function agentShard(agentId: string): number {
+  return Number.parseInt(agentId.slice(-2), 16) % SHARD_COUNT;
+}
+
+/** The same as agentShard, in SQL, for the agent id column `column`. */
+export const agentShardSql = (column: string) => `get_byte(uuid_send(${column}), 15) % ${SHARD_COUNT}`;
+
+export interface ShardRow {
+  readonly shard: number;
+  readonly holder: string | null;
+  /** Epoch ms; null when nobody holds the shard. */
+  readonly expiresAt: number | null;
+}
+
+export interface LeasePlan {
+  /** The shards this instance holds after the renewal, in order. */
+  readonly held: number[];
+  /** Every row whose holder or expiry changes. */
+  readonly changes: ShardRow[];
+}
+
+/**
+ * One renewal, decided from the shards' rows: keep and renew up to a fair share (the shard count
+ * divided by the live instances, rounded up), give back what is above it so a newcomer can take
+ * it, and take shards nobody holds or whose lease has run out until the share is reached.
+ */
+export function planLeases(input: {
+  readonly rows: readonly ShardRow[];
+  readonly me: string;
+  /** Live instances, this one included. */
+  readonly instances: number;
+  readonly now: number;
+  readonly leaseMs: number;
+}): LeasePlan {
+  const { rows, me, now, leaseMs } = input;
+  const share = Math.ceil(rows.length / Math.max(1, input.instances));
+  const mine = rows.filter((row) => row.holder === me);
+  const kept = mine.slice(0, share);
+  const released = mine.slice(share);
+  const free = rows.filter(
+    (row) => row.holder !== me && (row.holder === null || row.expiresAt === null || row.expiresAt <= now),
+  );
+  const taken = free.slice(0, Math.max(0, share - kept.length));
+  const expiresAt = now + leaseMs;
+  const changes: ShardRow[] = [
+    ...[...kept, ...taken].map((row) => ({ shard: row.shard, holder: me, expiresAt })),
+    ...released.map((row) => ({ shard: row.shard, holder: null, expiresAt: null })),
+  ];
+  const held = [...kept, ...taken].map((row) => row.shard).sort((a, b) => a - b);
+  return { held, changes };
+}
+
+export interface ShardLeases {
+  /** This instance's id, as written in `dispatch_shard.holder`. */
+  readonly instanceId: string;
+  /**
+   * The shards this instance may dispatch for now (renewing the leases first when a fifth of the
+   * lease has passed since the last renewal); null when it holds every shard.
+   */
+  current(): Promise<readonly number[] | null>;
+  /** How many shards the last renewal left this instance. */
+  heldCount(): number;
+  /** Gives every shard back at once, so the other instances take them at their next renewal. */
+  release(): Promise<void>;
+}
+
+/**
+ * The leases of one dispatcher instance on the shared `dispatch_shard` rows. Renewals are
+ * serialized by the rows' locks; the clock is injected, so takeover is tested with a fake one.
+ * After an instance dies its shards are taken over within the lease plus one renewal interval
+ * (a fifth of the lease): its instance row and its leases run out, and each survivor's next
+ * renewal counts one instance fewer and takes its larger share.
+ */
+export function createShardLeases(deps: {
+  readonly db: Database;
+  readonly instanceId: string;
+  readonly now: () => Date;
+  readonly leaseMs: number;
+}): ShardLeases {
+  const { db, instanceId: me, leaseMs } = deps;
+  const renewEveryMs = leaseMs / 5;
+  let held: number[] = [];
+  let heldUntil = Number.NEGATIVE_INFINITY;
+  let renewedAt = Number.NEGATIVE_INFINITY;
+  let renewal: Promise<void> | undefined;
+
+  async function renew(now: number): Promise<void> {
+    const plan = await db.sql.transaction(async (tx) => {
+      const until = new Date(now + leaseMs).toISOString();
+      await tx.query(
+        `INSERT INTO dispatch_instance (id, expires_at) VALUES ($1, $2)
+         ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at`,
+        [me, until],
+      );
+      // Locks every shard row in order: one instance's renewal at a time sees and moves them.
+      const rows = await tx.query<{ shard: number; holder: string | null; expires: number | null }>(
+        `SELECT shard, holder, (extract(epoch FROM expires_at) * 1000)::float8 AS expires
+           FROM dispatch_shard WHERE shard < $1 ORDER BY shard FOR UPDATE`,
+        [SHARD_COUNT],
+      );
+      const [live] = await tx.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM dispatch_instance WHERE expires_at > $1',
+        [new Date(now).toISOString()],
+      );
+      const result = planLeases({
+        rows: rows.map((row) => ({
+          shard: row.shard,
+          holder: row.holder,
+          expiresAt: row.expires === null ? null : Number(row.expires),
+        })),
+        me,
+        instances: live?.n ?? 1,
+        now,
+        leaseMs,
+      });
+      if (result.changes.length > 0)
+        await tx.query(
+          `UPDATE dispatch_shard s SET holder = c.holder, expires_at = c.expires_at
+             FROM unnest($1::int[], $2::text[], $3::timestamptz[]) AS c(shard, holder, expires_at)
+            WHERE s.shard = c.shard`,
+          [
+            result.changes.map((change) => change.shard),
+            result.changes.map((change) => change.holder),
+            result.changes.map((change) =>
+              change.expiresAt === null ? null : new Date(change.expiresAt).toISOString(),
+            ),
+          ],
+        );
+      // Instances gone for a whole lease are forgotten.
+      await tx.query('DELETE FROM dispatch_instance WHERE expires_at < $1', [
+        new Date(now - leaseMs).toISOString(),
+      ]);
+      return result;
+    });
+    held = plan.held;
+    heldUntil = now + leaseMs;
+    renewedAt = now;
+  }
+
+  return {
+    instanceId: me,
+    async current() {
+      const now = deps.now().getTime();
+      if (now - renewedAt >= renewEveryMs || now < renewedAt) {
+        renewal ??= renew(now).finally(() => {
+          renewal = undefined;
+        });
+        await renewal;
+      }
+      // A lease this instance could not renew in time is no longer its own.
+      if (deps.now().getTime() >= heldUntil) return [];
+      return held.length === SHARD_COUNT ? null : held;
+    },
+    heldCount: () => held.length,
+    async release() {
+      await renewal?.catch(() => undefined);
+      held = [];
+      heldUntil = Number.NEGATIVE_INFINITY;
+      await db.sql.transaction(async (tx) => {
+        await tx.query('DELETE FROM dispatch_instance WHERE id = $1', [me]);
+        await tx.query('UPDATE dispatch_shard SET holder = NULL, expires_at = NULL WHERE holder = $1', [me]);
+      });
+    },
+  };
+}
