@@ -13,6 +13,9 @@ export {
   startAsteriskDialer,
 } from './asterisk/asterisk-dialer.ts';
 export { CallTracker, type CallUpdate } from './asterisk/call-tracker.ts';
+export type { CallLog, PlacedCall } from './calls/call-log.ts';
+export { type DatabaseCallLog, databaseCallLog } from './calls/database-call-log.ts';
+export { memoryCallLog } from './calls/memory-call-log.ts';
 export { DialerConfig } from './config.ts';
 export { asteriskSettingsOf, DialerSettings } from './dialer-settings.ts';
 export {

@@ -1,6 +1,9 @@
 import type { Bus, Subscription } from '@pronto/bus';
 import type { DialRequestV1 } from '@pronto/contracts';
+import { isDatabaseUnavailable } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
+import type { CallLog } from '../calls/call-log.ts';
+import { memoryCallLog } from '../calls/memory-call-log.ts';
 import { subscribeDialRequests } from '../subscribe-dial-requests.ts';
 import { type AmiAddress, type AmiConnection, AmiError, type AmiMessage, header } from './ami-connection.ts';
 import { type AmiSession, startAmiSession } from './ami-session.ts';
@@ -26,6 +29,11 @@ export interface AsteriskDialerDeps {
   logger: Logger;
   ami: AmiAddress;
   settings: AsteriskDialerSettings;
+  /**
+   * The calls placed, by attempt: an originate whose attempt is in it places no call. The dialer
+   * service passes the database's, so this holds across restarts; by default, one in memory.
+   */
+  callLog?: CallLog;
   now?: () => Date;
   /** Reconnect waits and keepalive, shortened by tests. */
   session?: { backoffMs?: readonly number[]; keepaliveMs?: number; connectTimeoutMs?: number };
@@ -41,9 +49,6 @@ export interface AsteriskDialer {
   readonly reconnects: number;
 }
 
-/** Finished attempt ids remembered to ignore a redelivered originate; the oldest are forgotten first. */
-const REMEMBER_FINISHED = 10_000;
-
 /**
  * The Asterisk AMI dialer: consumes `dial-requests`, places agent-first calls with `Originate`,
  * follows the events Asterisk sends, and publishes each attempt's `call-events`. When AMI drops it
@@ -56,7 +61,9 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
   const tracker = new CallTracker();
   const requests = new Map<string, DialRequest>();
   const queue: DialRequest[] = [];
-  const finished = new Set<string>();
+  const callLog = deps.callLog ?? memoryCallLog();
+  /** Writes to the call log under way, waited for by stop(). */
+  const recording = new Set<Promise<void>>();
   const publisher = createCallEventPublisher(bus, logger);
   let stopped = false;
 
@@ -73,14 +80,18 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
       const call = tracker.get(update.linkedId);
       if (call) tracker.forget(call);
       requests.delete(update.attemptId);
-      remember(update.attemptId);
+      if (update.outcome) recordEnd(update.attemptId, update.outcome, update.at);
     }
     pump();
   }
 
-  function remember(attemptId: string): void {
-    finished.add(attemptId);
-    if (finished.size > REMEMBER_FINISHED) finished.delete(finished.values().next().value as string);
+  /** A failed write is logged only: the attempt is in the log already, so it is not dialed again. */
+  function recordEnd(attemptId: string, outcome: NonNullable<CallUpdate['outcome']>, at: Date): void {
+    const write = callLog
+      .end(attemptId, outcome, at)
+      .catch((error: unknown) => logger.warn({ err: error, attemptId }, 'call end not recorded'))
+      .finally(() => recording.delete(write));
+    recording.add(write);
   }
 
   function onEvent(event: AmiMessage): void {
@@ -184,12 +195,28 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
     if (connection) void hangupCall(call, connection);
   }
 
-  function accept(request: DialRequest): void {
+  async function accept(request: DialRequest): Promise<void> {
     const { attemptId } = request;
-    if (requests.has(attemptId) || finished.has(attemptId)) {
+    if (requests.has(attemptId)) {
       logger.debug({ attemptId }, 'duplicate originate ignored');
       return;
     }
+    // The log decides, also between processes: an attempt taken before (by this process or another,
+    // before a restart) is not dialed again, and nothing is published for it.
+    const earlier = await callLog.place(attemptId, now());
+    if (earlier) {
+      logger.info(
+        {
+          attemptId,
+          leadId: request.leadId,
+          ended: earlier.endedAt !== null,
+          outcome: earlier.outcome ?? undefined,
+        },
+        'originate for a call already placed: not dialed again',
+      );
+      return;
+    }
+    if (stopped) return;
     requests.set(attemptId, request);
     if (!request.agentEndpoint) {
       const call = tracker.track(attemptId);
@@ -203,7 +230,12 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
     pump();
   }
 
-  const subscription: Subscription = await subscribeDialRequests(bus, logger, { originate: accept, hangup });
+  const subscription: Subscription = await subscribeDialRequests(bus, logger, {
+    originate: accept,
+    hangup,
+    // The call log is in the database: while it is away, requests wait.
+    isTransient: isDatabaseUnavailable,
+  });
 
   return {
     inFlight: () => tracker.size,
@@ -216,6 +248,7 @@ export async function startAsteriskDialer(deps: AsteriskDialerDeps): Promise<Ast
       await subscription.close();
       await publisher.drain();
       publisher.stop();
+      await Promise.allSettled([...recording]);
       if (tracker.size > 0) logger.warn({ calls: tracker.size }, 'calls in Asterisk left to their end');
       await session?.close();
     },

@@ -3,6 +3,8 @@ import type { Bus, Subscription } from '@pronto/bus';
 import { CallEventV1, type DialRequestV1 } from '@pronto/contracts';
 import { isDatabaseUnavailable } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
+import type { CallLog } from '../calls/call-log.ts';
+import { memoryCallLog } from '../calls/memory-call-log.ts';
 import { subscribeDialRequests } from '../subscribe-dial-requests.ts';
 import type { DialerProfile } from './dialer-profile.ts';
 import { type CallPhase, type PlannedPhase, type PlannedStep, planCall } from './plan-call.ts';
@@ -18,6 +20,11 @@ export interface SimulatedDialerDeps {
   logger: Logger;
   /** The profile of a request's campaign; may reject (the request is then retried by the bus). */
   profileFor: (campaignId: string) => Promise<DialerProfile>;
+  /**
+   * The calls placed, by attempt: an originate whose attempt is in it places no call. The dialer
+   * service passes the database's, so this holds across restarts; by default, one in memory.
+   */
+  callLog?: CallLog;
   /** Uniform in [0, 1); Math.random unless a test seeds it. */
   random?: () => number;
   scheduler?: Scheduler;
@@ -31,8 +38,6 @@ export interface SimulatedDialer {
   inFlight(): number;
 }
 
-/** Finished attempt ids remembered to ignore a redelivered originate; the oldest are forgotten first. */
-const REMEMBER_FINISHED = 10_000;
 /** A call whose events cannot be published is retried this often, this many times, then dropped. */
 const PUBLISH_RETRY_MS = 1_000;
 const MAX_PUBLISH_TRIES = 5;
@@ -63,8 +68,10 @@ interface Call {
 /**
  * The simulated dialer: consumes `dial-requests` and plays each originated call out on timers,
  * publishing its `call-events` as a real dialer would (phases in order, each published before the
- * next is scheduled). Nothing is persisted: a stopped or crashed dialer drops its calls, and the
- * dispatcher's dial deadline ends those attempts.
+ * next is scheduled). Each call is recorded in the call log as it is placed and as it ends, so an
+ * originate delivered again, even after a restart, places no second call. The calls themselves are
+ * not persisted: a stopped or crashed dialer drops them, and the dispatcher's dial deadline ends
+ * those attempts.
  */
 export async function startSimulatedDialer(deps: SimulatedDialerDeps): Promise<SimulatedDialer> {
   const { bus, logger } = deps;
@@ -74,21 +81,34 @@ export async function startSimulatedDialer(deps: SimulatedDialerDeps): Promise<S
     clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
   };
   const now = deps.now ?? (() => new Date());
+  const callLog = deps.callLog ?? memoryCallLog();
   const calls = new Map<string, Call>();
-  const finished = new Set<string>();
   const publishing = new Set<Promise<void>>();
   const nextChannel = channelIdSource(now);
   let stopped = false;
 
   async function originate(request: DialRequest): Promise<void> {
     const { attemptId } = request;
-    if (calls.has(attemptId) || finished.has(attemptId)) {
+    if (calls.has(attemptId)) {
       logger.debug({ attemptId }, 'duplicate originate ignored');
       return;
     }
     const profile = await deps.profileFor(request.campaignId);
     // Checked again: the profile lookup let other messages in.
-    if (stopped || calls.has(attemptId) || finished.has(attemptId)) return;
+    if (stopped || calls.has(attemptId)) return;
+    // The log decides, also between processes: a call placed before (by this process or another,
+    // before a restart) is not placed again, and nothing is published for it.
+    const earlier = await callLog.place(attemptId, now());
+    if (earlier) {
+      const { leadId } = request;
+      logger.info(
+        { attemptId, leadId, ended: earlier.endedAt !== null, outcome: earlier.outcome ?? undefined },
+        'originate for a call already placed: not dialed again',
+      );
+      return;
+    }
+    // Stopped meanwhile: the call is recorded but never placed; the dial deadline ends the attempt.
+    if (stopped) return;
     const agentChannel = nextChannel();
     const call: Call = {
       request,
@@ -159,8 +179,11 @@ export async function startSimulatedDialer(deps: SimulatedDialerDeps): Promise<S
   function afterPublished(call: Call, events: CallEventV1[]): void {
     call.publishing = false;
     call.publishFailures = 0;
-    if (stopped) return;
     const last = events.at(-1)?.payload;
+    // Recorded even while stopping: the end is on the bus, so the log says so too.
+    if (last?.phase === 'ended' && last.outcome)
+      record(callLog.end(last.attemptId, last.outcome, new Date(last.at)), call);
+    if (stopped) return;
     if (last?.phase === 'ended') {
       const { attemptId, leadId } = call.request;
       logger.info({ attemptId, leadId, outcome: last.outcome, cause: last.cause }, 'call ended');
@@ -193,12 +216,21 @@ export async function startSimulatedDialer(deps: SimulatedDialerDeps): Promise<S
     }, PUBLISH_RETRY_MS);
   }
 
-  /** The call is over; its attempt id is remembered so that a redelivered originate is ignored. */
+  /** The call is over; the call log still holds its attempt, so a redelivered originate is ignored. */
   function forget(call: Call): void {
-    const { attemptId } = call.request;
-    calls.delete(attemptId);
-    finished.add(attemptId);
-    if (finished.size > REMEMBER_FINISHED) finished.delete(finished.values().next().value as string);
+    calls.delete(call.request.attemptId);
+  }
+
+  /**
+   * Waits (in stop) for a write to the call log. A failed write is logged only: the attempt is in the
+   * log already, so a redelivered originate places no call, ended recorded or not.
+   */
+  function record(write: Promise<void>, call: Call): void {
+    const { attemptId, leadId } = call.request;
+    const done = write
+      .catch((error: unknown) => logger.warn({ err: error, attemptId, leadId }, 'call end not recorded'))
+      .finally(() => publishing.delete(done));
+    publishing.add(done);
   }
 
   function clearTimer(call: Call): void {
@@ -248,7 +280,8 @@ export async function startSimulatedDialer(deps: SimulatedDialerDeps): Promise<S
       stopped = true;
       for (const call of calls.values()) clearTimer(call);
       await subscription.close();
-      await Promise.allSettled([...publishing]);
+      // A publish that settles may record its call's end: waited for too.
+      while (publishing.size > 0) await Promise.allSettled([...publishing]);
       if (calls.size > 0) logger.warn({ calls: calls.size }, 'calls in flight dropped');
       calls.clear();
     },

@@ -3,6 +3,7 @@ import { type Bus, createInProcessBus } from '@pronto/bus';
 import type { CallEventV1, DialRequestV1 } from '@pronto/contracts';
 import { createLogger } from '@pronto/telemetry';
 import { openTestDatabase, seededRandom, type TestDatabase } from '@pronto/testing';
+import { databaseCallLog } from '../calls/database-call-log.ts';
 
 export { seededRandom };
 
@@ -91,14 +92,19 @@ export async function startHarness(options: HarnessOptions = {}) {
   const dialerBus = countHandled(options.wrapBus?.(bus) ?? bus, () => {
     handled += 1;
   });
-  const dialer: SimulatedDialer = await startSimulatedDialer({
-    bus: dialerBus,
-    logger,
-    profileFor: async () => options.profile ?? DEFAULT_DIALER_PROFILE,
-    random: seededRandom(options.seed ?? 1),
-    scheduler: clock,
-    now: clock.now,
-  });
+  const random = seededRandom(options.seed ?? 1);
+  // Each dialer starts with nothing in memory; the call log in the database is what they share.
+  const startDialer = () =>
+    startSimulatedDialer({
+      bus: dialerBus,
+      logger,
+      profileFor: async () => options.profile ?? DEFAULT_DIALER_PROFILE,
+      callLog: databaseCallLog(db.sql),
+      random,
+      scheduler: clock,
+      now: clock.now,
+    });
+  let dialer: SimulatedDialer = await startDialer();
 
   const eventsOf = (attemptId: string) => events.filter((event) => event.attemptId === attemptId);
 
@@ -111,7 +117,14 @@ export async function startHarness(options: HarnessOptions = {}) {
     db,
     bus,
     clock,
-    dialer,
+    get dialer() {
+      return dialer;
+    },
+    /** Stops the dialer (dropping its calls, as a crash does) and starts another on the same database and bus. */
+    async restart() {
+      await dialer.stop();
+      dialer = await startDialer();
+    },
     events,
     eventsOf,
     /** Publishes dial requests and waits until the dialer has handled them. */
