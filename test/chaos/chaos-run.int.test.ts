@@ -1,0 +1,327 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ensureKafka } from '@pronto/bus/testing';
+import { type Database, openDatabase } from '@pronto/db';
+import { compareWithHistory } from '@pronto/reporting';
+import { createAgent } from '@pronto/tenancy';
+import { createScratchDatabase, dropScratchDatabase } from '@pronto/testing';
+import { describe, expect, it } from 'vitest';
+import { seedTenant } from '../support/seed-tenant.ts';
+import { type ServiceProcess, startService } from '../support/service-process.ts';
+import { signedFetch } from '../support/signed-fetch.ts';
+import { BenchAgent, signIn } from './bench-agent.ts';
+import { isSettled, leadStatuses, overlaps, readHolds, until } from './chaos-checks.ts';
+import { tellStory } from './chaos-story.ts';
+import { startEventStream } from './event-stream.ts';
+
+// Separate processes share one database and one Kafka, so this runs on PostgreSQL only: when
+// DATABASE_URL names one (CI's second pass).
+const onPostgres = Boolean(process.env.DATABASE_URL);
+
+const AGENTS = 12;
+/** Agents on the killed gateway whose desktops stay away past the lease, so their going offline is seen. */
+const AWAY = 2;
+const EVENTS_PER_SECOND = 4;
+/** The gateway's presence lease, short here so the run stays short (docs/operations.md). */
+const LEASE_SECONDS = 3;
+/** An agent whose gateway died is offline within the lease and one sweep of the dispatcher (1 s). */
+const OFFLINE_BOUND_MS = (LEASE_SECONDS + 1) * 1_000;
+/** Slack for a machine running twelve processes on two cores. */
+const OFFLINE_SLACK_MS = 1_000;
+
+const key = { keyId: 'chaos-key', secret: `prs_${randomBytes(24).toString('base64url')}` };
+const masterKey = randomBytes(32).toString('base64');
+const URL_READY = /"url":"(http:\/\/[^"]+)"/;
+
+/** What each service logs once it is ready (the workers may log `listening` once they serve /healthz). */
+const SERVICES = [
+  { name: 'ingest', ready: URL_READY, masterKey: true },
+  { name: 'scoring', ready: /"msg":"(scoring intents|listening)"/, masterKey: false },
+  { name: 'dispatcher', ready: /"msg":"(dispatching leads|listening)"/, masterKey: false },
+  { name: 'agent-gateway', ready: URL_READY, masterKey: false },
+  { name: 'dialer', ready: /"msg":"(dialing|listening)"/, masterKey: false },
+  { name: 'reporting', ready: URL_READY, masterKey: true },
+] as const;
+type ServiceName = (typeof SERVICES)[number]['name'];
+
+/** Calls over in milliseconds, so an agent is free again at once; half of them reach the person. */
+const FAST_CALLS = {
+  agentRingMs: [0, 5],
+  personRingMs: [0, 20],
+  talkMs: [0, 20],
+  postDialDelayMs: 0,
+  noAnswerTimeoutMs: 50,
+  rates: { answered: 0.5, no_answer: 0.3, busy: 0.1, voicemail: 0, failed: 0.1 },
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Issue 19's chaos run: every service as two processes on PostgreSQL and Kafka, bench agents on both
+ * gateways, a steady stream of signed events to both ingests; one instance of each service is
+ * killed with kill -9 in turn and started again while the stream goes on. Nothing accepted may be
+ * lost, no lead or agent may be held twice at once, every lead must come to rest, the SLA report
+ * must equal its recomputation from the leads' history, and the agents whose gateway died must go
+ * offline within the presence lease.
+ */
+describe.runIf(onPostgres)(
+  'chaos run: two of each service, kill -9 one of each in turn (PostgreSQL, Kafka)',
+  () => {
+    it('loses no accepted event, holds no lead or agent twice, settles every lead and reports it right', async () => {
+      const runStarted = Date.now();
+      const brokers = ensureKafka();
+      const databaseUrl = await createScratchDatabase();
+      const db: Database = await openDatabase({ url: databaseUrl });
+      const running = new Map<ServiceName, ServiceProcess[]>();
+      const everyProcess: { name: string; service: ServiceProcess }[] = [];
+      const agents: BenchAgent[] = [];
+      let stream: ReturnType<typeof startEventStream> | undefined;
+      let passed = false;
+      const say = (what: string) =>
+        process.stdout.write(`[chaos +${((Date.now() - runStarted) / 1_000).toFixed(1)} s] ${what}\n`);
+      try {
+        await seedTenant(db, {
+          slug: 'chaos',
+          key,
+          masterKey: Buffer.from(masterKey, 'base64'),
+          slaClock: 'calendar',
+        });
+        const [tenant] = await db.sql.query<{ id: string }>(
+          "SELECT id::text FROM tenant WHERE slug = 'chaos'",
+        );
+        const tenantId = tenant?.id as string;
+        // Always open, agents of one group, fast calls, offers missed in 5 s, retries after the run.
+        await db.sql.query(
+          `UPDATE campaign SET agent_groups = '{loans}', calling_windows = '[]'::jsonb, dialer_profile = $1::jsonb,
+                retry_policy = $2::jsonb, offer_timeout_seconds = 5`,
+          [
+            JSON.stringify(FAST_CALLS),
+            JSON.stringify({ shortDelaysSeconds: [600], cadenceSeconds: [3_600] }),
+          ],
+        );
+        const accounts = await Promise.all(
+          Array.from({ length: AGENTS }, async (_, n) => {
+            const username = `chaos-agent-${n}`;
+            const password = randomBytes(9).toString('base64url');
+            await createAgent(db.prisma, {
+              tenantId,
+              username,
+              displayName: username,
+              password,
+              groups: ['loans'],
+            });
+            return { username, password };
+          }),
+        );
+
+        const env = {
+          DATABASE_URL: databaseUrl,
+          BUS: 'kafka',
+          KAFKA_BROKERS: brokers,
+          BUS_NAMESPACE: `chaos${randomUUID().slice(0, 8)}`,
+          PRONTO_DB_POOL_SIZE: '3',
+          PRONTO_GATEWAY_LEASE_SECONDS: String(LEASE_SECONDS),
+        };
+        const start = async (name: ServiceName) => {
+          const service = SERVICES.find((candidate) => candidate.name === name);
+          if (!service) throw new Error(`no service ${name}`);
+          const started = await startService({
+            name,
+            entry: `services/${name}/src/main.ts`,
+            env: { ...env, ...(service.masterKey ? { PRONTO_MASTER_KEY: masterKey } : {}) },
+            ready: service.ready,
+            timeoutMs: 120_000,
+          });
+          everyProcess.push({ name, service: started });
+          return started;
+        };
+        const startedAt = Date.now();
+        await Promise.all(
+          SERVICES.map(async ({ name }) => running.set(name, await Promise.all([start(name), start(name)]))),
+        );
+        const startupMs = Date.now() - startedAt;
+        const urls = (name: ServiceName) => (running.get(name) ?? []).map((service) => service.ready);
+
+        // Every agent signs in once (the session is in the database) and opens its desktop on one of the
+        // two gateways in turn.
+        const [firstGateway] = urls('agent-gateway');
+        for (const [n, account] of accounts.entries()) {
+          const cookie = await signIn(firstGateway as string, account.username, account.password);
+          agents.push(
+            new BenchAgent({
+              username: account.username,
+              cookie,
+              gateways: () => urls('agent-gateway'),
+              first: n,
+            }),
+          );
+        }
+        await Promise.all(agents.map((agent) => agent.start()));
+        await until(
+          'every agent is available',
+          () => db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM agent WHERE state = 'available'"),
+          (rows) => rows[0]?.n === AGENTS,
+          30_000,
+        );
+
+        say(
+          `${SERVICES.length * 2} processes up in ${(startupMs / 1_000).toFixed(1)} s; ${AGENTS} agents available`,
+        );
+        stream = startEventStream({
+          ingests: () => urls('ingest'),
+          key,
+          eventsPerSecond: EVENTS_PER_SECOND,
+          senders: 8,
+        });
+        await sleep(8_000);
+
+        // One instance of each service in turn: kill -9, start again at once; the stream goes on.
+        const kills: string[] = [];
+        const offlineDelays: number[] = [];
+        const presenceWatches: Promise<void>[] = [];
+        for (const { name } of SERVICES) {
+          const instances = running.get(name) as ServiceProcess[];
+          const victim = instances[0] as ServiceProcess;
+          let away: BenchAgent[] = [];
+          if (name === 'agent-gateway') {
+            away = agents.filter((agent) => agent.gateway === victim.ready).slice(0, AWAY);
+            for (const agent of away) agent.stayAway(OFFLINE_BOUND_MS + OFFLINE_SLACK_MS + 4_000);
+          }
+          const killedAt = Date.now();
+          await victim.kill9();
+          instances.shift();
+          for (const agent of away)
+            presenceWatches.push(
+              watchOffline(db, agent.agentId as string, killedAt, OFFLINE_BOUND_MS + 15_000).then((delay) => {
+                offlineDelays.push(delay);
+              }),
+            );
+          const restartAt = Date.now();
+          instances.push(await start(name));
+          kills.push(`${name} (back in ${((Date.now() - restartAt) / 1_000).toFixed(1)} s)`);
+          say(`killed and restarted ${name}`);
+          await sleep(4_000);
+        }
+        await Promise.all(presenceWatches);
+        await sleep(4_000);
+        say(`stream stopped after ${stream.sent()} events`);
+        await stream.stop();
+        const streamMs = Date.now() - startedAt - startupMs;
+
+        // Every lead comes to rest: closed, suppressed, expired, or waiting for its retry or callback.
+        const drainStarted = Date.now();
+        say('draining');
+        const settled = await until(
+          'every lead is settled',
+          () => leadStatuses(db.sql),
+          isSettled,
+          90_000,
+          500,
+        );
+        const drainMs = Date.now() - drainStarted;
+
+        // Every event answered 202 (or 200, its first answer again) is stored once, with its lead.
+        const answers = [...stream.answers.values()];
+        expect(answers.length).toBe(stream.sent());
+        const leadIds = [...new Set(answers.map((answer) => answer.leadId))];
+        const [stored] = await db.sql.query<{ events: number; leads: number; found: number }>(
+          `SELECT (SELECT count(*)::int FROM intent_event) AS events,
+                (SELECT count(*)::int FROM lead) AS leads,
+                (SELECT count(*)::int FROM lead WHERE id = ANY($1::uuid[])) AS found`,
+          [leadIds],
+        );
+        expect(stored).toEqual({ events: answers.length, leads: leadIds.length, found: leadIds.length });
+
+        // No lead was held by two attempts at once, no agent held two leads at once.
+        say(`settled in ${((Date.now() - drainStarted) / 1_000).toFixed(1)} s`);
+        const holds = await readHolds(db.sql);
+        expect(overlaps(holds, 'lead_id')).toEqual([]);
+        expect(overlaps(holds, 'agent_id')).toEqual([]);
+
+        // The agents whose gateway died went offline within the lease and a sweep.
+        expect(offlineDelays).toHaveLength(AWAY);
+        for (const delay of offlineDelays)
+          expect(delay).toBeLessThanOrEqual(OFFLINE_BOUND_MS + OFFLINE_SLACK_MS);
+        // ... and every agent, its desktop connected again, is not offline.
+        const offline = await db.sql.query<{ username: string }>(
+          "SELECT username FROM agent WHERE state = 'offline' ORDER BY username",
+        );
+        expect(offline).toEqual([]);
+
+        // The SLA report, as folded live by the reporting instances, equals the one the leads' history
+        // gives afresh; both reporting instances answer it.
+        const period = { from: new Date(runStarted - 3_600_000), to: new Date(Date.now() + 86_400_000) };
+        say('comparing the report with the history');
+        const report = await until(
+          'the folded report equals the history',
+          () => compareWithHistory(db.sql, { tenantId, ...period, now: new Date(), groupBy: 'campaign' }),
+          ({ live, recomputed }) => JSON.stringify(live) === JSON.stringify(recomputed),
+          60_000,
+          1_000,
+        );
+        // The same figures from each reporting instance's API (generatedAt aside).
+        const figures = (report: object) => JSON.stringify({ ...report, generatedAt: undefined });
+        for (const reporting of urls('reporting')) {
+          const path = `/v1/reports/sla?from=${report.live.from}&to=${report.live.to}&groupBy=campaign`;
+          await until(
+            `${reporting} answers the report the history gives`,
+            async () => {
+              const now = new Date();
+              const { recomputed } = await compareWithHistory(db.sql, {
+                tenantId,
+                ...period,
+                now,
+                groupBy: 'campaign',
+              });
+              const served = (await signedFetch(reporting, key, 'GET', path)).json as object;
+              return { served: figures(served), recomputed: figures(recomputed) };
+            },
+            ({ served, recomputed }) => served === recomputed,
+            30_000,
+            1_000,
+          );
+        }
+
+        const [counts] = await db.sql.query<{ attempts: number; contacted: number }>(
+          `SELECT count(*)::int AS attempts, count(*) FILTER (WHERE outcome = 'contacted')::int AS contacted
+           FROM attempt`,
+        );
+        const summary =
+          `chaos run: ${stream.sent()} events sent, ${answers.filter((a) => a.status === 202).length} answered 202 ` +
+          `(${answers.filter((a) => a.status === 200).length} 200 on a resend, ${stream.resends()} resends), ` +
+          `${leadIds.length} leads (${JSON.stringify(settled.byStatus)}), ${counts?.attempts} attempts, ` +
+          `${counts?.contacted} contacted, ${kills.length} kills [${kills.join(', ')}], ` +
+          `max offline delay ${(Math.max(...offlineDelays) / 1_000).toFixed(1)} s (lease ${LEASE_SECONDS} s); ` +
+          `start ${(startupMs / 1_000).toFixed(0)} s, stream ${(streamMs / 1_000).toFixed(0)} s, ` +
+          `drain ${(drainMs / 1_000).toFixed(0)} s, total ${((Date.now() - runStarted) / 1_000).toFixed(0)} s`;
+        process.stdout.write(`${summary}\n`);
+        passed = true;
+      } finally {
+        if (!passed)
+          say(await tellStory(db.sql, agents, everyProcess).catch((error: Error) => error.message));
+        await stream?.stop().catch(() => {});
+        await Promise.all(agents.map((agent) => agent.stop()));
+        await Promise.all(everyProcess.map(({ service }) => service.kill9()));
+        await db.close();
+        await dropScratchDatabase(databaseUrl);
+      }
+    }, 330_000);
+  },
+);
+
+/** Milliseconds from `since` until the dispatcher marked the agent offline (by the agent's state_since). */
+async function watchOffline(db: Database, agentId: string, since: number, ms: number): Promise<number> {
+  const row = await until(
+    `agent ${agentId} is offline`,
+    async () =>
+      (
+        await db.sql.query<{ state: string; state_since: Date }>(
+          'SELECT state, state_since FROM agent WHERE id = $1',
+          [agentId],
+        )
+      )[0],
+    (seen) => seen?.state === 'offline',
+    ms,
+    100,
+  ).catch(() => undefined);
+  return row ? row.state_since.getTime() - since : Number.POSITIVE_INFINITY;
+}
