@@ -27,6 +27,12 @@ export {
   type UnavailableProblem,
 } from './error-handler.ts';
 export { healthRoute } from './health-route.ts';
+export {
+  buildHealthApp,
+  type HealthServer,
+  type HealthServerOptions,
+  startHealthServer,
+} from './health-server.ts';
 export { acceptJsonBodies, keepJsonBytes, parseJsonBody } from './json-bodies.ts';
 export { isLoopbackAddress } from './loopback-address.ts';
 export { managerSessionAuthenticator } from './manager-session-authenticator.ts';
