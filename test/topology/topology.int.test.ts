@@ -1,6 +1,6 @@
 import { registerAgentGateway } from '@pronto/agent-gateway';
 import { type Bus, createInProcessBus } from '@pronto/bus';
-import { type Service, TOPOLOGY, type Topic } from '@pronto/contracts';
+import { instanceGroup, type Service, subscriptionsOf, TOPOLOGY, type Topic } from '@pronto/contracts';
 import type { Database } from '@pronto/db';
 import { type DialerSettings, startDialer } from '@pronto/dialer';
 import { DISPATCHER_TOPICS, startDispatcher } from '@pronto/dispatcher';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const logger = createLogger({ name: 'topology-test', level: 'silent' });
 
 type Subscribed = `${string} <- ${string}`;
+const EVERY_INSTANCE = '(a group per instance, from the newest)';
 
 /**
  * Every service that subscribes, started as the embedded process starts it, each on a bus that
@@ -28,6 +29,8 @@ describe('TOPOLOGY against the subscriptions the services make', () => {
   const stops: Array<() => Promise<unknown>> = [];
 
   /** The bus as `service` sees it: each subscription it makes is recorded. */
+  let gatewayInstance = '';
+
   function recording(service: Service): Bus {
     const mine = new Set<Subscribed>();
     subscribed.set(service, mine);
@@ -35,7 +38,10 @@ describe('TOPOLOGY against the subscriptions the services make', () => {
       get(target, property) {
         if (property === 'subscribe')
           return (options: Parameters<Bus['subscribe']>[0]) => {
-            mine.add(`${options.topic} <- ${options.group}`);
+            // A per-instance group is named after the service and the instance, and is ephemeral.
+            const perInstance =
+              options.ephemeral && options.group === instanceGroup(service, gatewayInstance);
+            mine.add(`${options.topic} <- ${perInstance ? `${service} ${EVERY_INSTANCE}` : options.group}`);
             return target.subscribe(options);
           };
         const value = Reflect.get(target, property, target);
@@ -62,7 +68,13 @@ describe('TOPOLOGY against the subscriptions the services make', () => {
     });
     stops.push(() => dialer.stop());
     const app = Fastify();
-    await registerAgentGateway(app, { db, bus: recording('agent-gateway'), logger });
+    gatewayInstance = 'topology-test-instance';
+    await registerAgentGateway(app, {
+      db,
+      bus: recording('agent-gateway'),
+      logger,
+      instanceId: gatewayInstance,
+    });
     stops.push(() => app.close());
   }, 240_000);
 
@@ -72,11 +84,17 @@ describe('TOPOLOGY against the subscriptions the services make', () => {
     await db?.close();
   });
 
-  it('lists exactly the topics each service subscribes to, in a group named after the service', () => {
+  it('lists exactly the topics each service subscribes to, in a group named after the service or one per instance', () => {
     const listed = new Map<Service, Set<Subscribed>>();
-    for (const [topic, route] of Object.entries(TOPOLOGY))
+    for (const [topic, route] of Object.entries(TOPOLOGY)) {
       for (const service of route.consumers)
         listed.set(service, (listed.get(service) ?? new Set()).add(`${topic} <- ${service}`));
+      for (const service of route.everyInstance)
+        listed.set(
+          service,
+          (listed.get(service) ?? new Set()).add(`${topic} <- ${service} ${EVERY_INSTANCE}`),
+        );
+    }
     const sorted = (map: Map<Service, Set<Subscribed>>) =>
       Object.fromEntries(
         [...map.entries()]
@@ -85,6 +103,12 @@ describe('TOPOLOGY against the subscriptions the services make', () => {
           .sort(([a], [b]) => String(a).localeCompare(String(b))),
       );
     expect(sorted(subscribed)).toEqual(sorted(listed));
+  });
+
+  it('has brokers keep messages before the first publish only for groups shared by instances', () => {
+    // Each gateway instance reads from its start: a subscription kept for no instance would only pile up.
+    expect(subscriptionsOf('offers')).toEqual([]);
+    expect(TOPOLOGY.offers.everyInstance).toEqual(['agent-gateway']);
   });
 
   it("lists scoring's and the dispatcher's relayed topics as theirs", () => {

@@ -56,4 +56,11 @@ export {
 } from './storable-text.ts';
 export { SurveyRequestedV1 } from './survey-requested-message.ts';
 export { KNOWN_TIME_ZONES, knownTimeZone } from './time-zones.ts';
-export { type Service, subscriptionsOf, TOPOLOGY, type Topic, type TopicRoute } from './topology.ts';
+export {
+  instanceGroup,
+  type Service,
+  subscriptionsOf,
+  TOPOLOGY,
+  type Topic,
+  type TopicRoute,
+} from './topology.ts';

@@ -19,8 +19,19 @@ describe('TOPOLOGY', () => {
   it('names at least one producer and one reader of each topic', () => {
     for (const [topic, route] of Object.entries(TOPOLOGY)) {
       expect(route.producers.length, topic).toBeGreaterThan(0);
-      expect(route.consumers.length + route.outside.length, topic).toBeGreaterThan(0);
+      expect(
+        route.consumers.length + route.everyInstance.length + route.outside.length,
+        topic,
+      ).toBeGreaterThan(0);
     }
+  });
+
+  it('names a service either as one group or as a group per instance of a topic, not both', () => {
+    for (const [topic, route] of Object.entries(TOPOLOGY))
+      expect(
+        route.consumers.filter((service) => route.everyInstance.includes(service)),
+        topic,
+      ).toEqual([]);
   });
 
   it('lists each group of a topic once', () => {

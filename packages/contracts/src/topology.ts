@@ -12,12 +12,19 @@ export type Service =
 
 /**
  * One topic's route: the services that publish it, the consumer groups of Pronto's services that
- * read it (each service's group is named after the service), and the groups of integrations outside
+ * read it (each service's group is named after the service, its instances share the messages), the
+ * services every instance of which reads every message, and the groups of integrations outside
  * Pronto that read it.
  */
 export interface TopicRoute {
   readonly producers: readonly Service[];
   readonly consumers: readonly Service[];
+  /**
+   * Each instance in an ephemeral group of its own (`instanceGroup`): it reads what is published
+   * while it runs, from the newest message, and its group is deleted when it stops. No broker keeps
+   * messages for these groups before an instance starts.
+   */
+  readonly everyInstance: readonly Service[];
   readonly outside: readonly string[];
 }
 
@@ -42,18 +49,35 @@ export type Topic =
  * everything published before it was deployed.
  */
 export const TOPOLOGY: Readonly<Record<Topic, TopicRoute>> = {
-  intents: { producers: ['ingest'], consumers: ['scoring'], outside: [] },
-  leads: { producers: ['scoring'], consumers: ['dispatcher'], outside: [] },
-  'lead-events': { producers: ['scoring', 'dispatcher'], consumers: ['reporting', 'surveys'], outside: [] },
-  offers: { producers: ['dispatcher'], consumers: ['agent-gateway'], outside: [] },
-  'agent-commands': { producers: ['agent-gateway'], consumers: ['dispatcher'], outside: [] },
-  'dial-requests': { producers: ['dispatcher'], consumers: ['dialer'], outside: [] },
-  'call-events': { producers: ['dialer'], consumers: ['dispatcher'], outside: [] },
+  intents: { producers: ['ingest'], consumers: ['scoring'], everyInstance: [], outside: [] },
+  leads: { producers: ['scoring'], consumers: ['dispatcher'], everyInstance: [], outside: [] },
+  'lead-events': {
+    producers: ['scoring', 'dispatcher'],
+    consumers: ['reporting', 'surveys'],
+    everyInstance: [],
+    outside: [],
+  },
+  // Every gateway instance forwards every agent's update to the sockets it holds.
+  offers: { producers: ['dispatcher'], consumers: [], everyInstance: ['agent-gateway'], outside: [] },
+  'agent-commands': {
+    producers: ['agent-gateway'],
+    consumers: ['dispatcher'],
+    everyInstance: [],
+    outside: [],
+  },
+  'dial-requests': { producers: ['dispatcher'], consumers: ['dialer'], everyInstance: [], outside: [] },
+  'call-events': { producers: ['dialer'], consumers: ['dispatcher'], everyInstance: [], outside: [] },
   // Read by the tenant's SMS provider integration, outside Pronto.
-  'survey-requests': { producers: ['surveys'], consumers: [], outside: ['survey-sender'] },
+  'survey-requests': { producers: ['surveys'], consumers: [], everyInstance: [], outside: ['survey-sender'] },
 };
 
-/** Every subscription a broker should hold for `topic`: Pronto's consumer groups, then the outside readers. */
+/** The group of one instance of a service listed in `everyInstance`. */
+export const instanceGroup = (service: Service, instanceId: string) => `${service}.${instanceId}`;
+
+/**
+ * Every subscription a broker should hold for `topic` before anything is published: Pronto's
+ * consumer groups, then the outside readers (not the per-instance groups: they start at the newest).
+ */
 export function subscriptionsOf(topic: Topic): readonly string[] {
   const route = TOPOLOGY[topic];
   return [...route.consumers, ...route.outside];

@@ -4,6 +4,7 @@ import type { Logger } from '@pronto/telemetry';
 import type { WebSocket } from 'ws';
 import type { CommandPublisher } from './command-publisher.ts';
 import { type DesktopCommand, type DesktopServerMessage, readDesktopMessage } from './desktop-messages.ts';
+import type { GatewayPresence } from './gateway-presence.ts';
 
 /** What the desktop may know about the signed-in agent (not the tenant: the desktop never needs it). */
 export const publicAgent = ({ id, username, displayName }: SignedInUser) => ({ id, username, displayName });
@@ -25,6 +26,8 @@ export interface AgentSocketsOptions {
    * the next sweep. Without it, only expiry and this gateway's own sign-outs close sockets.
    */
   liveSessions?: (tokenSha256s: readonly string[]) => Promise<Set<string>>;
+  /** This instance's presence rows: written before an agent's online, removed after its offline. */
+  presence: Pick<GatewayPresence, 'connected' | 'disconnected' | 'heldElsewhere'>;
 }
 
 export interface AgentSockets {
@@ -47,6 +50,10 @@ interface Connection {
   lastSeenMs: number;
   /** Set once: the agent's offline command, if any, is published once per connection. */
   ended: boolean;
+  /** Settles once the agent's online (and presence row) is handed over; later commands wait for it. */
+  online: Promise<void>;
+  /** The dispatcher has shown the agent not offline since this socket came: an offline now is a mistake. */
+  seenOnline: boolean;
 }
 
 /**
@@ -55,7 +62,7 @@ interface Connection {
  * dispatcher's updates.
  */
 export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
-  const { commands, logger, now } = options;
+  const { commands, logger, now, presence } = options;
   const connections = new Map<string, Connection>();
   const latest = new Map<string, AgentUpdate>();
   const serverTime = () => now().toISOString();
@@ -90,7 +97,35 @@ export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
     if (code !== undefined && connection.socket.readyState <= connection.socket.OPEN)
       connection.socket.close(code, why);
     logger.info({ agentId, why, code }, 'agent socket ended');
-    if (offline) await publish(connection, { command: 'offline' });
+    if (!offline) return;
+    await connection.online;
+    // Reconnected to another instance already (a desktop whose network came back elsewhere): an
+    // offline from here would take away what it holds there.
+    if (await presence.heldElsewhere(agentId).catch(() => false))
+      logger.info({ agentId }, 'agent connected to another gateway instance; no offline');
+    else await publish(connection, { command: 'offline' });
+    if (!connections.has(agentId))
+      await presence.disconnected(agentId).catch((error: unknown) => {
+        logger.warn(
+          { err: error, agentId },
+          'could not remove the agent presence row; the next renewal does',
+        );
+      });
+  }
+
+  /** The agent's presence row, then its online: a gateway that dies after the online leaves the row to the sweep. */
+  function goOnline(connection: Connection) {
+    const agentId = connection.session.user.id;
+    connection.online = connection.online.then(async () => {
+      if (connection.ended) return;
+      await presence.connected(agentId).catch((error: unknown) => {
+        logger.warn(
+          { err: error, agentId },
+          'could not record the agent presence; the next renewal tries again',
+        );
+      });
+      await publish(connection, { command: 'online' });
+    });
   }
 
   async function onMessage(connection: Connection, text: string) {
@@ -107,6 +142,7 @@ export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
       send(connection, { type: 'heartbeat', serverTime: serverTime() });
       return;
     }
+    await connection.online;
     const ref = command.ref;
     if (await publish(connection, toCommandFields(command)))
       send(connection, { type: 'ack', ref, serverTime: serverTime() });
@@ -122,7 +158,15 @@ export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
   return {
     attach(socket, session) {
       const agentId = session.user.id;
-      const connection: Connection = { session, socket, lastSeenMs: now().getTime(), ended: false };
+      const update = latest.get(agentId);
+      const connection: Connection = {
+        session,
+        socket,
+        lastSeenMs: now().getTime(),
+        ended: false,
+        online: Promise.resolve(),
+        seenOnline: update !== undefined && update.state !== 'offline',
+      };
       const previous = connections.get(agentId);
       connections.set(agentId, connection);
       // The agent is still connected, on the new socket: the old one's end is not an offline.
@@ -135,10 +179,9 @@ export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         serverTime: serverTime(),
       });
-      const update = latest.get(agentId);
       if (update) send(connection, { type: 'update', update, serverTime: serverTime() });
       logger.info({ agentId }, 'agent connected');
-      void publish(connection, { command: 'online' });
+      goOnline(connection);
     },
 
     deliver(update) {
@@ -147,7 +190,16 @@ export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
       if (known && known.agentVersion >= update.agentVersion) return;
       latest.set(update.agentId, update);
       const connection = connections.get(update.agentId);
-      if (connection) send(connection, { type: 'update', update, serverTime: serverTime() });
+      if (!connection) return;
+      send(connection, { type: 'update', update, serverTime: serverTime() });
+      if (update.state !== 'offline') connection.seenOnline = true;
+      else if (connection.seenOnline && !connection.ended) {
+        // A late offline from the instance the agent left, or the sweep of a lease this instance let
+        // lapse: the socket is here and alive, so the agent is online again, once per such offline.
+        connection.seenOnline = false;
+        logger.info({ agentId: update.agentId }, 'agent marked offline while connected here; online again');
+        goOnline(connection);
+      }
     },
 
     async sweep() {

@@ -23,7 +23,7 @@ const { bus, started: app } = await startOnBusOrExit(
     clientId: 'pronto-agent-gateway',
     beforeExit: () => db.close(),
   },
-  (bus) => buildGatewayApp({ db, bus, logger }),
+  (bus) => buildGatewayApp({ db, bus, logger, leaseMs: config.PRONTO_GATEWAY_LEASE_SECONDS * 1_000 }),
 );
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import websocket from '@fastify/websocket';
 import { type Bus, checkedMessage, type Subscription } from '@pronto/bus';
 import { createOriginPolicy, type HttpOptions } from '@pronto/config';
-import { AgentUpdateV1, compileValidator } from '@pronto/contracts';
+import { AgentUpdateV1, compileValidator, instanceGroup } from '@pronto/contracts';
 import type { Database } from '@pronto/db';
 import {
   AGENT_ROLE,
@@ -21,7 +22,9 @@ import type { WebSocket } from 'ws';
 import { createAgentSockets, publicAgent } from './agent-sockets.ts';
 import { createCommandPublisher } from './command-publisher.ts';
 import { DEFAULT_PUBLIC_DIR, registerDesktopFiles } from './desktop-files.ts';
+import { createGatewayPresence, DEFAULT_LEASE_MS } from './gateway-presence.ts';
 
+/** The service whose every instance reads `offers`, each in a group of its own (TOPOLOGY). */
 export const AGENT_GATEWAY_GROUP = 'agent-gateway';
 
 export interface AgentGatewayDeps {
@@ -45,10 +48,21 @@ export interface AgentGatewayDeps {
   http?: Partial<HttpOptions>;
   /** Sign-in attempts one client address may make a minute. Default 20. */
   signInsPerAddressPerMinute?: number;
+  /** This instance's id: its bus group and its presence rows. Default: a random UUID. */
+  instanceId?: string;
+  /**
+   * PRONTO_GATEWAY_LEASE_SECONDS: how long this instance's agents count as connected after it last
+   * renewed its presence (every third of it). Default 10 s.
+   */
+  leaseMs?: number;
 }
 
 export interface AgentGateway {
-  /** Closes sockets silent for longer than the heartbeat timeout (an interval calls it every second). */
+  readonly instanceId: string;
+  /**
+   * Closes sockets silent for longer than the heartbeat timeout and renews this instance's presence
+   * when due (an interval calls it every second).
+   */
   sweep(): Promise<void>;
   /** The ids of the agents with an open socket here. */
   connectedAgents(): string[];
@@ -75,7 +89,18 @@ export async function registerAgentGateway(
     await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   const sessions = createSessions({ role: AGENT_ROLE, sql: deps.db.sql, now, ttlMs: sessionTtlMs });
+  const instanceId = deps.instanceId ?? randomUUID();
+  const presence = createGatewayPresence({
+    sql: deps.db.sql,
+    logger,
+    instanceId,
+    now,
+    leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
+  });
+  // The instance's row first: an agent's presence row must never name an instance that is not there.
+  await presence.renewIfDue([]);
   const sockets = createAgentSockets({
+    presence,
     commands: createCommandPublisher(bus, now),
     logger,
     now,
@@ -102,21 +127,29 @@ export async function registerAgentGateway(
     registerSocketRoute(scope, sessions, allowsOrigin, (socket, session) => sockets.attach(socket, session));
   });
 
-  const subscription = await subscribeToUpdates(bus, (update) => sockets.deliver(update));
+  const subscription = await subscribeToUpdates(bus, instanceId, (update) => sockets.deliver(update));
+  logger.info({ instanceId }, 'agent gateway instance started');
+  const sweep = async () => {
+    await sockets.sweep();
+    await presence.renewIfDue(sockets.connectedAgents());
+  };
   const sweeper = setInterval(() => {
-    sockets.sweep().catch((error: unknown) => logger.warn({ err: error }, 'agent socket sweep failed'));
+    sweep().catch((error: unknown) => logger.warn({ err: error }, 'agent socket sweep failed'));
   }, 1_000);
   sweeper.unref();
 
   let closed: Promise<void> | undefined;
   const gateway: AgentGateway = {
-    sweep: () => sockets.sweep(),
+    instanceId,
+    sweep,
     connectedAgents: () => sockets.connectedAgents(),
     close() {
       closed ??= (async () => {
         clearInterval(sweeper);
         await subscription.close();
         await sockets.closeAll();
+        // Last: until every agent's offline is out, the rows keep the sweep's promise.
+        await presence.stop();
       })();
       return closed;
     },
@@ -126,13 +159,21 @@ export async function registerAgentGateway(
   return gateway;
 }
 
+/**
+ * Every agent's updates, in a group of this instance's own that starts at the newest (older
+ * updates are for sockets this instance did not hold); each instance forwards to the sockets it
+ * holds. A desktop that connects gets its state at once all the same: its `online` makes the
+ * dispatcher publish the agent's snapshot.
+ */
 function subscribeToUpdates(
   bus: Bus,
+  instanceId: string,
   deliver: (update: AgentUpdateV1['payload']) => void,
 ): Promise<Subscription> {
   return bus.subscribe({
     topic: AgentUpdateV1.topic,
-    group: AGENT_GATEWAY_GROUP,
+    group: instanceGroup(AGENT_GATEWAY_GROUP, instanceId),
+    ephemeral: true,
     handler: async ({ message }) => {
       deliver(checkedMessage(updateValidator, message, `${AgentUpdateV1.type} v1`).payload);
     },
