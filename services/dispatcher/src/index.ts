@@ -4,6 +4,7 @@ export { checkGates, type Gate, type GateBlock } from './gates.ts';
 export * from './policy/index.ts';
 export { DEFAULT_RETRY_POLICY, nextRetry, type RetryPolicy, resolveRetryPolicy } from './retry-policy.ts';
 export { DEFAULT_SETTINGS, type DispatcherSettings } from './settings.ts';
+export { agentShard, SHARD_COUNT } from './shard-leases.ts';
 export {
   type StaffingAnswer,
   type StaffingRouteDeps,

@@ -169,6 +169,17 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
         },
       }),
     );
+    // The group's `leads` wake-up reaches one instance, maybe not one with a free agent: while
+    // instances share the agents, each also hears every lead queued from now on.
+    if (leases)
+      subscriptions.push(
+        await bus.subscribe({
+          topic: LeadQueuedV1.topic,
+          group: `${DISPATCHER_GROUP}-wake-${leases.instanceId}`,
+          ephemeral: true,
+          handler: async () => wake(),
+        }),
+      );
   } catch (error) {
     await Promise.all(subscriptions.map((s) => s.close()));
     await relay.stop();
