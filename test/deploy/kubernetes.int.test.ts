@@ -9,6 +9,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkFieldsByTypes } from './kubernetes-field-check.ts';
 import {
   findKubectl,
   type IngressPath,
@@ -78,6 +79,10 @@ describe.skipIf(missing)('the Kubernetes manifests, rendered with kubectl kustom
     expect(base.length).toBeGreaterThan(25);
     expect(overlay.length).toBeGreaterThan(base.length);
     expect([...base, ...overlay].flatMap(validateObject)).toEqual([]);
+  });
+
+  it('use only fields the Kubernetes API has, with their types (the schemas let unknown fields through)', () => {
+    expect(checkFieldsByTypes([...base, ...overlay])).toEqual([]);
   });
 
   describe.each([
@@ -293,6 +298,20 @@ describe.skipIf(missing)('the Kubernetes manifests, rendered with kubectl kustom
       };
       delete headless.spec.selector;
       expect(validateObject(headless as unknown as KubeObject)).toEqual([expect.stringMatching(/selector/)]);
+    });
+
+    it('is rejected for a field the API does not have: a misspelt probe', () => {
+      const misspelt = structuredClone(named(ofKind<IDeployment>(base, 'Deployment'), 'dispatcher'));
+      const c = container(podSpec(misspelt)) as IContainer & { readinesProbe?: unknown };
+      c.readinesProbe = c.readinessProbe;
+      delete c.readinessProbe;
+      // The OpenAPI schemas allow properties they do not name; the API server refuses them.
+      expect(validateObject(misspelt as unknown as KubeObject)).toEqual([]);
+      expect(checkFieldsByTypes([misspelt as unknown as KubeObject])).toEqual([
+        expect.stringMatching(
+          /^Deployment\/dispatcher: .*'"readinesProbe"' does not exist in type 'IContainer'/,
+        ),
+      ]);
     });
 
     it('is rejected when an overlay breaks it: a probe timeout in words, a budget of "one"', async () => {
