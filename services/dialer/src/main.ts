@@ -3,6 +3,7 @@
 import { startOnBusOrExit } from '@pronto/bus';
 import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
+import { startHealthServer } from '@pronto/http';
 import { createLogger } from '@pronto/telemetry';
 import { DialerConfig } from './config.ts';
 import { startDialer } from './start-dialer.ts';
@@ -28,13 +29,23 @@ const { bus, started: dialer } = await startOnBusOrExit(
   },
   (bus) => startDialer(config, { bus, logger, sql: db.sql }),
 );
+// GET /healthz for container probes, once the dialer is started.
+const health = await startHealthServer({
+  db,
+  logger,
+  port: config.PORT,
+  host: config.HOST,
+  service: 'the dialer',
+});
 
 onShutdown(logger, async () => {
-  // 1. Stop taking requests (the simulated dialer drops its calls, the dispatcher's dial deadline
-  // ends them; calls in Asterisk go on to their end); 2. then the bus; 3. then the database.
+  // 1. Stop answering probes (the process is going away); 2. stop taking requests (the simulated
+  // dialer drops its calls, the dispatcher's dial deadline ends them; calls in Asterisk go on to
+  // their end); 3. then the bus; 4. then the database.
+  await health.close();
   await dialer.stop();
   await bus.close();
   await db.close();
 });
 // Logged once a stop signal is handled: a supervisor may stop the process as soon as it reads this.
-logger.info({ bus: bus.kind, dialer: dialer.kind }, 'dialing');
+logger.info({ bus: bus.kind, dialer: dialer.kind, url: health.url }, 'dialing');

@@ -4,7 +4,13 @@
 import { startOnBusOrExit } from '@pronto/bus';
 import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
-import { buildSignedApiApp, createSessions, MANAGER_ROLE, managerSessionAuthenticator } from '@pronto/http';
+import {
+  buildSignedApiApp,
+  createSessions,
+  MANAGER_ROLE,
+  managerSessionAuthenticator,
+  startHealthServer,
+} from '@pronto/http';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox, type SecretBox } from '@pronto/tenancy';
 import { DispatcherConfig } from './config.ts';
@@ -55,12 +61,17 @@ async function serveApi(box: SecretBox) {
     http: httpOptions(config),
   });
 }
-const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : undefined;
+// Without it, GET /healthz alone on the same port, for container probes.
+const health = app
+  ? undefined
+  : await startHealthServer({ db, logger, port: config.PORT, host: config.HOST, service: 'the dispatcher' });
+const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : health?.url;
 
 onShutdown(logger, async () => {
   // 1. Stop answering; 2. finish the round and the message in hand and publish what it wrote;
   // 3. then the bus; 4. then the database.
   await app?.close();
+  await health?.close();
   await dispatcher.stop();
   await bus.close();
   await db.close();

@@ -4,7 +4,7 @@
 import { startOnBusOrExit } from '@pronto/bus';
 import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
-import { buildSignedApiApp, createSessions, MANAGER_ROLE } from '@pronto/http';
+import { buildSignedApiApp, createSessions, MANAGER_ROLE, startHealthServer } from '@pronto/http';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
 import { ReportingConfig } from './config.ts';
@@ -54,12 +54,17 @@ async function serveApi(box: NonNullable<typeof secretBox>) {
   await registerMetrics(server, { sql: db.sql });
   return server;
 }
-const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : undefined;
+// Without it, GET /healthz alone on the same port, for container probes.
+const health = app
+  ? undefined
+  : await startHealthServer({ db, logger, port: config.PORT, host: config.HOST, service: 'reporting' });
+const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : health?.url;
 
 onShutdown(logger, async () => {
   // 1. Stop answering; finish the lead event in hand; 2. then the bus;
   // 3. then the database.
   await app?.close();
+  await health?.close();
   await reporting.stop();
   await bus.close();
   await db.close();

@@ -1,7 +1,15 @@
 import { BusSettings, CommonSettings } from '@pronto/config';
 import Type, { type Static } from 'typebox';
 
+// jscpd:ignore-start -- declared boilerplate, see docs/architecture.md
 export const ScoringConfig = Type.Object({
+  // Only GET /healthz, for container probes; a port of its own beside the HTTP services on one host.
+  PORT: Type.Integer({
+    ...CommonSettings.PORT,
+    default: 8087,
+    description: 'port of GET /healthz (0 picks a free one)',
+  }),
+  HOST: CommonSettings.HOST,
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection string' }),
   ...BusSettings,
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
@@ -9,4 +17,5 @@ export const ScoringConfig = Type.Object({
   PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
+// jscpd:ignore-end
 export type ScoringConfig = Static<typeof ScoringConfig>;

@@ -2,6 +2,7 @@
 import { startOnBusOrExit } from '@pronto/bus';
 import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
+import { startHealthServer } from '@pronto/http';
 import { createLogger } from '@pronto/telemetry';
 import { ScoringConfig } from './config.ts';
 import { startScoring } from './start-scoring.ts';
@@ -25,12 +26,22 @@ const { bus, started: scoring } = await startOnBusOrExit(
   },
   (bus) => startScoring({ db, bus, logger, redriveAfterMs: config.PRONTO_REDRIVE_AFTER_SECONDS * 1_000 }),
 );
+// GET /healthz for container probes, once the service is started.
+const health = await startHealthServer({
+  db,
+  logger,
+  port: config.PORT,
+  host: config.HOST,
+  service: 'scoring',
+});
 
 onShutdown(logger, async () => {
-  // 1. Finish the intent in hand and publish what it wrote; 2. then the bus; 3. then the database.
+  // 1. Stop answering probes (the process is going away); 2. finish the intent in hand and publish
+  // what it wrote; 3. then the bus; 4. then the database.
+  await health.close();
   await scoring.stop();
   await bus.close();
   await db.close();
 });
 // Logged once a stop signal is handled: a supervisor may stop the process as soon as it reads this.
-logger.info({ bus: bus.kind }, 'scoring intents');
+logger.info({ bus: bus.kind, url: health.url }, 'scoring intents');

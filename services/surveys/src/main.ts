@@ -3,7 +3,7 @@
 import { startOnBusOrExit } from '@pronto/bus';
 import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
-import { buildSignedApiApp } from '@pronto/http';
+import { buildSignedApiApp, startHealthServer } from '@pronto/http';
 import { createLogger } from '@pronto/telemetry';
 import { createSecretBox } from '@pronto/tenancy';
 import { SurveysConfig } from './config.ts';
@@ -44,12 +44,17 @@ const app = secretBox
       http: httpOptions(config),
     })
   : undefined;
-const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : undefined;
+// Without it, GET /healthz alone on the same port, for container probes.
+const health = app
+  ? undefined
+  : await startHealthServer({ db, logger, port: config.PORT, host: config.HOST, service: 'surveys' });
+const url = app ? await app.listen({ port: config.PORT, host: config.HOST }) : health?.url;
 
 onShutdown(logger, async () => {
   // 1. Stop answering; finish the lead event in hand and the relay's batch; 2. then the bus;
   // 3. then the database.
   await app?.close();
+  await health?.close();
   await surveys.stop();
   await bus.close();
   await db.close();
