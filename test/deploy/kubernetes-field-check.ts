@@ -18,10 +18,10 @@ const OPTIONS: ts.CompilerOptions = {
 };
 
 /**
- * The fields the JSON schemas let through: they allow properties they do not name, where the API
- * server (and kubectl's strict field validation) refuses them. Each object is compiled as a literal
- * of its kubernetes-models type (generated from the same upstream OpenAPI definitions), so a field
- * the API does not have is an excess-property error, and a wrong type one too. One problem per line.
+ * The fields the JSON schemas let through: they allow properties they do not name, which `kubectl
+ * apply` refuses (strict field validation, its default). Each object is compiled as a literal of
+ * its kubernetes-models type (generated from the same upstream OpenAPI definitions), so a field the
+ * API does not have is an excess-property error, and a wrong type one too. One problem per line.
  */
 export function checkFieldsByTypes(objects: readonly KubeObject[]): string[] {
   const imports = new Map<string, { alias: string; kind: string }>();

@@ -305,7 +305,7 @@ describe.skipIf(missing)('the Kubernetes manifests, rendered with kubectl kustom
       const c = container(podSpec(misspelt)) as IContainer & { readinesProbe?: unknown };
       c.readinesProbe = c.readinessProbe;
       delete c.readinessProbe;
-      // The OpenAPI schemas allow properties they do not name; the API server refuses them.
+      // The OpenAPI schemas allow properties they do not name; `kubectl apply` refuses them.
       expect(validateObject(misspelt as unknown as KubeObject)).toEqual([]);
       expect(checkFieldsByTypes([misspelt as unknown as KubeObject])).toEqual([
         expect.stringMatching(
