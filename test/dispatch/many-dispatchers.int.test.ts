@@ -173,9 +173,18 @@ describe.each(RUNS)(
       expect(held?.agents).toBe(held?.leads);
       // Every instance took part, each with its share of the agents.
       for (const instance of instances) expect(instance.dispatcher.offersMade()).toBeGreaterThan(0);
-      const shares = instances.map((instance) => instance.dispatcher.shardsHeld());
-      expect(shares.reduce((a, b) => a + b, 0)).toBe(SHARD_COUNT);
-      for (const share of shares) expect(share).toBeGreaterThanOrEqual(Math.floor(SHARD_COUNT / INSTANCES));
+      // Leases move at renewals (every 2 s): under load on two cores one may have run out for a
+      // moment and changed hands; once the load is over the instances hold fair shares again.
+      const shares = () => instances.map((instance) => instance.dispatcher.shardsHeld());
+      const fair = () => {
+        const held = shares();
+        return (
+          held.reduce((a, b) => a + b, 0) === SHARD_COUNT &&
+          held.every((share) => share >= Math.floor(SHARD_COUNT / INSTANCES))
+        );
+      };
+      await until(async () => fair(), 30_000).catch(() => undefined);
+      expect({ shares: shares(), fair: fair() }).toEqual({ shares: shares(), fair: true });
     }, 600_000);
   },
 );

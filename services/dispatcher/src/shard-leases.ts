@@ -67,9 +67,14 @@ export interface ShardLeases {
    * lease has passed since the last renewal); null when it holds every shard.
    */
   current(): Promise<readonly number[] | null>;
-  /** How many shards the last renewal left this instance. */
+  /** How many shards this instance holds now (none once its lease ran out without a renewal). */
   heldCount(): number;
-  /** Gives every shard back at once, so the other instances take them at their next renewal. */
+  /**
+   * Renews on a timer too, so a long round (a slow database) does not let the leases run out;
+   * `onError` hears a renewal that failed (it is tried again at the next tick).
+   */
+  keepRenewing(onError: (error: unknown) => void): void;
+  /** Stops renewing and gives every shard back at once, so the others take them at their next renewal. */
   release(): Promise<void>;
 }
 
@@ -92,6 +97,7 @@ export function createShardLeases(deps: {
   let heldUntil = Number.NEGATIVE_INFINITY;
   let renewedAt = Number.NEGATIVE_INFINITY;
   let renewal: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
 
   async function renew(now: number): Promise<void> {
     const plan = await db.sql.transaction(async (tx) => {
@@ -146,22 +152,31 @@ export function createShardLeases(deps: {
     renewedAt = now;
   }
 
+  async function renewIfDue(): Promise<void> {
+    const now = deps.now().getTime();
+    if (now - renewedAt < renewEveryMs && now >= renewedAt) return;
+    renewal ??= renew(now).finally(() => {
+      renewal = undefined;
+    });
+    await renewal;
+  }
+  // A lease this instance could not renew in time is no longer its own.
+  const heldNow = () => (deps.now().getTime() >= heldUntil ? [] : held);
+
   return {
     instanceId: me,
     async current() {
-      const now = deps.now().getTime();
-      if (now - renewedAt >= renewEveryMs || now < renewedAt) {
-        renewal ??= renew(now).finally(() => {
-          renewal = undefined;
-        });
-        await renewal;
-      }
-      // A lease this instance could not renew in time is no longer its own.
-      if (deps.now().getTime() >= heldUntil) return [];
-      return held.length === SHARD_COUNT ? null : held;
+      await renewIfDue();
+      const shards = heldNow();
+      return shards.length === SHARD_COUNT ? null : shards;
     },
-    heldCount: () => held.length,
+    heldCount: () => heldNow().length,
+    keepRenewing(onError) {
+      timer ??= setInterval(() => renewIfDue().catch(onError), renewEveryMs / 2);
+      timer.unref();
+    },
     async release() {
+      clearInterval(timer);
       await renewal?.catch(() => undefined);
       held = [];
       heldUntil = Number.NEGATIVE_INFINITY;

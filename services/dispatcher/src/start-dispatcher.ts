@@ -186,6 +186,8 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
     throw error;
   }
 
+  if (deps.loop !== false)
+    leases?.keepRenewing((error) => logger.error({ err: error }, 'shard lease renewal failed; trying again'));
   const loop =
     deps.loop === false
       ? Promise.resolve()
