@@ -9,6 +9,7 @@ import {
   type TestDatabase,
 } from '@pronto/testing';
 import { afterAll, beforeAll, vi } from 'vitest';
+import type { CallLog } from '../calls/call-log.ts';
 import { dialRequest as dialRequestMessage } from '../simulated/test-harness.ts';
 import { parseAmiUrl } from './ami-connection.ts';
 import { type AsteriskDialer, type AsteriskDialerSettings, startAsteriskDialer } from './asterisk-dialer.ts';
@@ -31,7 +32,7 @@ type CallEvent = CallEventV1['payload'];
  * The test file's bus: a real in-process bus on a test database, opened before the file's tests
  * and closed after them. Each scenario works on its own namespace of it.
  */
-export function useTestBus(): { readonly bus: Bus } {
+export function useTestBus(): { readonly bus: Bus; readonly db: TestDatabase } {
   let db: TestDatabase | undefined;
   let bus: Bus | undefined;
   beforeAll(async () => {
@@ -46,6 +47,10 @@ export function useTestBus(): { readonly bus: Bus } {
     get bus() {
       if (!bus) throw new Error('the test bus is opened in beforeAll');
       return bus;
+    },
+    get db() {
+      if (!db) throw new Error('the test database is opened in beforeAll');
+      return db;
     },
   };
 }
@@ -72,14 +77,21 @@ export interface AmiScenario {
 export async function startAmiScenario(
   bus: Bus,
   transcripts: string[],
-  options: { speed?: number; settings?: Partial<AsteriskDialerSettings>; keepaliveMs?: number } = {},
+  options: {
+    speed?: number;
+    settings?: Partial<AsteriskDialerSettings>;
+    keepaliveMs?: number;
+    callLog?: CallLog;
+    /** The bus namespace, to share one between scenarios (a dialer and the one started after it). */
+    namespace?: string;
+  } = {},
 ): Promise<AmiScenario> {
   const speed = options.speed ?? 1;
-  const scoped = withNamespace(bus, `ami-${randomUUID()}`);
+  const scoped = withNamespace(bus, options.namespace ?? `ami-${randomUUID()}`);
   const events: CallEvent[] = [];
-  await scoped.subscribe({
+  const subscription = await scoped.subscribe({
     topic: 'call-events',
-    group: 'test',
+    group: `test-${randomUUID()}`,
     handler: async ({ message }) => {
       events.push((message as CallEventV1).payload);
     },
@@ -91,6 +103,7 @@ export async function startAmiScenario(
     logger,
     ami: parseAmiUrl(server.url()),
     settings: { ...RECORDED_SETTINGS, ...options.settings },
+    ...(options.callLog ? { callLog: options.callLog } : {}),
     now,
     session: {
       backoffMs: [50, 100, 200],
@@ -120,6 +133,7 @@ export async function startAmiScenario(
     },
     async close() {
       await dialer.stop();
+      await subscription.close();
       await server.close();
     },
   };
