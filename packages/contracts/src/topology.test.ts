@@ -26,14 +26,6 @@ describe('TOPOLOGY', () => {
     }
   });
 
-  it('names a service either as one group or as a group per instance of a topic, not both', () => {
-    for (const [topic, route] of Object.entries(TOPOLOGY))
-      expect(
-        route.consumers.filter((service) => route.everyInstance.includes(service)),
-        topic,
-      ).toEqual([]);
-  });
-
   it('lists each group of a topic once', () => {
     for (const topic of Object.keys(TOPOLOGY) as Topic[]) {
       const groups = contracts.subscriptionsOf(topic);

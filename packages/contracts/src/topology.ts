@@ -50,7 +50,9 @@ export type Topic =
  */
 export const TOPOLOGY: Readonly<Record<Topic, TopicRoute>> = {
   intents: { producers: ['ingest'], consumers: ['scoring'], everyInstance: [], outside: [] },
-  leads: { producers: ['scoring'], consumers: ['dispatcher'], everyInstance: [], outside: [] },
+  // The shared group applies the wake-up once; every dispatcher instance also hears it, in case the
+  // one that got it has no free agent while instances share the agents.
+  leads: { producers: ['scoring'], consumers: ['dispatcher'], everyInstance: ['dispatcher'], outside: [] },
   'lead-events': {
     producers: ['scoring', 'dispatcher'],
     consumers: ['reporting', 'surveys'],

@@ -84,12 +84,14 @@ export async function sweepPresence(deps: PresenceDeps & { readonly now: Date })
       logger.error({ err: error, agentId }, 'could not take offline an agent whose gateway died');
     }
   }
-  // Rows of dead instances whose agents are connected elsewhere too, then the dead instances.
+  // Rows of dead instances whose agents are connected elsewhere too (or were deleted), then the
+  // dead instances.
   await db.sql.query(
     `DELETE FROM agent_presence p
       WHERE NOT ${LIVE}
-        AND EXISTS (SELECT 1 FROM agent_presence p2 JOIN gateway_instance g ON g.id = p2.gateway_instance_id
-                     WHERE p2.agent_id = p.agent_id AND g.expires_at > $1)`,
+        AND (EXISTS (SELECT 1 FROM agent_presence p2 JOIN gateway_instance g ON g.id = p2.gateway_instance_id
+                      WHERE p2.agent_id = p.agent_id AND g.expires_at > $1)
+             OR NOT EXISTS (SELECT 1 FROM agent a WHERE a.id = p.agent_id))`,
     [at],
   );
   await db.sql.query(
