@@ -82,7 +82,12 @@ build_kafka() {
 
 ensure debian:bookworm-slim build_debian
 ensure node:20-bookworm-slim build_node
-ensure postgres:15-bookworm build_postgres
-ensure apache/kafka:3.9.1 build_kafka
-ensure nginx:1.27-bookworm build_nginx
+# These three only share the Debian base: built side by side (each mostly waits on the mirror).
+pids=()
+ensure postgres:15-bookworm build_postgres & pids+=($!)
+ensure apache/kafka:3.9.1 build_kafka & pids+=($!)
+ensure nginx:1.27-bookworm build_nginx & pids+=($!)
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+[ "$failed" = 0 ] || { say "a stand-in failed to build (above)"; exit 1; }
 say "all base images present"
