@@ -11,11 +11,12 @@ export const AgentGatewayConfig = Type.Object({
   PRONTO_DB_POOL_SIZE: CommonSettings.PRONTO_DB_POOL_SIZE,
   PRONTO_START_TIMEOUT_SECONDS: CommonSettings.PRONTO_START_TIMEOUT_SECONDS,
   PRONTO_GATEWAY_LEASE_SECONDS: Type.Integer({
-    minimum: 3,
+    // Renewed every third of it, checked each second: a shorter lease leaves no margin for a slow write.
+    minimum: 4,
     maximum: 300,
     default: 10,
     description:
-      "How long this instance's agents count as connected after it last renewed its presence (every third of it): a killed instance's agents go offline within it plus the dispatcher's 2 s sweep",
+      "How long this instance's agents count as connected after it last renewed its presence (every third of it): a killed instance's agents go offline within it plus 3 s (the dispatcher's presence sweep)",
   }),
   LOG_LEVEL: CommonSettings.LOG_LEVEL,
 });
