@@ -99,10 +99,11 @@ export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
     logger.info({ agentId, why, code }, 'agent socket ended');
     if (!offline) return;
     await connection.online;
-    // Reconnected to another instance already (a desktop whose network came back elsewhere): an
-    // offline from here would take away what it holds there.
-    if (await presence.heldElsewhere(agentId).catch(() => false))
-      logger.info({ agentId }, 'agent connected to another gateway instance; no offline');
+    // Connected again already, here or through another instance (a desktop whose network came
+    // back elsewhere): an offline now would take away what the agent holds on the new socket.
+    const elsewhere = await presence.heldElsewhere(agentId).catch(() => false);
+    if (elsewhere || connections.has(agentId))
+      logger.info({ agentId, elsewhere }, 'agent connected again; no offline');
     else await publish(connection, { command: 'offline' });
     if (!connections.has(agentId))
       await presence.disconnected(agentId).catch((error: unknown) => {
