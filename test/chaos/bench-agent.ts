@@ -33,6 +33,8 @@ export class BenchAgent {
   /** Offers accepted and outcomes recorded. */
   accepted = 0;
   dispositions = 0;
+  /** Resumes after a pause for missed offers. */
+  resumes = 0;
   /** The newest snapshot the agent was shown: its state and its attempt's stage, for a failure's story. */
   lastUpdate: { state: string; attemptId?: string; stage?: string; version: number } | undefined;
   private socket: WebSocket | undefined;
@@ -139,6 +141,16 @@ export class BenchAgent {
       version: update.agentVersion,
       ...(attempt ? { attemptId: attempt.attemptId, stage: attempt.stage } : {}),
     };
+    // Paused for offers missed while its gateway died: the person at the desktop resumes.
+    if (
+      update.state === 'paused' &&
+      update.pauseReason === 'missed_offers' &&
+      !this.done.has(`resume:${update.agentVersion}`)
+    ) {
+      this.done.add(`resume:${update.agentVersion}`);
+      this.resumes += 1;
+      setTimeout(() => this.send({ type: 'resume' }), 500);
+    }
     if (!attempt) return;
     const { attemptId, stage } = attempt;
     if (stage === 'offered' && !this.done.has(`${attemptId}:accept`)) {

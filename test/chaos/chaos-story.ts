@@ -37,6 +37,7 @@ export async function tellStory(
     lastUpdate: agent.lastUpdate,
     accepted: agent.accepted,
     dispositions: agent.dispositions,
+    resumes: agent.resumes,
     connections: agent.connections.map(
       (c) =>
         `${c.gateway} ${new Date(c.openedAt).toISOString()}..${c.closedAt ? new Date(c.closedAt).toISOString() : 'open'}`,
