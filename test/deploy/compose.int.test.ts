@@ -43,7 +43,11 @@ const progress = (step: string) =>
   console.log(`[compose] ${step} (${Math.round((Date.now() - started) / 1000)} s)`);
 
 /** Runs a command to its end; its output is returned, or thrown with the command when it fails. */
-function run(file: string, args: string[], options: { timeoutMs: number; env?: NodeJS.ProcessEnv }) {
+function run(
+  file: string,
+  args: string[],
+  options: { timeoutMs: number; env?: NodeJS.ProcessEnv; showStderr?: boolean },
+) {
   return new Promise<string>((resolve, reject) => {
     execFile(
       file,
@@ -55,7 +59,10 @@ function run(file: string, args: string[], options: { timeoutMs: number; env?: N
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
+        if (!error) {
+          if (options.showStderr && stderr.trim()) console.log(stderr.trim());
+          return resolve(stdout);
+        }
         const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-40).join('\n');
         reject(new Error(`${[file, ...args].join(' ')} failed (${error.message.split('\n')[0]}):\n${tail}`));
       },
@@ -134,7 +141,7 @@ it.runIf(onPostgres)(
     let up = false;
     try {
       progress('base images: present, pulled, or built as local stand-ins');
-      await run('infra/docker/standins/build-standins.sh', [], { timeoutMs: 15 * MINUTE });
+      await run('infra/docker/standins/build-standins.sh', [], { timeoutMs: 15 * MINUTE, showStderr: true });
       progress('the Pronto image: docker build -f infra/docker/Dockerfile -t pronto:dev .');
       await run('docker', ['build', '-q', '-f', 'infra/docker/Dockerfile', '-t', 'pronto:dev', '.'], {
         timeoutMs: 15 * MINUTE,
