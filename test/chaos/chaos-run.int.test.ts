@@ -374,9 +374,14 @@ async function watchOffline(
     );
     return { delay: (row?.state_since.getTime() ?? Number.POSITIVE_INFINITY) - since };
   } catch (error) {
+    // Whether the dispatchers were making rounds meanwhile: offers are made in rounds, as the sweep is.
+    const [rounds] = await db.sql.query<{ offers: number; last: Date | null }>(
+      'SELECT count(*)::int AS offers, max(offered_at) AS last FROM attempt WHERE offered_at > $1',
+      [new Date(since)],
+    );
     return {
       delay: Number.POSITIVE_INFINITY,
-      story: `killed at ${new Date(since).toISOString()}: ${(error as Error).message}`,
+      story: `killed at ${new Date(since).toISOString()}: ${(error as Error).message}; offers made since the kill: ${JSON.stringify(rounds)}`,
     };
   }
 }
