@@ -246,7 +246,7 @@ it.runIf(onPostgres)(
         headers: { 'content-type': 'application/json', origin },
         body: JSON.stringify({ username: 'carla', password }),
       });
-      expect(signIn.status).toBe(200);
+      expect(signIn.status, await signIn.clone().text()).toBe(200);
       const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0] as string;
       const socket = await TestSocket.open(`${origin.replace('http', 'ws')}/agent/ws`, cookie, origin);
       try {
