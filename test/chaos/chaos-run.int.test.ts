@@ -68,8 +68,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * gateways, a steady stream of signed events to both ingests; one instance of each service is
  * killed with kill -9 in turn and started again while the stream goes on. Nothing accepted may be
  * lost, no lead or agent may be held twice at once, every lead must come to rest, the SLA report
- * must equal its recomputation from the leads' history, and the agents whose gateway died must go
- * offline within the presence lease.
+ * must equal its recomputation from the leads' history, and the agents whose gateway died (and whose
+ * desktops stay away) must go offline within the documented time, the presence lease plus 3 s.
  */
 describe.runIf(onPostgres)(
   'chaos run: two of each service, kill -9 one of each in turn (PostgreSQL, Kafka)',
@@ -253,6 +253,7 @@ describe.runIf(onPostgres)(
           500,
         );
         const drainMs = Date.now() - drainStarted;
+        say(`settled in ${(drainMs / 1_000).toFixed(1)} s`);
 
         // Every event answered 202 (or 200, its first answer again) is stored once, with its lead.
         const answers = [...stream.answers.values()];
@@ -267,12 +268,11 @@ describe.runIf(onPostgres)(
         expect(stored).toEqual({ events: answers.length, leads: leadIds.length, found: leadIds.length });
 
         // No lead was held by two attempts at once, no agent held two leads at once.
-        say(`settled in ${((Date.now() - drainStarted) / 1_000).toFixed(1)} s`);
         const holds = await readHolds(db.sql);
         expect(overlaps(holds, 'lead_id')).toEqual([]);
         expect(overlaps(holds, 'agent_id')).toEqual([]);
 
-        // The agents whose gateway died went offline within the lease and a sweep.
+        // The agents whose gateway died went offline within the lease plus 3 s.
         expect(offlineDelays).toHaveLength(AWAY);
         for (const delay of offlineDelays)
           expect(delay, offlineStories.join('\n')).toBeLessThanOrEqual(OFFLINE_BOUND_MS);
