@@ -1,6 +1,6 @@
 // The agent gateway on its own (distributed mode): PostgreSQL and Kafka or Pub/Sub.
 import { startOnBusOrExit } from '@pronto/bus';
-import { loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
+import { httpOptions, loadConfigOrExit, onShutdown, waitUntilReadyOrExit } from '@pronto/config';
 import { openDatabase } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
 import { buildGatewayApp } from './build-gateway-app.ts';
@@ -23,7 +23,14 @@ const { bus, started: app } = await startOnBusOrExit(
     clientId: 'pronto-agent-gateway',
     beforeExit: () => db.close(),
   },
-  (bus) => buildGatewayApp({ db, bus, logger, leaseMs: config.PRONTO_GATEWAY_LEASE_SECONDS * 1_000 }),
+  (bus) =>
+    buildGatewayApp({
+      db,
+      bus,
+      logger,
+      http: httpOptions(config),
+      leaseMs: config.PRONTO_GATEWAY_LEASE_SECONDS * 1_000,
+    }),
 );
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 
