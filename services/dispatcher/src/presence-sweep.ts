@@ -3,7 +3,7 @@ import type { Logger } from '@pronto/telemetry';
 import { applyAgentCommand } from './agent-commands.ts';
 import type { DispatcherSettings } from './settings.ts';
 
-/** How often a dispatcher instance looks for agents whose gateway died (in its round, which runs at least every second). */
+/** How often a dispatcher instance looks for agents whose gateway died (on its own timer, apart from the rounds). */
 export const PRESENCE_SWEEP_MS = 2_000;
 
 const BATCH = 500;

@@ -27,6 +27,8 @@ export const DISPATCHER_GROUP = 'dispatcher';
 export const DISPATCHER_TOPICS = ['offers', 'dial-requests', 'lead-events'] as const;
 /** Even with nothing to wake it, the loop looks again this often (another instance may have changed things). */
 const IDLE_LOOK_MS = 1_000;
+/** How often the loop asks the presence sweep whether it is due (it sweeps every PRESENCE_SWEEP_MS). */
+const PRESENCE_LOOK_MS = 500;
 
 export interface DispatcherDeps {
   readonly db: Database;
@@ -90,7 +92,8 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
     sleep.wakeUp();
   };
 
-  // Agents whose gateway died go offline in the round, as a timer would fire (presence-sweep.ts).
+  // Agents whose gateway died go offline (presence-sweep.ts): on a timer of its own while the loop
+  // runs, so a round slowed by a busy database does not hold them back; in runOnce without a loop.
   const presence = createPresenceSweep({ db, settings, logger });
   const leases =
     db.kind === 'postgres'
@@ -105,7 +108,8 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
       pending = false;
       const at = now();
       const fired =
-        (await fireDueTimers({ db, settings, logger, now: at })) + (await presence.sweepIfDue(at));
+        (await fireDueTimers({ db, settings, logger, now: at })) +
+        (deps.loop === false ? await presence.sweepIfDue(at) : 0);
       const shards = leases ? await leases.current() : null;
       const result =
         shards?.length === 0
@@ -186,8 +190,23 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
     throw error;
   }
 
-  if (deps.loop !== false)
+  let presenceSweep: Promise<void> | undefined;
+  let presenceTimer: NodeJS.Timeout | undefined;
+  if (deps.loop !== false) {
     leases?.keepRenewing((error) => logger.error({ err: error }, 'shard lease renewal failed; trying again'));
+    presenceTimer = setInterval(() => {
+      presenceSweep ??= presence
+        .sweepIfDue(now())
+        .then((taken) => {
+          // Their offered leads are queued again: publish the facts and look for other agents.
+          if (taken > 0) handled(true);
+        })
+        .finally(() => {
+          presenceSweep = undefined;
+        });
+    }, PRESENCE_LOOK_MS);
+    presenceTimer.unref();
+  }
   const loop =
     deps.loop === false
       ? Promise.resolve()
@@ -218,10 +237,12 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
     shardsHeld: () => (leases ? leases.heldCount() : SHARD_COUNT),
     async stop() {
       running = false;
+      clearInterval(presenceTimer);
       sleep.wakeUp();
       await Promise.all(subscriptions.map((s) => s.close()));
       await loop;
       await round?.catch(() => undefined);
+      await presenceSweep;
       // The other instances take this one's agents at their next renewal, not after its lease.
       await leases?.release().catch((error: unknown) => logger.warn({ err: error }, 'shards not released'));
       await Promise.race([relay.flush(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
