@@ -6,6 +6,7 @@ import type { Assignment, DispatchPolicy, PolicyInput } from './policy/types.ts'
 import { readPolicyInput, unqualified } from './read-policy-input.ts';
 import { lockLead } from './rows.ts';
 import type { DispatcherSettings } from './settings.ts';
+import { agentShard } from './shard-leases.ts';
 
 export interface RoundResult {
   /** Offers made. */
@@ -41,8 +42,8 @@ const MAX_PASSES = 4;
 type Outcome = 'offered' | 'blocked' | 'lost' | 'failed';
 
 /**
- * One decision round: read this instance's free agents and the queues they serve, let the policy
- * pair them, then make each offer in its own transaction. The database decides races: an agent that
+ * One decision round: read the free agents and the queues they serve, let the policy pair them,
+ * then make each offer to this instance's agents in its own transaction. The database decides races: an agent that
  * is no longer available, a lead no longer queued or locked by another offer, or a unique index
  * turns an offer into a no-op. An agent whose lead was taken first goes back to the policy, in the
  * same round, with the leads not yet tried.
@@ -55,7 +56,8 @@ export async function runOfferRound(deps: RoundDeps): Promise<RoundResult> {
   const result: RoundResult = { offered: 0, lost: 0, blocked: 0, failed: 0 };
   let input: PolicyInput | undefined = await readPolicyInput(deps.db, deps.settings, deps.now, deps.shards);
   for (let pass = 0; input && pass < MAX_PASSES; pass++) {
-    const assignments = deps.policy(input);
+    // Every live instance's free agents are in the input; this one offers to its own only.
+    const assignments = deps.policy(input).filter((assignment) => isMine(deps.shards, assignment.agentId));
     const leadLostBy = new Set<string>();
     await makeOffers(deps, assignments, (assignment, outcome) => {
       result[outcome === 'lead-lost' ? 'lost' : outcome] += 1;
@@ -69,6 +71,9 @@ export async function runOfferRound(deps: RoundDeps): Promise<RoundResult> {
   }
   return result;
 }
+
+const isMine = (shards: readonly number[] | null, agentId: string) =>
+  shards === null || shards.includes(agentShard(agentId));
 
 /** Makes the offers side by side, in the policy's order, and reports each one's outcome. */
 async function makeOffers(

@@ -8,9 +8,11 @@ export const qualified = (tenantId: string, group: string) => `${tenantId}/${gro
 export const unqualified = (group: string) => group.slice(group.indexOf('/') + 1);
 
 /**
- * What the policy decides from: the free agents (of `shards` only, when given: the agents this
- * instance dispatches for), the campaigns they serve and the head of each campaign's queue, shared
- * by every instance.
+ * What the policy decides from: the free agents, the campaigns they serve and the head of each
+ * campaign's queue. With `shards` (this instance's leases), the agents are those of every shard some
+ * live instance holds, so the policy decides as one dispatcher would (a primary group before an
+ * overflow, someone else after a miss, the longest idle first), and each instance then makes the
+ * offers of its own agents only; agents of a dead instance's shards wait for their takeover.
  */
 export async function readPolicyInput(
   db: Database,
@@ -23,8 +25,10 @@ export async function readPolicyInput(
        FROM agent a
       WHERE a.state = 'available' AND a.disabled_at IS NULL
         AND EXISTS (SELECT 1 FROM tenant t WHERE t.id = a.tenant_id AND t.disabled_at IS NULL)
-        AND ($1::int[] IS NULL OR ${agentShardSql('a.id')} = ANY($1::int[]))`,
-    [shards],
+        AND ($1::int[] IS NULL OR ${agentShardSql('a.id')} = ANY($1::int[])
+             OR EXISTS (SELECT 1 FROM dispatch_shard s
+                         WHERE s.shard = ${agentShardSql('a.id')} AND s.holder IS NOT NULL AND s.expires_at > $2))`,
+    [shards, now.toISOString()],
   );
   if (agentRows.length === 0) return undefined;
   const agents: FreeAgent[] = agentRows.map((row) => ({
