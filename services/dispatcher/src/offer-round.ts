@@ -43,10 +43,10 @@ type Outcome = 'offered' | 'blocked' | 'lost' | 'failed';
 
 /**
  * One decision round: read the free agents and the queues they serve, let the policy pair them,
- * then make each offer to this instance's agents in its own transaction. The database decides races: an agent that
- * is no longer available, a lead no longer queued or locked by another offer, or a unique index
- * turns an offer into a no-op. An agent whose lead was taken first goes back to the policy, in the
- * same round, with the leads not yet tried.
+ * then make the offers to this instance's agents, each in its own transaction. The database decides
+ * races: an agent that is no longer available, a lead no longer queued or locked by another offer,
+ * or a unique index turns an offer into a no-op. An agent whose lead was taken first goes back to
+ * the policy, in the same round, with the leads the policy gave nobody.
  *
  * Each assignment names its own agent and lead, so the offers are made side by side, as many at
  * once as the database takes (one on the embedded database): when fifty agents come free together,
@@ -57,14 +57,17 @@ export async function runOfferRound(deps: RoundDeps): Promise<RoundResult> {
   let input: PolicyInput | undefined = await readPolicyInput(deps.db, deps.settings, deps.now, deps.shards);
   for (let pass = 0; input && pass < MAX_PASSES; pass++) {
     // Every live instance's free agents are in the input; this one offers to its own only.
-    const assignments = deps.policy(input).filter((assignment) => isMine(deps.shards, assignment.agentId));
+    const decided = deps.policy(input);
+    const assignments = decided.filter((assignment) => isMine(deps.shards, assignment.agentId));
     const leadLostBy = new Set<string>();
     await makeOffers(deps, assignments, (assignment, outcome) => {
       result[outcome === 'lead-lost' ? 'lost' : outcome] += 1;
       if (outcome === 'lead-lost') leadLostBy.add(assignment.agentId);
     });
     if (leadLostBy.size === 0) break;
-    const tried = new Set(assignments.map((assignment) => assignment.leadId));
+    // Leads the policy gave to other instances' agents are theirs to offer: taking one here would
+    // overflow it, or give it to someone it was not meant for, behind the policy's back.
+    const tried = new Set(decided.map((assignment) => assignment.leadId));
     const queue = input.queue.filter((lead) => !tried.has(lead.id));
     const agents = input.agents.filter((agent) => leadLostBy.has(agent.id));
     input = queue.length > 0 ? { ...input, queue, agents } : undefined;

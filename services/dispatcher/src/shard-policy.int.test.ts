@@ -132,4 +132,40 @@ describe('dispatcher instances sharing the agents decide as one dispatcher would
     expect((await run.held(own))?.leadId).toBe(leadId);
     expect((await run.agent(stranded)).state).toBe('available');
   });
+
+  it('an agent whose lead was taken first does not take, as overflow, a lead the policy gave a primary agent of the other instance', async () => {
+    const { run, a, b, aShards, bShards, addAgentIn } = await twoInstances();
+    const primary = await addAgentIn(bShards[3] as number, 'primary', ['sales']);
+    const backup = await addAgentIn(aShards[3] as number, 'backup', ['backup']);
+    // Both near their SLA: the first to the primary agent, the second overflows to the backup one.
+    const first = await run.addLead({ phone: '+48601000104', dueInSeconds: 30 });
+    const second = await run.addLead({ phone: '+48601000105', dueInSeconds: 60 });
+
+    // Another offer holds the second lead while a decides: a's backup agent loses it.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const lock = run.db.sql.transaction(async (tx) => {
+      await tx.query('SELECT id FROM lead WHERE id = $1 FOR UPDATE', [second]);
+      locked();
+      await held;
+    });
+    try {
+      await lockTaken;
+      expect(await a.runOnce()).toBe(0);
+    } finally {
+      release();
+      await lock;
+    }
+    expect(await run.held(backup)).toBeUndefined();
+
+    expect(await b.runOnce()).toBe(1);
+    expect((await run.held(primary))?.leadId).toBe(first);
+    expect((await run.lead(second)).status).toBe('queued');
+  });
 });
