@@ -1,4 +1,6 @@
+import type { Sql } from '@pronto/db';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createGatewayPresence } from './gateway-presence.ts';
 import { agentUpdate, type GatewayHarness, startGatewayHarness } from './testing/gateway-harness.ts';
 
 let harness: GatewayHarness | undefined;
@@ -70,5 +72,56 @@ describe("the gateway instance's presence rows", () => {
       WAIT,
     );
     expect(h.commands.map((command) => command.payload.command)).toEqual(['online', 'online']);
+  });
+
+  it('keeps the row of an agent who connects while a renewal runs, and drops the row of one who left', async () => {
+    harness = await startGatewayHarness();
+    const h = harness;
+    const [stays, left, late] = [await h.addAgent('ann'), await h.addAgent('bob'), await h.addAgent('cid')];
+    // The renewal's statements, with a way to run something just before its DELETE: an agent's
+    // socket that opens after the list of connected agents was read, before the rows are cleaned.
+    let beforeDelete: (() => Promise<void>) | undefined;
+    const sql = new Proxy(h.db.sql, {
+      get(target, key, receiver) {
+        if (key !== 'query') return Reflect.get(target, key, receiver);
+        return async (text: string, params?: unknown[]) => {
+          const hook = beforeDelete;
+          if (hook && text.trimStart().startsWith('DELETE FROM agent_presence')) {
+            beforeDelete = undefined;
+            await hook();
+          }
+          return target.query(text, params);
+        };
+      },
+    }) as Sql;
+    const presence = createGatewayPresence({
+      sql,
+      logger: h.logger,
+      instanceId: 'gw-renewing',
+      now: h.now,
+      leaseMs: 10_000,
+    });
+    const rows = async () =>
+      (
+        await h.db.sql.query<{ agent_id: string }>(
+          `SELECT agent_id FROM agent_presence WHERE gateway_instance_id = 'gw-renewing'`,
+        )
+      ).map((row) => row.agent_id);
+    try {
+      await presence.renewIfDue([]);
+      await presence.connected(stays.id);
+      await presence.connected(left.id);
+      h.advanceClock(4_000);
+      // Bob's socket closed but his row is still there; Cid connects inside the renewal.
+      beforeDelete = async () => {
+        h.advanceClock(5);
+        await presence.connected(late.id);
+      };
+      await presence.renewIfDue([stays.id]);
+      expect(beforeDelete, 'the renewal ran its DELETE').toBeUndefined();
+      expect((await rows()).sort()).toEqual([stays.id, late.id].sort());
+    } finally {
+      await presence.stop();
+    }
   });
 });

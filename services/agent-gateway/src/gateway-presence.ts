@@ -51,12 +51,16 @@ export function createGatewayPresence(options: GatewayPresenceOptions): GatewayP
     renewedAt = at.getTime();
   }
 
-  async function writeRows(agentIds: readonly string[]) {
+  /**
+   * The agents' rows on this instance. A new socket (`fresh`) moves connected_at to now: the
+   * dispatcher ignores an `offline` about a socket that ended before it. A renewal keeps it.
+   */
+  async function writeRows(agentIds: readonly string[], fresh: boolean) {
     if (agentIds.length === 0) return;
     await sql.query(
       `INSERT INTO agent_presence (agent_id, gateway_instance_id, connected_at)
        SELECT agent_id, $2, $3 FROM unnest($1::uuid[]) AS a(agent_id)
-       ON CONFLICT (agent_id, gateway_instance_id) DO NOTHING`,
+       ON CONFLICT (agent_id, gateway_instance_id) DO ${fresh ? 'UPDATE SET connected_at = EXCLUDED.connected_at' : 'NOTHING'}`,
       [agentIds, instanceId, now().toISOString()],
     );
   }
@@ -64,20 +68,24 @@ export function createGatewayPresence(options: GatewayPresenceOptions): GatewayP
   return {
     instanceId,
     async renewIfDue(agentIds) {
-      if (now().getTime() - renewedAt < leaseMs / 3) return;
+      // The list was read before this moment; an agent that connects while the renewal runs is
+      // not in it, and its row, written after this moment, stays.
+      const started = now();
+      if (started.getTime() - renewedAt < leaseMs / 3) return;
       await renewLease();
-      await writeRows(agentIds);
+      await writeRows(agentIds, false);
       // A row written back for an agent that left meanwhile lasts until the next renewal, no longer.
       await sql.query(
-        'DELETE FROM agent_presence WHERE gateway_instance_id = $1 AND NOT (agent_id = ANY($2::uuid[]))',
-        [instanceId, agentIds],
+        `DELETE FROM agent_presence
+          WHERE gateway_instance_id = $1 AND NOT (agent_id = ANY($2::uuid[])) AND connected_at < $3`,
+        [instanceId, agentIds, started.toISOString()],
       );
     },
     async connected(agentId) {
       // The lease too: on a clock that jumped (a stalled process, a test's clock) the row must not
       // land on an instance the dispatcher already counts as dead.
       if (now().getTime() - renewedAt >= leaseMs / 3) await renewLease();
-      await writeRows([agentId]);
+      await writeRows([agentId], true);
     },
     async disconnected(agentId) {
       await sql.query('DELETE FROM agent_presence WHERE agent_id = $1 AND gateway_instance_id = $2', [
