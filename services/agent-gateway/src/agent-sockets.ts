@@ -92,6 +92,8 @@ export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
   async function end(connection: Connection, why: string, code?: number, offline = true) {
     if (connection.ended) return;
     connection.ended = true;
+    // The offline's time: the dispatcher ignores it if the agent connected (anywhere) after it.
+    const endedAt = now().toISOString();
     const agentId = connection.session.user.id;
     if (connections.get(agentId) === connection) connections.delete(agentId);
     if (code !== undefined && connection.socket.readyState <= connection.socket.OPEN)
@@ -104,7 +106,7 @@ export function createAgentSockets(options: AgentSocketsOptions): AgentSockets {
     const elsewhere = await presence.heldElsewhere(agentId).catch(() => false);
     if (elsewhere || connections.has(agentId))
       logger.info({ agentId, elsewhere }, 'agent connected again; no offline');
-    else await publish(connection, { command: 'offline' });
+    else await publish(connection, { command: 'offline', at: endedAt });
     if (!connections.has(agentId))
       await presence.disconnected(agentId).catch((error: unknown) => {
         logger.warn(

@@ -3,7 +3,8 @@ import type { Bus } from '@pronto/bus';
 import { AgentCommandV1 } from '@pronto/contracts';
 import { type SignedInUser, sessionTenant } from '@pronto/http';
 
-type CommandFields = Omit<AgentCommandV1['payload'], 'agentId' | 'tenantId' | 'at'>;
+/** `at` defaults to the moment of publishing; an offline gives the moment its socket ended. */
+type CommandFields = Omit<AgentCommandV1['payload'], 'agentId' | 'tenantId' | 'at'> & { at?: string };
 
 export interface CommandPublisher {
   /** Publishes what the agent did, after the agent's earlier commands; resolves once the bus has it. */
@@ -28,7 +29,7 @@ export function createCommandPublisher(bus: Bus, now: () => Date): CommandPublis
         id: randomUUID(),
         occurredAt: at,
         key: agent.id,
-        payload: { agentId: agent.id, tenantId: sessionTenant(agent), at, ...fields },
+        payload: { agentId: agent.id, tenantId: sessionTenant(agent), ...fields, at: fields.at ?? at },
       };
       const previous = lanes.get(agent.id) ?? Promise.resolve();
       const published = previous.then(() => bus.publish(AgentCommandV1.topic, [message]));

@@ -1,6 +1,7 @@
 import type { OutboxEntry } from '@pronto/bus';
 import type { AgentCommandV1, DialRequestV1, Disposition, LeadFact } from '@pronto/contracts';
 import type { SqlQueryable } from '@pronto/db';
+import type { Logger } from '@pronto/telemetry';
 import { announceAgent } from './agent-snapshot.ts';
 import { blockDial, gatesFor, moveLead } from './lead-moves.ts';
 import { envelope, record } from './records.ts';
@@ -19,6 +20,8 @@ export interface CommandContext {
   readonly tx: SqlQueryable;
   readonly now: Date;
   readonly settings: DispatcherSettings;
+  /** Where an ignored offline is said (info); without it, nothing is logged. */
+  readonly logger?: Logger;
 }
 
 type Command = AgentCommandV1['payload'];
@@ -46,8 +49,13 @@ export async function applyAgentCommand(ctx: CommandContext, command: Command): 
       }
       break;
     case 'offline':
-      await goOffline(ctx, agent, attempt);
-      freed = true;
+      if (await connectedSince(ctx, agent.id, command.at)) {
+        reason = 'offline_ignored';
+        ctx.logger?.info({ agentId: agent.id }, 'offline ignored: the agent connected again since');
+      } else {
+        await goOffline(ctx, agent, attempt);
+        freed = true;
+      }
       break;
     case 'pause':
       freed = await pause(ctx, agent, attempt, command.reason ?? 'other');
@@ -104,6 +112,20 @@ export function busyState(attempt: AttemptRow): string {
 
 async function writeMessages(tx: SqlQueryable, now: Date, messages: readonly OutboxEntry[]) {
   if (messages.length > 0) await record(tx, now, messages);
+}
+
+/**
+ * Whether the agent has a socket, on a gateway instance whose lease still runs, opened after `at`:
+ * an `offline` about an earlier socket (a gateway stopping during a rolling update, whose offline
+ * arrives after the desktop reconnected through another instance) is then out of date.
+ */
+async function connectedSince(ctx: CommandContext, agentId: string, at: string): Promise<boolean> {
+  const rows = await ctx.tx.query(
+    `SELECT 1 FROM agent_presence p JOIN gateway_instance g ON g.id = p.gateway_instance_id
+      WHERE p.agent_id = $1 AND p.connected_at > $2 AND g.expires_at > $3 LIMIT 1`,
+    [agentId, at, ctx.now.toISOString()],
+  );
+  return rows.length > 0;
 }
 
 async function goOffline(ctx: CommandContext, agent: AgentRow, attempt: AttemptRow | undefined) {
