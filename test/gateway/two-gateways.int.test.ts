@@ -50,9 +50,9 @@ describe('two agent gateway instances', () => {
   /** Ann's first socket, on the first instance. */
   let annFirst: TestSocket;
 
-  async function startInstance(instanceId: string): Promise<Instance> {
+  async function startInstance(instanceId: string, through: Bus = bus): Promise<Instance> {
     const app = Fastify();
-    const gateway = await registerAgentGateway(app, { db, bus, logger, now, instanceId });
+    const gateway = await registerAgentGateway(app, { db, bus: through, logger, now, instanceId });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const instance = {
       app,
@@ -67,6 +67,19 @@ describe('two agent gateway instances', () => {
     const socket = await openDesktop(instance.baseUrl, await signIn(instance.baseUrl, agent));
     sockets.push(socket);
     return socket;
+  }
+
+  /** Whether the dispatcher has applied the agent's `nth` command of that name (1 = the first). */
+  async function applied(agentId: string, command: string, nth = 1) {
+    const [sent] = await db.sql.query<{ id: string }>(
+      `SELECT message->>'id' AS id FROM bus_message WHERE topic = 'agent-commands'
+          AND message->'payload'->>'agentId' = $1 AND message->'payload'->>'command' = $2
+        ORDER BY id OFFSET $3 LIMIT 1`,
+      [agentId, command, nth - 1],
+    );
+    if (!sent) return false;
+    const rows = await db.sql.query('SELECT 1 FROM processed_message WHERE message_id = $1', [sent.id]);
+    return rows.length > 0;
   }
 
   beforeAll(async () => {
@@ -190,5 +203,60 @@ describe('two agent gateway instances', () => {
       updatesOf(again).find((update) => update.attempt?.stage === 'dialing'),
     );
     expect(dialing.attempt?.attemptId).toBe(held.id);
+  });
+
+  it("lets an agent keep its offer when its gateway stops gracefully and that gateway's offline arrives after the desktop reconnected through the other", async () => {
+    const b = instances[1] as Instance;
+    // A third instance whose offlines wait until the test lets them go: with many agents on a
+    // stopping gateway, most offlines reach the bus after their desktops are back elsewhere.
+    let letGo = () => {};
+    const held = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    const slowOfflines: Bus = {
+      kind: bus.kind,
+      async publish(topic, messages) {
+        if (messages.some((message) => (message.payload as { command?: string }).command === 'offline'))
+          await held;
+        await bus.publish(topic, messages);
+      },
+      subscribe: (options) => bus.subscribe(options),
+      close: async () => {},
+    };
+    const c = await startInstance('gw-c', slowOfflines);
+    const cat = await addAgent(db, tenantId, 'cat');
+    const first = await connect(c, cat);
+    await waitFor('cat available', async () => (await stateOf(db, cat.id)) === 'available' || undefined);
+    const leadId = await queueLead(db, { tenantId, campaignId, phone: '+48601000009', now: now() });
+    await dispatcher.runOnce();
+    const offer = await db.prisma.attempt.findFirstOrThrow({ where: { agentId: cat.id, releasedAt: null } });
+    expect(offer).toMatchObject({ leadId, stage: 'offered' });
+
+    // The instance stops (SIGTERM in a rolling update): it closes Cat's socket...
+    const stopping = c.app.close();
+    instances.splice(instances.indexOf(c), 1);
+    await first.closed;
+    // ... her desktop reconnects through the other instance half a second later and is online there...
+    clock = new Date(clock.getTime() + 500);
+    const again = await connect(b, cat);
+    await waitFor(
+      'her online through the other instance applied',
+      () => applied(cat.id, 'online', 2) || undefined,
+    );
+    // ... and only then does the stopped instance's offline reach the dispatcher.
+    letGo();
+    await stopping;
+    await waitFor('the late offline handled', () => applied(cat.id, 'offline') || undefined);
+
+    expect(await stateOf(db, cat.id)).toBe('offered');
+    const still = await db.prisma.attempt.findFirst({ where: { agentId: cat.id, releasedAt: null } });
+    expect(still?.id, 'the offer she held').toBe(offer.id);
+    expect(still?.stage).toBe('offered');
+    // Her desktop on the other instance shows the offer, and can take it.
+    again.send({ type: 'accept', attemptId: offer.id, ref: 'accept-cat' });
+    const dialing = await waitFor('the dialing update', () =>
+      updatesOf(again).find((update) => update.attempt?.stage === 'dialing'),
+    );
+    expect(dialing.attempt?.attemptId).toBe(offer.id);
   });
 });
