@@ -174,6 +174,11 @@ describe('two agent gateway instances', () => {
     expect(first.state).toBe('offered');
     expect(first.attempt?.attemptId).toBe(held.id);
     expect(tookMs, 'the state arrives with the connection, not after a timer').toBeLessThan(5_000);
+    // The state came from the other instance's copy; her online there is written a moment later.
+    await waitFor(
+      'her online through the other instance applied',
+      () => applied(annAgent.id, 'online', 2) || undefined,
+    );
 
     // 16 s later the first instance closes the silent socket (4408); the agent is connected through
     // the other instance, so no offline goes out and the offer stays hers.
@@ -236,6 +241,10 @@ describe('two agent gateway instances', () => {
     const stopping = c.app.close();
     instances.splice(instances.indexOf(c), 1);
     await first.closed;
+    await waitFor(
+      'the socket ended on the stopping instance',
+      () => !c.gateway.connectedAgents().includes(cat.id),
+    );
     // ... her desktop reconnects through the other instance half a second later and is online there...
     clock = new Date(clock.getTime() + 500);
     const again = await connect(b, cat);
