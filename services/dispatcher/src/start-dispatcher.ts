@@ -151,7 +151,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
         handler: async ({ message }) => {
           const command = checkedMessage(agentCommand, message, 'agent.command v1');
           const result = await consumeOnce(db.sql, `${DISPATCHER_GROUP}:commands`, command.id, (tx) =>
-            applyAgentCommand({ tx, now: now(), settings }, command.payload),
+            applyAgentCommand({ tx, now: now(), settings, logger }, command.payload),
           );
           handled(result.applied ? result.value : false);
           logger.debug(
