@@ -44,9 +44,13 @@ const message = (key: string, seq: number, extra: Partial<Seq> = {}): BusMessage
 const seqOf = (delivery: Delivery) => (delivery.message.payload as Seq).seq;
 
 /** Resolves when `predicate` holds, checking every 20 ms; fails with `what` after `ms`. */
-async function eventually(what: string, predicate: () => boolean, ms = 30_000): Promise<void> {
+async function eventually(
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  ms = 30_000,
+): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -277,6 +281,9 @@ export function describeBusContract(name: string, open: () => Promise<BusUnderTe
       expect(seqs(first)).toEqual([3, 4, 5]);
       expect(seqs(second)).toEqual([3, 4, 5]);
 
+      // The durable group records its position after its handler returns: wait for it, so that
+      // closing an ephemeral group is seen to leave it alone.
+      await eventually('the durable group has a position', () => under.groupExists(topic, 'durable'));
       await a.close();
       expect(await under.groupExists(topic, 'instance-a'), 'the closed group is deleted').toBe(false);
       expect(await under.groupExists(topic, 'durable'), 'a durable group stays').toBe(true);
