@@ -5,15 +5,15 @@ import shared from '../vitest.shared.ts';
 const KILL_TEST = 'crash/kill-during-intake.int.test.ts';
 /**
  * Files that measure time a user feels: a desktop ringing within a second, agents answering in time,
- * an agent whose gateway died going offline within its documented bound (the chaos run and the
- * gateway kill: a dozen processes each, which a neighbouring file would starve).
+ * an agent whose gateway died going offline within its documented bound, two gateways' heartbeats
+ * and clocks (the chaos run and the gateway files: timing a neighbouring file would starve).
  */
 const TIMED = [
   'browser/**/*.test.ts',
   'embedded/**/*.test.ts',
   'asterisk/**/*.test.ts',
   'chaos/**/*.test.ts',
-  'gateway/gateway-killed.int.test.ts',
+  'gateway/**/*.test.ts',
 ];
 
 /** The ten-round kill test first, so the other files run beside it rather than after it. */

@@ -166,10 +166,14 @@ describe.runIf(onPostgres)(
           'SELECT attempt_id, outcome FROM dialer_call WHERE attempt_id = ANY($1::uuid[]) ORDER BY placed_at',
           [[ended.attemptId, cut.attemptId]],
         );
-        expect(rows).toEqual([
-          { attempt_id: ended.attemptId, outcome: 'busy' },
-          { attempt_id: cut.attemptId, outcome: null },
-        ]);
+        // One row each, whichever was placed first (the two originates are handled side by side).
+        expect(rows).toHaveLength(2);
+        expect(rows).toEqual(
+          expect.arrayContaining([
+            { attempt_id: ended.attemptId, outcome: 'busy' },
+            { attempt_id: cut.attemptId, outcome: null },
+          ]),
+        );
       } finally {
         await dialer?.stop();
         await subscription?.close();
