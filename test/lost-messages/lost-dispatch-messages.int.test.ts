@@ -27,9 +27,13 @@ describe("the dispatcher's steps when their messages are lost", () => {
     f.advance(19);
     await both();
     expect((await f.lead(leadId)).status).toBe('offered');
-    // ... 21 s is: it is released and offered again (to the only agent there is).
+    // ... 21 s is: it is released and offered again (to the only agent there is). The timeout may
+    // fire on the instance that does not hold the agent's shard while the holder's round has already
+    // looked, or while the shard passes from one to the other: the holder offers at its next look (a looping instance looks again within
+    // `sharedLookMs` while it shares the agents), so allow a second joint round, never a second offer.
     f.advance(2);
     await both();
+    if ((await f.lead(leadId)).status !== 'offered') await both();
     const reoffered = await f.lead(leadId);
     expect(types(reoffered.history)).toEqual(['offered', 'offer_missed', 'offered']);
     expect(reoffered.history[1]?.detail).toMatchObject({ why: 'offer_timeout' });

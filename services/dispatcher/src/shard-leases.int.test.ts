@@ -64,6 +64,21 @@ describe('agent shard leases (fake clock)', () => {
     for (const count of held) expect(count).toBeLessThanOrEqual(11);
   });
 
+  it('an instance short of its share takes what another gives back at its next look, not a fifth of the lease later', async () => {
+    const run = await instances(['a', 'b']);
+    expect(await run.at('a').current()).toBeNull();
+    // b joins halfway to a's next renewal, while a holds every shard: it holds none until a gives half back.
+    run.advance(LEASE_MS / 10);
+    expect(await run.at('b').current()).toEqual([]);
+    run.advance(LEASE_MS / 10);
+    expect(await run.at('a').current()).toHaveLength(SHARD_COUNT / 2);
+    // No time passes: b's very next look takes the half a gave back, before its own renewal is due.
+    expect(await run.at('b').current()).toHaveLength(SHARD_COUNT / 2);
+    // Once it holds its share it renews on the usual interval again: nothing moves until then.
+    expect(await run.at('b').current()).toHaveLength(SHARD_COUNT / 2);
+    expect(run.at('a').heldCount() + run.at('b').heldCount()).toBe(SHARD_COUNT);
+  });
+
   it("a dead instance's shards are taken over within the lease plus a fifth of it, not before it ends", async () => {
     const run = await instances(['a', 'b', 'c']);
     for (let round = 0; round < 4; round++) {

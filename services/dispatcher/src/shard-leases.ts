@@ -26,6 +26,11 @@ export interface LeasePlan {
   readonly held: number[];
   /** Every row whose holder or expiry changes. */
   readonly changes: ShardRow[];
+  /**
+   * This instance holds less than its share while another holds more than its own: that one gives
+   * the surplus back at its next renewal, and this one should look again soon after to take it.
+   */
+  readonly waiting: boolean;
 }
 
 /**
@@ -56,7 +61,12 @@ export function planLeases(input: {
     ...released.map((row) => ({ shard: row.shard, holder: null, expiresAt: null })),
   ];
   const held = [...kept, ...taken].map((row) => row.shard).sort((a, b) => a - b);
-  return { held, changes };
+  const others = new Map<string, number>();
+  for (const row of rows)
+    if (row.holder !== null && row.holder !== me && row.expiresAt !== null && row.expiresAt > now)
+      others.set(row.holder, (others.get(row.holder) ?? 0) + 1);
+  const waiting = held.length < share && [...others.values()].some((count) => count > share);
+  return { held, changes, waiting };
 }
 
 export interface ShardLeases {
@@ -96,22 +106,24 @@ export function createShardLeases(deps: {
   let held: number[] = [];
   let heldUntil = Number.NEGATIVE_INFINITY;
   let renewedAt = Number.NEGATIVE_INFINITY;
+  let waiting = false;
   let renewal: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
   async function renew(now: number): Promise<void> {
     const plan = await db.sql.transaction(async (tx) => {
-      const until = new Date(now + leaseMs).toISOString();
-      await tx.query(
-        `INSERT INTO dispatch_instance (id, expires_at) VALUES ($1, $2)
-         ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at`,
-        [me, until],
-      );
-      // Locks every shard row in order: one instance's renewal at a time sees and moves them.
+      // Locks every shard row in order first: one instance's renewal at a time sees and moves them,
+      // and touches the instance rows only then (taking an instance row first deadlocks with another
+      // renewal that holds the shards and forgets that instance).
       const rows = await tx.query<{ shard: number; holder: string | null; expires: number | null }>(
         `SELECT shard, holder, (extract(epoch FROM expires_at) * 1000)::float8 AS expires
            FROM dispatch_shard WHERE shard < $1 ORDER BY shard FOR UPDATE`,
         [SHARD_COUNT],
+      );
+      await tx.query(
+        `INSERT INTO dispatch_instance (id, expires_at) VALUES ($1, $2)
+         ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at`,
+        [me, new Date(now + leaseMs).toISOString()],
       );
       const [live] = await tx.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM dispatch_instance WHERE expires_at > $1',
@@ -150,11 +162,14 @@ export function createShardLeases(deps: {
     held = plan.held;
     heldUntil = now + leaseMs;
     renewedAt = now;
+    waiting = plan.waiting;
   }
 
   async function renewIfDue(): Promise<void> {
     const now = deps.now().getTime();
-    if (now - renewedAt < renewEveryMs && now >= renewedAt) return;
+    // Short of its share while another gives its surplus back: look again at once, so the shards
+    // handed over wait one round for a holder, not a fifth of the lease.
+    if (!waiting && now - renewedAt < renewEveryMs && now >= renewedAt) return;
     renewal ??= renew(now).finally(() => {
       renewal = undefined;
     });
