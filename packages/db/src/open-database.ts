@@ -5,6 +5,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { migrate } from './migrate.ts';
+import { type PGliteHandle, PGliteThread } from './pglite-thread.ts';
 import { restrictToOwner } from './restrict-to-owner.ts';
 import { type Sql, sqlOnPGlite, sqlOnPool } from './sql.ts';
 
@@ -22,6 +23,12 @@ export type DatabaseOptions =
       dataDir: string | 'memory';
       /** Start from this copy of a database (PGlite's dumpDataDir), e.g. one already migrated. */
       snapshot?: Blob;
+      /**
+       * `worker`: PGlite runs on a thread of its own, beside the services' JavaScript (two cores
+       * instead of one); `main`: on the caller's thread. Default: `worker` for a folder, `main` for
+       * memory (tests open many small databases, and a thread costs a PGlite start of its own).
+       */
+      thread?: 'worker' | 'main';
     };
 
 export interface Database {
@@ -41,7 +48,13 @@ export interface Database {
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const database =
-    'url' in options ? openPostgres(options) : await openPGlite(options.dataDir, options.snapshot);
+    'url' in options
+      ? openPostgres(options)
+      : await openPGlite(
+          options.dataDir,
+          options.snapshot,
+          options.thread ?? (options.dataDir === 'memory' ? 'main' : 'worker'),
+        );
   try {
     await migrate(database.sql);
   } catch (error) {
@@ -74,19 +87,25 @@ function openPostgres(options: { url: string; poolSize?: number; connectTimeoutM
   };
 }
 
-async function openPGlite(dataDir: string, snapshot?: Blob): Promise<Database> {
+async function openPGlite(
+  dataDir: string,
+  snapshot: Blob | undefined,
+  thread: 'worker' | 'main',
+): Promise<Database> {
   if (dataDir !== 'memory') await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const db = await PGlite.create({
-    ...(dataDir === 'memory' ? {} : { dataDir }),
-    ...(snapshot ? { loadDataDir: snapshot } : {}),
-  });
+  const where = dataDir === 'memory' ? {} : { dataDir };
+  const db: PGliteHandle =
+    thread === 'worker'
+      ? await PGliteThread.start({ ...where, ...(snapshot ? { snapshot } : {}) })
+      : await PGlite.create({ ...where, ...(snapshot ? { loadDataDir: snapshot } : {}) });
   // The database holds every lead's phone number: no other local user may read its files.
   if (dataDir !== 'memory')
     await restrictToOwner(dataDir).catch(async (error: unknown) => {
       await db.close();
       throw error;
     });
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  // The adapter calls query (array rows, its own parsers), exec and transaction: what a handle has.
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db as PGlite) });
   return pgliteDatabase(db, prisma);
 }
 
@@ -97,9 +116,9 @@ export async function snapshotOf(database: Database): Promise<Blob> {
   return db.dumpDataDir('none');
 }
 
-const pgliteHandles = new WeakMap<Database, PGlite>();
+const pgliteHandles = new WeakMap<Database, PGliteHandle>();
 
-function pgliteDatabase(db: PGlite, prisma: PrismaClient): Database {
+function pgliteDatabase(db: PGliteHandle, prisma: PrismaClient): Database {
   const database: Database = {
     kind: 'pglite',
     prisma,

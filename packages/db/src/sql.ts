@@ -1,5 +1,5 @@
-import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type pg from 'pg';
+import type { PGliteHandle, PGliteTransaction } from './pglite-thread.ts';
 
 /** Something that runs one SQL statement with positional parameters ($1, $2, ...). */
 export interface SqlQueryable {
@@ -59,8 +59,8 @@ export function sqlOnPool(pool: pg.Pool): Sql {
   };
 }
 
-export function sqlOnPGlite(db: PGlite): Sql {
-  const wrap = (runner: PGlite | Transaction): SqlQueryable => ({
+export function sqlOnPGlite(db: PGliteHandle): Sql {
+  const wrap = (runner: PGliteHandle | PGliteTransaction): SqlQueryable => ({
     query: async (text, params) => (await runner.query(text, params as unknown[])).rows as never,
     exec: async (script) => {
       await runner.exec(script);

@@ -11,6 +11,11 @@ export const EmbeddedConfig = Type.Object({
     default: '.pronto',
     description: 'folder for the embedded database and local keys',
   }),
+  PRONTO_EMBEDDED_DB_THREAD: Type.Enum(['worker', 'main'], {
+    default: 'worker',
+    description:
+      "worker runs the embedded database on a thread of its own, beside the services (both cores); main on the services' thread",
+  }),
   DATABASE_URL: Type.Optional(
     Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL instead of the embedded database' }),
   ),

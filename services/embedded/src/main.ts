@@ -51,7 +51,7 @@ const db = databaseUrl
         await unlock?.();
       },
     })
-  : await openDatabase({ dataDir: join(dataDir, 'db') });
+  : await openDatabase({ dataDir: join(dataDir, 'db'), thread: config.PRONTO_EMBEDDED_DB_THREAD });
 const secretBox = createSecretBox(await loadOrCreateMasterKey(dataDir, config.PRONTO_MASTER_KEY));
 const demo =
   config.PRONTO_DEMO === '1'

@@ -1,0 +1,223 @@
+import { Worker } from 'node:worker_threads';
+import { messages, type ParserOptions, type QueryOptions, type Results } from '@electric-sql/pglite';
+
+/** What the rest of the package uses of a PGlite: the same calls on this thread or on its own. */
+export interface PGliteHandle {
+  query<Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<Row>>;
+  exec(script: string): Promise<unknown>;
+  transaction<T>(work: (tx: PGliteTransaction) => Promise<T>): Promise<T>;
+  dumpDataDir(compression?: 'none' | 'gzip' | 'auto'): Promise<Blob>;
+  close(): Promise<void>;
+  readonly closed: boolean;
+}
+
+export interface PGliteTransaction {
+  query<Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<Row>>;
+  exec(script: string): Promise<unknown>;
+  rollback(): Promise<void>;
+  readonly closed: boolean;
+}
+
+interface DescribedError {
+  database: boolean;
+  message: string;
+  length?: number;
+  name: string;
+  fields: Record<string, unknown>;
+}
+
+type Reply = { id: number; result?: unknown; error?: DescribedError };
+
+/** The error the worker described, rebuilt: a DatabaseError stays one (its SQLSTATE in `code`). */
+function rebuilt(described: DescribedError): Error {
+  const error =
+    described.database && described.length !== undefined
+      ? new messages.DatabaseError(described.message, described.length, described.name as never)
+      : new Error(described.message);
+  return Object.assign(error, described.fields);
+}
+
+/** One lock: a transaction's statements run together, and nothing else runs between them. */
+class Turns {
+  #tail: Promise<void> = Promise.resolve();
+  async take(): Promise<() => void> {
+    let release = () => {};
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const before = this.#tail;
+    this.#tail = before.then(() => mine);
+    await before;
+    return release;
+  }
+}
+
+/**
+ * The embedded database on a worker thread of its own (pglite-thread-worker.mjs). Statements go to
+ * the worker as messages and run there one at a time, as on a PGlite in this thread; a
+ * transaction holds the database from BEGIN to COMMIT or ROLLBACK. Rows come back as the PGlite
+ * parsers made them (dates, JSON, bigints, bytes); columns the caller gives parsers for come back as
+ * text and are parsed here, since functions cannot cross threads.
+ */
+export class PGliteThread implements PGliteHandle {
+  readonly #worker: Worker;
+  readonly #waiting = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
+  readonly #turns = new Turns();
+  #nextId = 1;
+  #stopped: Error | undefined;
+  #closed = false;
+
+  private constructor(worker: Worker) {
+    this.#worker = worker;
+    worker.on('message', (reply: Reply) => {
+      const waiter = this.#waiting.get(reply.id);
+      if (!waiter) return;
+      this.#waiting.delete(reply.id);
+      if (reply.error) waiter.reject(rebuilt(reply.error));
+      else waiter.resolve(reply.result);
+    });
+    const stop = (error: Error) => {
+      this.#stopped ??= error;
+      for (const waiter of this.#waiting.values()) waiter.reject(error);
+      this.#waiting.clear();
+    };
+    worker.on('error', (error) =>
+      stop(new Error(`the embedded database's thread failed: ${error?.message ?? String(error)}`)),
+    );
+    worker.on('exit', (code) => stop(new Error(`PGlite is closed (its thread exited with code ${code})`)));
+  }
+
+  /** Starts the thread and opens the database in it (a folder, or memory when none is given). */
+  static async start(options: { dataDir?: string; snapshot?: Blob }): Promise<PGliteThread> {
+    const snapshot = options.snapshot ? await options.snapshot.arrayBuffer() : undefined;
+    const worker = new Worker(new URL('./pglite-thread-worker.mjs', import.meta.url), {
+      workerData: { dataDir: options.dataDir, snapshot },
+      transferList: snapshot ? [snapshot] : [],
+    });
+    const ready = await new Promise<{ ready: boolean; error?: DescribedError }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) =>
+        reject(new Error(`the embedded database's thread exited with code ${code}`)),
+      );
+    }).catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    });
+    if (!ready.ready) {
+      await worker.terminate();
+      throw ready.error ? rebuilt(ready.error) : new Error('the embedded database did not open');
+    }
+    worker.removeAllListeners('error');
+    worker.removeAllListeners('exit');
+    return new PGliteThread(worker);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #send(request: Record<string, unknown>): Promise<unknown> {
+    if (this.#stopped) return Promise.reject(this.#stopped);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...request, id });
+    });
+  }
+
+  /** One statement, outside any lock: the caller holds the database (or is a transaction). */
+  async #query<Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<Row>> {
+    const parsers: ParserOptions | undefined = options?.parsers;
+    const textTypes = parsers ? Object.keys(parsers).map(Number) : undefined;
+    const result = (await this.#send({
+      op: 'query',
+      text,
+      params: params ?? [],
+      rowMode: options?.rowMode,
+      textTypes,
+    })) as Results<Row>;
+    if (parsers && textTypes && textTypes.length > 0) parseColumns(result, parsers);
+    return result;
+  }
+
+  async #locked<T>(work: () => Promise<T>): Promise<T> {
+    const release = await this.#turns.take();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  query<Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<Row>> {
+    return this.#locked(() => this.#query<Row>(text, params, options));
+  }
+
+  exec(script: string): Promise<unknown> {
+    return this.#locked(() => this.#send({ op: 'exec', text: script }));
+  }
+
+  transaction<T>(work: (tx: PGliteTransaction) => Promise<T>): Promise<T> {
+    return this.#locked(async () => {
+      await this.#send({ op: 'exec', text: 'BEGIN' });
+      let closed = false;
+      const tx: PGliteTransaction = {
+        query: (text, params, options) => this.#query(text, params, options),
+        exec: (script) => this.#send({ op: 'exec', text: script }),
+        rollback: async () => {
+          await this.#send({ op: 'exec', text: 'ROLLBACK' });
+          closed = true;
+        },
+        get closed() {
+          return closed;
+        },
+      };
+      try {
+        const value = await work(tx);
+        if (!closed) await this.#send({ op: 'exec', text: 'COMMIT' });
+        closed = true;
+        return value;
+      } catch (error) {
+        if (!closed) await this.#send({ op: 'exec', text: 'ROLLBACK' }).catch(() => undefined);
+        closed = true;
+        throw error;
+      }
+    });
+  }
+
+  async dumpDataDir(compression: 'none' | 'gzip' | 'auto' = 'auto'): Promise<Blob> {
+    const bytes = (await this.#locked(() => this.#send({ op: 'dump', compression }))) as ArrayBuffer;
+    return new Blob([bytes]);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      if (!this.#stopped) await this.#locked(() => this.#send({ op: 'close' }));
+    } finally {
+      this.#stopped ??= new Error('PGlite is closed');
+      await this.#worker.terminate();
+    }
+  }
+}
+
+/** Applies the caller's parsers to the columns the worker sent back as text. */
+function parseColumns(result: Results<unknown>, parsers: ParserOptions): void {
+  const columns = result.fields
+    .map((field, index) => ({ index, name: field.name, parse: parsers[field.dataTypeID] }))
+    .filter((column) => column.parse !== undefined);
+  if (columns.length === 0) return;
+  for (const row of result.rows as unknown[]) {
+    for (const column of columns) {
+      const key = Array.isArray(row) ? column.index : column.name;
+      const record = row as Record<string | number, unknown>;
+      const value = record[key];
+      if (typeof value === 'string') record[key] = column.parse?.(value);
+    }
+  }
+}
