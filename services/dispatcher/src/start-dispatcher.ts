@@ -27,6 +27,12 @@ export const DISPATCHER_GROUP = 'dispatcher';
 export const DISPATCHER_TOPICS = ['offers', 'dial-requests', 'lead-events'] as const;
 /** Even with nothing to wake it, the loop looks again this often (another instance may have changed things). */
 const IDLE_LOOK_MS = 1_000;
+/**
+ * The timers' next due time is read again at least this often: another instance's offers and dials
+ * set timers too. Shorter than the shortest timer a round of this instance sets (an offer's, 5 s at
+ * least), so no timer fires later than it did when every round looked.
+ */
+const TIMER_LOOK_MS = 1_000;
 /** How often the loop asks the presence sweep whether it is due (it sweeps every PRESENCE_SWEEP_MS). */
 const PRESENCE_LOOK_MS = 500;
 
@@ -101,15 +107,23 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
       : undefined;
   let round: Promise<number> | undefined;
   let offersMade = 0;
+  // When the timers next have something to do (epoch ms): rounds before then skip their three
+  // queries. A command or call event may set an earlier one (a retry), so applying one forgets it.
+  let timersDueAt = Number.NEGATIVE_INFINITY;
+  async function fireTimersIfDue(at: Date): Promise<number> {
+    if (at.getTime() < timersDueAt) return 0;
+    const fired = await fireDueTimers({ db, settings, logger, now: at });
+    const next = await nextTimerAt(db);
+    timersDueAt = Math.min(next ?? Number.POSITIVE_INFINITY, at.getTime() + TIMER_LOOK_MS);
+    return fired;
+  }
   /** One round at a time per instance; a wake during a round runs another one after it. */
   async function runOnce(): Promise<number> {
     while (round) await round.catch(() => undefined);
     round = (async () => {
       pending = false;
       const at = now();
-      const fired =
-        (await fireDueTimers({ db, settings, logger, now: at })) +
-        (deps.loop === false ? await presence.sweepIfDue(at) : 0);
+      const fired = (await fireTimersIfDue(at)) + (deps.loop === false ? await presence.sweepIfDue(at) : 0);
       const shards = leases ? await leases.current() : null;
       const result =
         shards?.length === 0
@@ -130,6 +144,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
 
   const subscriptions: Subscription[] = [];
   const handled = (freed: boolean) => {
+    timersDueAt = Number.NEGATIVE_INFINITY;
     relay.wake();
     if (freed) wake();
   };
@@ -216,8 +231,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
             try {
               await runOnce();
               if (pending) continue;
-              const next = await nextTimerAt(db);
-              if (next !== null) wait = Math.max(0, Math.min(wait, next - now().getTime()));
+              wait = Math.max(0, Math.min(wait, timersDueAt - now().getTime()));
               // A wake-up (a queued lead, a freed agent) reaches one instance of the group, maybe
               // not the one whose agent is free: instances that share the agents look more often.
               if (leases && leases.heldCount() < SHARD_COUNT) wait = Math.min(wait, settings.sharedLookMs);
