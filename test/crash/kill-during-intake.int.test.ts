@@ -92,17 +92,19 @@ async function storedCounts(db: Database, round: number) {
   return row;
 }
 
-describe(`kill -9 during intake (${onPostgres ? 'PostgreSQL' : 'embedded PGlite'})`, () => {
+describe(`kill -9 during intake (${onPostgres ? 'PostgreSQL' : 'embedded PGlite, on its own thread every other round'})`, () => {
   it(
     `keeps every 202 exactly once, ${ITERATIONS} times in a row`,
     async () => {
       for (let round = 1; round <= ITERATIONS; round += 1) {
         const dataDir = await mkdtemp(join(tmpdir(), 'pronto-crash-'));
         const databaseUrl = onPostgres ? await createScratchDatabase() : undefined;
+        // On the embedded database, every other round runs it on its own thread (PRONTO_EMBEDDED_DB_THREAD).
+        const thread = round % 2 === 0 ? 'worker' : 'main';
         const env = {
           PRONTO_DATA_DIR: dataDir,
           PRONTO_DEMO_SECRET: key.secret,
-          ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+          ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { PRONTO_EMBEDDED_DB_THREAD: thread }),
         };
         const started: ProntoProcess[] = [];
         try {
@@ -156,7 +158,7 @@ describe(`kill -9 during intake (${onPostgres ? 'PostgreSQL' : 'embedded PGlite'
             await db.close();
           }
           process.stdout.write(
-            `round ${round}: killed after ${killAfter} answers; ${acceptedBeforeCrash.length} had 202 before the crash, ${unanswered.length} resent, ${[...resent.values()].filter((a) => a.status === 200).length} of them already stored\n`,
+            `round ${round}${databaseUrl ? '' : ` (database thread: ${thread})`}: killed after ${killAfter} answers; ${acceptedBeforeCrash.length} had 202 before the crash, ${unanswered.length} resent, ${[...resent.values()].filter((a) => a.status === 200).length} of them already stored\n`,
           );
         } finally {
           // A failed assertion must not leave a server running on the data folder.

@@ -24,9 +24,9 @@ export type DatabaseOptions =
       /** Start from this copy of a database (PGlite's dumpDataDir), e.g. one already migrated. */
       snapshot?: Blob;
       /**
-       * `worker`: PGlite runs on a thread of its own, beside the services' JavaScript (two cores
-       * instead of one); `main`: on the caller's thread. Default: `worker` for a folder, `main` for
-       * memory (tests open many small databases, and a thread costs a PGlite start of its own).
+       * `main` (default): PGlite runs on the caller's thread. `worker`: on a thread of its own,
+       * beside the caller's JavaScript; more events/s at intake, but every statement pays a
+       * message round trip, which lengthens multi-statement paths (docs/benchmarks.md).
        */
       thread?: 'worker' | 'main';
     };
@@ -50,11 +50,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const database =
     'url' in options
       ? openPostgres(options)
-      : await openPGlite(
-          options.dataDir,
-          options.snapshot,
-          options.thread ?? (options.dataDir === 'memory' ? 'main' : 'worker'),
-        );
+      : await openPGlite(options.dataDir, options.snapshot, options.thread ?? 'main');
   try {
     await migrate(database.sql);
   } catch (error) {

@@ -33,6 +33,7 @@ function describe(error) {
 }
 
 async function handle(db, request) {
+  if (request.begin) await db.exec('BEGIN');
   switch (request.op) {
     case 'query': {
       const options = {};

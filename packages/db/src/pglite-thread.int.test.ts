@@ -72,8 +72,8 @@ async function sample(db: Database) {
 }
 
 describe('the embedded database on a thread of its own', () => {
-  it('is the default for a folder, and gives back the same rows as PGlite on this thread, through SQL and Prisma', async () => {
-    const onThread = await open({ dataDir: await folder() });
+  it('gives back the same rows as PGlite on this thread, through SQL and Prisma', async () => {
+    const onThread = await open({ dataDir: await folder(), thread: 'worker' });
     const here = await open({ dataDir: 'memory' });
     const there = await sample(onThread);
     expect(there).toEqual(await sample(here));
@@ -86,7 +86,7 @@ describe('the embedded database on a thread of its own', () => {
   });
 
   it('keeps a transaction together: one that throws leaves nothing, and concurrent ones never interleave', async () => {
-    const db = await open({ dataDir: await folder() });
+    const db = await open({ dataDir: await folder(), thread: 'worker' });
     await db.sql.exec('CREATE TABLE counter (n int NOT NULL); INSERT INTO counter VALUES (0);');
     await expect(
       db.sql.transaction(async (tx) => {
@@ -108,7 +108,7 @@ describe('the embedded database on a thread of its own', () => {
   });
 
   it("reports PostgreSQL's errors with their SQLSTATE, to plain SQL and to Prisma alike", async () => {
-    const db = await open({ dataDir: await folder() });
+    const db = await open({ dataDir: await folder(), thread: 'worker' });
     await db.prisma.tenant.create({ data: { slug: 'acme', name: 'Acme' } });
     await expect(
       db.sql.query(`INSERT INTO tenant (slug, name) VALUES ('acme', 'Again')`),
@@ -126,17 +126,17 @@ describe('the embedded database on a thread of its own', () => {
 
   it('keeps what was committed when opened again, and copies itself into another database', async () => {
     const path = await folder();
-    const first = await open({ dataDir: path });
+    const first = await open({ dataDir: path, thread: 'worker' });
     await first.prisma.tenant.create({ data: { slug: 'kept', name: 'Kept' } });
     const copy = await open({ dataDir: 'memory', snapshot: await snapshotOf(first) });
     await first.close();
-    const again = await open({ dataDir: path });
+    const again = await open({ dataDir: path, thread: 'worker' });
     expect((await again.prisma.tenant.findMany()).map((tenant) => tenant.slug)).toEqual(['kept']);
     expect((await copy.prisma.tenant.findMany()).map((tenant) => tenant.slug)).toEqual(['kept']);
   });
 
   it('answers every statement after it is closed with an error that says the database is closed', async () => {
-    const db = await open({ dataDir: await folder() });
+    const db = await open({ dataDir: await folder(), thread: 'worker' });
     await db.close();
     await expect(db.sql.query('SELECT 1')).rejects.toThrow(/closed/i);
   });

@@ -130,7 +130,12 @@ export class PGliteThread implements PGliteHandle {
   }
 
   /** One statement, outside any lock: the caller holds the database (or is a transaction). */
-  async #query<Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<Row>> {
+  async #query<Row>(
+    text: string,
+    params?: unknown[],
+    options?: QueryOptions,
+    begin = false,
+  ): Promise<Results<Row>> {
     const parsers: ParserOptions | undefined = options?.parsers;
     const textTypes = parsers ? Object.keys(parsers).map(Number) : undefined;
     const result = (await this.#send({
@@ -139,6 +144,7 @@ export class PGliteThread implements PGliteHandle {
       params: params ?? [],
       rowMode: options?.rowMode,
       textTypes,
+      begin,
     })) as Results<Row>;
     if (parsers && textTypes && textTypes.length > 0) parseColumns(result, parsers);
     return result;
@@ -163,13 +169,16 @@ export class PGliteThread implements PGliteHandle {
 
   transaction<T>(work: (tx: PGliteTransaction) => Promise<T>): Promise<T> {
     return this.#locked(async () => {
-      await this.#send({ op: 'exec', text: 'BEGIN' });
+      // BEGIN travels with the first statement (one round trip fewer per transaction): the worker
+      // runs it first and skips the statement if it fails.
+      let begun = false;
+      const first = () => !begun && (begun = true);
       let closed = false;
       const tx: PGliteTransaction = {
-        query: (text, params, options) => this.#query(text, params, options),
-        exec: (script) => this.#send({ op: 'exec', text: script }),
+        query: (text, params, options) => this.#query(text, params, options, first()),
+        exec: (script) => this.#send({ op: 'exec', text: script, begin: first() }),
         rollback: async () => {
-          await this.#send({ op: 'exec', text: 'ROLLBACK' });
+          if (begun) await this.#send({ op: 'exec', text: 'ROLLBACK' });
           closed = true;
         },
         get closed() {
@@ -178,11 +187,11 @@ export class PGliteThread implements PGliteHandle {
       };
       try {
         const value = await work(tx);
-        if (!closed) await this.#send({ op: 'exec', text: 'COMMIT' });
+        if (!closed && begun) await this.#send({ op: 'exec', text: 'COMMIT' });
         closed = true;
         return value;
       } catch (error) {
-        if (!closed) await this.#send({ op: 'exec', text: 'ROLLBACK' }).catch(() => undefined);
+        if (!closed && begun) await this.#send({ op: 'exec', text: 'ROLLBACK' }).catch(() => undefined);
         closed = true;
         throw error;
       }
