@@ -172,7 +172,11 @@ export class PGliteThread implements PGliteHandle {
       // BEGIN travels with the first statement (one round trip fewer per transaction): the worker
       // runs it first and skips the statement if it fails.
       let begun = false;
-      const first = () => !begun && (begun = true);
+      const first = () => {
+        if (begun) return false;
+        begun = true;
+        return true;
+      };
       let closed = false;
       const tx: PGliteTransaction = {
         query: (text, params, options) => this.#query(text, params, options, first()),
