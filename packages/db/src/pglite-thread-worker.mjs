@@ -32,8 +32,16 @@ function describe(error) {
   };
 }
 
-async function handle(db, request) {
-  if (request.begin) await db.exec('BEGIN');
+/** A statement of the open transaction failed: PostgreSQL will answer its COMMIT with a rollback. */
+let failed = false;
+
+/** What PGlite throws when a COMMIT is answered with ROLLBACK (SQLSTATE 25P02). */
+function rolledBack() {
+  const error = new messages.DatabaseError('Transaction was rolled back instead of committed', 0, 'error');
+  return Object.assign(error, { severity: 'ERROR', code: '25P02' });
+}
+
+async function run(db, request) {
   switch (request.op) {
     case 'query': {
       const options = {};
@@ -45,6 +53,18 @@ async function handle(db, request) {
     case 'exec':
       await db.exec(request.text);
       return null;
+    case 'commit':
+      if (failed) {
+        failed = false;
+        await db.exec('ROLLBACK');
+        throw rolledBack();
+      }
+      await db.exec('COMMIT');
+      return null;
+    case 'rollback':
+      failed = false;
+      await db.exec('ROLLBACK');
+      return null;
     case 'dump': {
       const file = await db.dumpDataDir(request.compression);
       return await file.arrayBuffer();
@@ -54,6 +74,22 @@ async function handle(db, request) {
       return null;
     default:
       throw new Error(`unknown request ${request.op}`);
+  }
+}
+
+async function handle(db, request) {
+  try {
+    if (request.begin) {
+      failed = false;
+      await db.exec('BEGIN');
+    }
+    const result = await run(db, request);
+    // A transaction that rolled back to a savepoint may commit again.
+    if (request.tx && /^\s*ROLLBACK\s+TO\b/i.test(request.text ?? '')) failed = false;
+    return result;
+  } catch (error) {
+    if (request.tx) failed = true;
+    throw error;
   }
 }
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isDatabaseUnavailable } from './database-unavailable.ts';
 import { type Database, openDatabase, snapshotOf } from './open-database.ts';
 
 const opened: Database[] = [];
@@ -107,6 +108,30 @@ describe('the embedded database on a thread of its own', () => {
     expect(await db.sql.query('SELECT n FROM counter')).toEqual([{ n: 40 }]);
   });
 
+  it('refuses to report a transaction as committed when PostgreSQL rolled it back, and closes its handle at its end, as PGlite on this thread does', async () => {
+    for (const thread of ['worker', 'main'] as const) {
+      const db = await open({ dataDir: await folder(), thread });
+      await db.sql.exec('CREATE TABLE once (id int PRIMARY KEY)');
+      // A failed statement whose error the caller swallows aborts the transaction all the same.
+      await expect(
+        db.sql.transaction(async (tx) => {
+          await tx.query('INSERT INTO once VALUES (1)');
+          await tx.query('INSERT INTO once VALUES (1)').catch(() => undefined);
+        }),
+        thread,
+      ).rejects.toMatchObject({ code: '25P02' });
+      expect(await db.sql.query('SELECT count(*)::int AS n FROM once'), thread).toEqual([{ n: 0 }]);
+      // A handle kept past its transaction runs nothing.
+      let kept: Parameters<Parameters<typeof db.sql.transaction>[0]>[0] | undefined;
+      await db.sql.transaction(async (tx) => {
+        kept = tx;
+        await tx.query('INSERT INTO once VALUES (2)');
+      });
+      await expect(kept?.query('INSERT INTO once VALUES (3)'), thread).rejects.toThrow(/closed/i);
+      expect(await db.sql.query('SELECT id FROM once'), thread).toEqual([{ id: 2 }]);
+    }
+  });
+
   it("reports PostgreSQL's errors with their SQLSTATE, to plain SQL and to Prisma alike", async () => {
     const db = await open({ dataDir: await folder(), thread: 'worker' });
     await db.prisma.tenant.create({ data: { slug: 'acme', name: 'Acme' } });
@@ -138,6 +163,9 @@ describe('the embedded database on a thread of its own', () => {
   it('answers every statement after it is closed with an error that says the database is closed', async () => {
     const db = await open({ dataDir: await folder(), thread: 'worker' });
     await db.close();
-    await expect(db.sql.query('SELECT 1')).rejects.toThrow(/closed/i);
+    const error = await db.sql.query('SELECT 1').catch((reason: unknown) => reason);
+    expect(error).toMatchObject({ code: '57P01', message: expect.stringMatching(/PGlite is closed/) });
+    // Callers answer 503 and try again, as for a PostgreSQL server that went away.
+    expect(isDatabaseUnavailable(error)).toBe(true);
   });
 });

@@ -68,26 +68,28 @@ export class PGliteThread implements PGliteHandle {
   readonly #turns = new Turns();
   #nextId = 1;
   #stopped: Error | undefined;
-  #closed = false;
+  #closing: Promise<void> | undefined;
 
   private constructor(worker: Worker) {
     this.#worker = worker;
+    // Like a PGlite on this thread, an idle database does not keep the process alive.
+    worker.unref();
     worker.on('message', (reply: Reply) => {
       const waiter = this.#waiting.get(reply.id);
       if (!waiter) return;
-      this.#waiting.delete(reply.id);
+      this.#forget(reply.id);
       if (reply.error) waiter.reject(rebuilt(reply.error));
       else waiter.resolve(reply.result);
     });
-    const stop = (error: Error) => {
-      this.#stopped ??= error;
-      for (const waiter of this.#waiting.values()) waiter.reject(error);
+    // A thread that dies answers every statement as a database that went away (57P01, "PGlite is
+    // closed"): callers answer 503 and try again rather than treat it as a fault of the statement.
+    const stop = (why: string) => {
+      this.#stopped ??= Object.assign(new Error(`PGlite is closed: ${why}`), { code: '57P01' });
+      for (const waiter of this.#waiting.values()) waiter.reject(this.#stopped);
       this.#waiting.clear();
     };
-    worker.on('error', (error) =>
-      stop(new Error(`the embedded database's thread failed: ${error?.message ?? String(error)}`)),
-    );
-    worker.on('exit', (code) => stop(new Error(`PGlite is closed (its thread exited with code ${code})`)));
+    worker.on('error', (error) => stop(`its thread failed: ${error?.message ?? String(error)}`));
+    worker.on('exit', (code) => stop(`its thread exited with code ${code}`));
   }
 
   /** Starts the thread and opens the database in it (a folder, or memory when none is given). */
@@ -117,15 +119,28 @@ export class PGliteThread implements PGliteHandle {
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#closing !== undefined;
+  }
+
+  #forget(id: number): void {
+    this.#waiting.delete(id);
+    if (this.#waiting.size === 0) this.#worker.unref();
   }
 
   #send(request: Record<string, unknown>): Promise<unknown> {
     if (this.#stopped) return Promise.reject(this.#stopped);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
+      // A request in flight keeps the process alive until its answer comes.
+      if (this.#waiting.size === 0) this.#worker.ref();
       this.#waiting.set(id, { resolve, reject });
-      this.#worker.postMessage({ ...request, id });
+      try {
+        this.#worker.postMessage({ ...request, id });
+      } catch (error) {
+        // Parameters that cannot be copied to the thread (a function, a class instance).
+        this.#forget(id);
+        reject(error);
+      }
     });
   }
 
@@ -134,7 +149,7 @@ export class PGliteThread implements PGliteHandle {
     text: string,
     params?: unknown[],
     options?: QueryOptions,
-    begin = false,
+    transaction?: { begin: boolean },
   ): Promise<Results<Row>> {
     const parsers: ParserOptions | undefined = options?.parsers;
     const textTypes = parsers ? Object.keys(parsers).map(Number) : undefined;
@@ -144,7 +159,8 @@ export class PGliteThread implements PGliteHandle {
       params: params ?? [],
       rowMode: options?.rowMode,
       textTypes,
-      begin,
+      tx: transaction !== undefined,
+      begin: transaction?.begin ?? false,
     })) as Results<Row>;
     if (parsers && textTypes && textTypes.length > 0) parseColumns(result, parsers);
     return result;
@@ -172,18 +188,25 @@ export class PGliteThread implements PGliteHandle {
       // BEGIN travels with the first statement (one round trip fewer per transaction): the worker
       // runs it first and skips the statement if it fails.
       let begun = false;
-      const first = () => {
-        if (begun) return false;
-        begun = true;
-        return true;
-      };
       let closed = false;
+      let rollingBack: Promise<unknown> | undefined;
+      const next = () => {
+        if (closed) throw new Error('Transaction is closed');
+        const begin = !begun;
+        begun = true;
+        return { begin };
+      };
       const tx: PGliteTransaction = {
-        query: (text, params, options) => this.#query(text, params, options, first()),
-        exec: (script) => this.#send({ op: 'exec', text: script, begin: first() }),
+        query: async (text, params, options) => this.#query(text, params, options, next()),
+        exec: async (script) => this.#send({ op: 'exec', text: script, tx: true, begin: next().begin }),
+        // The Prisma adapter calls this without waiting for it, then ends the transaction.
         rollback: async () => {
-          if (begun) await this.#send({ op: 'exec', text: 'ROLLBACK' });
+          if (closed) throw new Error('Transaction is closed');
           closed = true;
+          if (begun) {
+            rollingBack = this.#send({ op: 'rollback' });
+            await rollingBack;
+          }
         },
         get closed() {
           return closed;
@@ -191,12 +214,19 @@ export class PGliteThread implements PGliteHandle {
       };
       try {
         const value = await work(tx);
-        if (!closed && begun) await this.#send({ op: 'exec', text: 'COMMIT' });
-        closed = true;
+        if (!closed) {
+          closed = true;
+          // The worker answers a transaction whose statement failed with 25P02, as PGlite does.
+          if (begun) await this.#send({ op: 'commit' });
+        }
+        await rollingBack;
         return value;
       } catch (error) {
-        if (!closed && begun) await this.#send({ op: 'exec', text: 'ROLLBACK' }).catch(() => undefined);
-        closed = true;
+        if (!closed) {
+          closed = true;
+          if (begun) await this.#send({ op: 'rollback' }).catch(() => undefined);
+        }
+        await rollingBack?.catch(() => undefined);
         throw error;
       }
     });
@@ -207,15 +237,16 @@ export class PGliteThread implements PGliteHandle {
     return new Blob([bytes]);
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      if (!this.#stopped) await this.#locked(() => this.#send({ op: 'close' }));
-    } finally {
-      this.#stopped ??= new Error('PGlite is closed');
-      await this.#worker.terminate();
-    }
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      try {
+        if (!this.#stopped) await this.#locked(() => this.#send({ op: 'close' }));
+      } finally {
+        this.#stopped ??= Object.assign(new Error('PGlite is closed'), { code: '57P01' });
+        await this.#worker.terminate();
+      }
+    })();
+    return this.#closing;
   }
 }
 
