@@ -74,8 +74,15 @@ describe('agent shard leases (fake clock)', () => {
     expect(await run.at('a').current()).toHaveLength(SHARD_COUNT / 2);
     // No time passes: b's very next look takes the half a gave back, before its own renewal is due.
     expect(await run.at('b').current()).toHaveLength(SHARD_COUNT / 2);
-    // Once it holds its share it renews on the usual interval again: nothing moves until then.
+    // Once it holds its share it renews on the usual interval again: its leases' expiry stays put.
+    const expiries = () =>
+      (db as TestDatabase).sql.query<{ expires_at: Date }>(
+        `SELECT expires_at FROM dispatch_shard WHERE holder = 'b' ORDER BY shard`,
+      );
+    const before = await expiries();
+    run.advance(1);
     expect(await run.at('b').current()).toHaveLength(SHARD_COUNT / 2);
+    expect(await expiries()).toEqual(before);
     expect(run.at('a').heldCount() + run.at('b').heldCount()).toBe(SHARD_COUNT);
   });
 

@@ -195,9 +195,10 @@ export function createShardLeases(deps: {
       await renewal?.catch(() => undefined);
       held = [];
       heldUntil = Number.NEGATIVE_INFINITY;
+      // Shard rows first, then the instance row: the order renewals take them in.
       await db.sql.transaction(async (tx) => {
-        await tx.query('DELETE FROM dispatch_instance WHERE id = $1', [me]);
         await tx.query('UPDATE dispatch_shard SET holder = NULL, expires_at = NULL WHERE holder = $1', [me]);
+        await tx.query('DELETE FROM dispatch_instance WHERE id = $1', [me]);
       });
     },
   };

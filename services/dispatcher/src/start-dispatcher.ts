@@ -109,12 +109,23 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
   let offersMade = 0;
   // When the timers next have something to do (epoch ms): rounds before then skip their three
   // queries. A command or call event may set an earlier one (a retry), so applying one forgets it.
+  // A clock stepped back looks again at once; an answer read before a command's commit is not kept.
   let timersDueAt = Number.NEGATIVE_INFINITY;
+  let timersLookedAt = Number.NEGATIVE_INFINITY;
+  let timersForgotten = 0;
+  const forgetTimers = () => {
+    timersDueAt = Number.NEGATIVE_INFINITY;
+    timersForgotten += 1;
+  };
   async function fireTimersIfDue(at: Date): Promise<number> {
-    if (at.getTime() < timersDueAt) return 0;
+    const ms = at.getTime();
+    if (ms < timersDueAt && ms >= timersLookedAt) return 0;
+    const generation = timersForgotten;
     const fired = await fireDueTimers({ db, settings, logger, now: at });
     const next = await nextTimerAt(db);
-    timersDueAt = Math.min(next ?? Number.POSITIVE_INFINITY, at.getTime() + TIMER_LOOK_MS);
+    timersLookedAt = ms;
+    if (generation === timersForgotten)
+      timersDueAt = Math.min(next ?? Number.POSITIVE_INFINITY, ms + TIMER_LOOK_MS);
     return fired;
   }
   /** One round at a time per instance; a wake during a round runs another one after it. */
@@ -144,7 +155,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<Dispatcher>
 
   const subscriptions: Subscription[] = [];
   const handled = (freed: boolean) => {
-    timersDueAt = Number.NEGATIVE_INFINITY;
+    forgetTimers();
     relay.wake();
     if (freed) wake();
   };
