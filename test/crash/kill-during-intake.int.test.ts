@@ -110,6 +110,7 @@ describe(`kill -9 during intake (${onPostgres ? 'PostgreSQL' : 'embedded PGlite,
         try {
           const first = await startPronto(env);
           started.push(first);
+          if (!databaseUrl) expect(first.output()).toContain(`"databaseThread":"${thread}"`);
           const answers = new Map<number, Answer>();
           const killAfter = 300 + Math.floor(Math.random() * 1_200);
           let killing: Promise<void> | undefined;

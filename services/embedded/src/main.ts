@@ -138,7 +138,15 @@ await registerMetrics(app, { sql: db.sql });
 await registerConsole(app, { sql: db.sql, sessions: managerSessions, logger, http });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 const url = address.replace('[::1]', 'localhost');
-logger.info({ url, database: db.kind, dataDir }, 'listening');
+logger.info(
+  {
+    url,
+    database: db.kind,
+    ...(db.kind === 'pglite' ? { databaseThread: config.PRONTO_EMBEDDED_DB_THREAD } : {}),
+    dataDir,
+  },
+  'listening',
+);
 // The first admin key, for `pronto login --key-file`: written once the URL it works at is known.
 const adminKey = await seedAdminKey(db.sql, secretBox, { dataDir, url });
 const bots =
