@@ -29,6 +29,11 @@ export type DatabaseOptions =
        * message round trip, which lengthens multi-statement paths (docs/benchmarks.md).
        */
       thread?: 'worker' | 'main';
+      /**
+       * PostgreSQL's `shared_buffers` inside PGlite (`16MB`, `128MB`, ...); default 128MB. Its page
+       * cache lives in the process's memory: docs/benchmarks.md measures what it costs there.
+       */
+      sharedBuffers?: string;
     };
 
 export interface Database {
@@ -50,7 +55,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const database =
     'url' in options
       ? openPostgres(options)
-      : await openPGlite(options.dataDir, options.snapshot, options.thread ?? 'main');
+      : await openPGlite(options.dataDir, options.snapshot, options.thread ?? 'main', options.sharedBuffers);
   try {
     await migrate(database.sql);
   } catch (error) {
@@ -87,13 +92,23 @@ async function openPGlite(
   dataDir: string,
   snapshot: Blob | undefined,
   thread: 'worker' | 'main',
+  sharedBuffers: string | undefined,
 ): Promise<Database> {
+  if (sharedBuffers !== undefined && !/^[1-9]\d*(kB|MB|GB)$/.test(sharedBuffers))
+    throw new Error(`sharedBuffers must be a size such as 16MB or 1GB, not ${JSON.stringify(sharedBuffers)}`);
   if (dataDir !== 'memory') await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const where = dataDir === 'memory' ? {} : { dataDir };
+  const startParams = sharedBuffers
+    ? [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`]
+    : undefined;
   const db: PGliteHandle =
     thread === 'worker'
-      ? await PGliteThread.start({ ...where, ...(snapshot ? { snapshot } : {}) })
-      : await PGlite.create({ ...where, ...(snapshot ? { loadDataDir: snapshot } : {}) });
+      ? await PGliteThread.start({ ...where, ...(snapshot ? { snapshot } : {}), startParams })
+      : await PGlite.create({
+          ...where,
+          ...(snapshot ? { loadDataDir: snapshot } : {}),
+          ...(startParams ? { startParams } : {}),
+        });
   // The database holds every lead's phone number: no other local user may read its files.
   if (dataDir !== 'memory')
     await restrictToOwner(dataDir).catch(async (error: unknown) => {

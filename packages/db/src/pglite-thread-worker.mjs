@@ -94,10 +94,11 @@ async function handle(db, request) {
 }
 
 try {
-  const { dataDir, snapshot } = workerData;
+  const { dataDir, snapshot, startParams } = workerData;
   const db = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     ...(snapshot ? { loadDataDir: new Blob([snapshot]) } : {}),
+    ...(startParams ? { startParams } : {}),
   });
   // One request at a time, in arrival order: the main thread keeps a transaction's statements
   // together, and PGlite runs one statement at a time anyway.

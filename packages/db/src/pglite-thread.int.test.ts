@@ -160,6 +160,16 @@ describe('the embedded database on a thread of its own', () => {
     expect((await copy.prisma.tenant.findMany()).map((tenant) => tenant.slug)).toEqual(['kept']);
   });
 
+  it("sizes PostgreSQL's page cache as asked, on either thread, and refuses a size it cannot read", async () => {
+    for (const thread of ['worker', 'main'] as const) {
+      const db = await open({ dataDir: await folder(), thread, sharedBuffers: '16MB' });
+      expect(await db.sql.query('SHOW shared_buffers'), thread).toEqual([{ shared_buffers: '16MB' }]);
+    }
+    await expect(open({ dataDir: await folder(), sharedBuffers: '16 MB; DROP' })).rejects.toThrow(
+      /sharedBuffers must be a size such as 16MB/,
+    );
+  });
+
   it('answers every statement after it is closed with an error that says the database is closed', async () => {
     const db = await open({ dataDir: await folder(), thread: 'worker' });
     await db.close();

@@ -93,10 +93,15 @@ export class PGliteThread implements PGliteHandle {
   }
 
   /** Starts the thread and opens the database in it (a folder, or memory when none is given). */
-  static async start(options: { dataDir?: string; snapshot?: Blob }): Promise<PGliteThread> {
+  static async start(options: {
+    dataDir?: string;
+    snapshot?: Blob;
+    /** PostgreSQL's start parameters, when not PGlite's defaults. */
+    startParams?: string[] | undefined;
+  }): Promise<PGliteThread> {
     const snapshot = options.snapshot ? await options.snapshot.arrayBuffer() : undefined;
     const worker = new Worker(new URL('./pglite-thread-worker.mjs', import.meta.url), {
-      workerData: { dataDir: options.dataDir, snapshot },
+      workerData: { dataDir: options.dataDir, snapshot, startParams: options.startParams },
       transferList: snapshot ? [snapshot] : [],
     });
     const ready = await new Promise<{ ready: boolean; error?: DescribedError }>((resolve, reject) => {

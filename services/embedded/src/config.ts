@@ -16,6 +16,12 @@ export const EmbeddedConfig = Type.Object({
     description:
       "main runs the embedded database on the services' thread; worker on a thread of its own (more events/s at intake, slower offers)",
   }),
+  PRONTO_EMBEDDED_DB_SHARED_BUFFERS: Type.String({
+    default: '128MB',
+    pattern: '^[1-9][0-9]*(kB|MB|GB)$',
+    description:
+      "the embedded database's page cache (PostgreSQL's shared_buffers), held in the process's memory",
+  }),
   DATABASE_URL: Type.Optional(
     Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL instead of the embedded database' }),
   ),

@@ -51,7 +51,11 @@ const db = databaseUrl
         await unlock?.();
       },
     })
-  : await openDatabase({ dataDir: join(dataDir, 'db'), thread: config.PRONTO_EMBEDDED_DB_THREAD });
+  : await openDatabase({
+      dataDir: join(dataDir, 'db'),
+      thread: config.PRONTO_EMBEDDED_DB_THREAD,
+      sharedBuffers: config.PRONTO_EMBEDDED_DB_SHARED_BUFFERS,
+    });
 const secretBox = createSecretBox(await loadOrCreateMasterKey(dataDir, config.PRONTO_MASTER_KEY));
 const demo =
   config.PRONTO_DEMO === '1'
