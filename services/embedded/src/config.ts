@@ -17,7 +17,7 @@ export const EmbeddedConfig = Type.Object({
       "main runs the embedded database on the services' thread; worker on a thread of its own (more events/s at intake, slower offers)",
   }),
   PRONTO_EMBEDDED_DB_SHARED_BUFFERS: Type.String({
-    default: '128MB',
+    default: '16MB',
     pattern: '^[1-9][0-9]*(kB|MB|GB)$',
     description:
       "the embedded database's page cache (PostgreSQL's shared_buffers), held in the process's memory",
