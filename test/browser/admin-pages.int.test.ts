@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keep, launchChromium } from '../support/chromium.ts';
+import { drawnWhileHidden, keep, launchChromium } from '../support/chromium.ts';
 import { type ProntoProcess, startPronto } from '../support/pronto-process.ts';
 import { signedFetch } from '../support/signed-fetch.ts';
 
@@ -63,7 +63,11 @@ describe('the administration pages in a real browser', () => {
     await expect.poll(() => page.getByTestId('groups').textContent()).toContain('Night shift');
 
     // A campaign, through the form: a window that ends before it starts is refused, beside its input.
+    // The list alone: the form stays out of sight (and out of reach) until New campaign has filled it.
     await page.getByTestId('nav-campaigns').click();
+    await expect.poll(() => page.getByTestId('campaigns').textContent()).toContain('cash-loan');
+    expect(await page.getByTestId('campaign-form').isVisible()).toBe(false);
+    expect(await drawnWhileHidden(page)).toEqual([]);
     await page.getByTestId('campaign-new').click();
     await page.getByTestId('campaign-slug').fill('mortgage');
     await page.getByTestId('campaign-name').fill('Mortgage');
@@ -115,6 +119,7 @@ describe('the administration pages in a real browser', () => {
     await page.getByTestId('agent-languages').fill('pl, en');
     await page.getByTestId('agent-add').click();
     await expect.poll(() => page.getByTestId('agent-row-nina.nowak').textContent()).toContain('night-shift');
+    expect(await drawnWhileHidden(page)).toEqual([]);
     await keep(page, 'admin-agents');
 
     // A client key: its secret is shown once, in a dialog.
@@ -201,6 +206,7 @@ describe('the administration pages in a real browser', () => {
     await page.getByTestId('tenant-toggle-globex').click();
     await expect.poll(() => page.getByTestId('page-notice').textContent()).toBe('globex disabled.');
     await expect.poll(() => page.getByTestId('tenants').textContent()).toContain('Disabled');
+    expect(await drawnWhileHidden(page)).toEqual([]);
     await keep(page, 'admin-tenants');
 
     // The demo tenant, picked: the manager's campaign is there, and the log tells who made it.

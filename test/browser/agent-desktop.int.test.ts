@@ -5,7 +5,7 @@ import type { LeadView } from '@pronto/contracts';
 import { openDatabase } from '@pronto/db';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../support/chromium.ts';
+import { ARTIFACTS, drawnWhileHidden, launchChromium } from '../support/chromium.ts';
 import { type ProntoProcess, startPronto } from '../support/pronto-process.ts';
 import { signedFetch } from '../support/signed-fetch.ts';
 
@@ -92,6 +92,7 @@ describe('the agent desktop in a real browser', () => {
     expect(await page.getByTestId('sla-countdown').textContent()).toMatch(/^0[45]:\d\d$/);
     expect(await page.getByTestId('lead-phone').textContent()).not.toContain('601');
     await mkdir(ARTIFACTS, { recursive: true });
+    expect(await drawnWhileHidden(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'agent-desktop-offer.png') });
 
     await page.getByTestId('accept').click();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { EventBatchResponse } from '@pronto/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keep, launchChromium } from '../support/chromium.ts';
+import { drawnWhileHidden, keep, launchChromium } from '../support/chromium.ts';
 import { type ProntoProcess, startPronto } from '../support/pronto-process.ts';
 import { signedFetch } from '../support/signed-fetch.ts';
 
@@ -176,6 +176,7 @@ describe('the staffing page in a real browser', () => {
       expect(hour.gap).toBeCloseTo(hour.signedIn - hour.simulated, 1);
       if (hour.gap < 0) expect(hour).toMatchObject({ text: expect.stringMatching(/^short \d/), red: true });
     }
+    expect(await drawnWhileHidden(page)).toEqual([]);
     await keep(page, 'staffing-today');
 
     // Next week's same weekday: the leads received this hour make its forecast.

@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { banner } from '../../services/embedded/src/banner.ts';
 import { seedDemo } from '../../services/embedded/src/seed-demo.ts';
 import { seedDemoManager } from '../../services/embedded/src/seed-demo-manager.ts';
-import { ARTIFACTS, launchChromium } from '../support/chromium.ts';
+import { ARTIFACTS, drawnWhileHidden, launchChromium } from '../support/chromium.ts';
 
 const logger = createLogger({ name: 'manager-browser-test', level: 'silent' });
 
@@ -163,6 +163,7 @@ describe('the manager dashboard in a real browser', () => {
     expect(await shown('eligible')).toBe('99');
     expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await mkdir(ARTIFACTS, { recursive: true });
+    expect(await drawnWhileHidden(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'manager-dashboard.png'), fullPage: true });
 
     // A breach's history, one click away.

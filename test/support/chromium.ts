@@ -29,3 +29,15 @@ export async function keep(page: Page, name: string): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Elements marked `hidden` that the page still draws (a stylesheet's `display` outranks the
+ * attribute's): each named by its test id, id or tag. A page must show none.
+ */
+export function drawnWhileHidden(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[hidden]')]
+      .filter((element) => getComputedStyle(element).display !== 'none')
+      .map((element) => element.dataset.testid ?? (element.id || element.tagName.toLowerCase())),
+  );
+}
