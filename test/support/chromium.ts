@@ -35,9 +35,8 @@ export async function keep(page: Page, name: string): Promise<void> {
  * attribute's): each named by its test id, id or tag. A page must show none.
  */
 export function drawnWhileHidden(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('[hidden]')]
-      .filter((element) => getComputedStyle(element).display !== 'none')
-      .map((element) => element.dataset.testid ?? (element.id || element.tagName.toLowerCase())),
-  );
+  // A string, as it runs in the page (this package is typed without the DOM's globals).
+  return page.evaluate(`[...document.querySelectorAll('[hidden]')]
+    .filter((element) => getComputedStyle(element).display !== 'none')
+    .map((element) => element.dataset.testid ?? (element.id || element.tagName.toLowerCase()))`);
 }

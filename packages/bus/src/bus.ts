@@ -71,6 +71,12 @@ export interface Bus {
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Closes every subscription (draining) and the connections. */
   close(): Promise<void>;
+  /**
+   * Only the in-process bus on the embedded database, with its direct outbox: outbox rows are
+   * written into the bus's log by the writer's own transaction (no relay); the writer calls this
+   * after its commit, so that consumers look at once instead of at their next poll.
+   */
+  announce?(): void;
 }
 
 /** Where messages go after `maxAttempts` failed tries: `<topic>.dead-letter`. */

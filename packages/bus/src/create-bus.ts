@@ -3,7 +3,7 @@ import { subscriptionsOf, TOPOLOGY, type Topic } from '@pronto/contracts';
 import type { Sql } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
 import type { Bus } from './bus.ts';
-import { createInProcessBus } from './in-process/in-process-bus.ts';
+import { createInProcessBus, enableDirectOutbox } from './in-process/in-process-bus.ts';
 import { createKafkaBus } from './kafka/kafka-bus.ts';
 import { withNamespace } from './with-namespace.ts';
 
@@ -22,21 +22,33 @@ export interface BusConfig {
  * ConfigError at start, named, rather than a connection error later. The Pub/Sub client is loaded
  * only when chosen: it is large, and the embedded runtime never needs it.
  */
-export async function createBus(
-  config: BusConfig,
-  deps: { sql: Sql; logger: Logger; clientId: string },
-): Promise<Bus> {
+export interface CreateBusDeps {
+  readonly sql: Sql;
+  readonly logger: Logger;
+  readonly clientId: string;
+  /**
+   * The in-process bus writes outbox rows straight into its log (enableDirectOutbox): only on the
+   * embedded database, which has one connection. Not with a BUS_NAMESPACE (the log's topic names
+   * would differ from the outbox's).
+   */
+  readonly directOutbox?: boolean;
+}
+
+export async function createBus(config: BusConfig, deps: CreateBusDeps): Promise<Bus> {
   return withNamespace(await createAdapter(config, deps), config.BUS_NAMESPACE);
 }
 
-async function createAdapter(
-  config: BusConfig,
-  deps: { sql: Sql; logger: Logger; clientId: string },
-): Promise<Bus> {
+async function createAdapter(config: BusConfig, deps: CreateBusDeps): Promise<Bus> {
   const logger = deps.logger.child({ bus: config.BUS });
   switch (config.BUS) {
     case 'in-process':
-      return createInProcessBus({ sql: deps.sql, logger });
+      return createInProcessBus({
+        sql: deps.sql,
+        logger,
+        ...(deps.directOutbox && !config.BUS_NAMESPACE
+          ? { directOutboxAfter: await enableDirectOutbox(deps.sql) }
+          : {}),
+      });
     case 'kafka': {
       if (!config.KAFKA_BROKERS)
         throw new ConfigError(['KAFKA_BROKERS is required when BUS=kafka (host:port[,host:port...])']);

@@ -11,9 +11,14 @@ export {
 } from './bus.ts';
 export { checkedMessage, type MessageValidator } from './checked-message.ts';
 export { type ConsumeResult, consumeOnce, recordProcessed } from './consume-once.ts';
-export { type BusConfig, createBus } from './create-bus.ts';
+export { type BusConfig, type CreateBusDeps, createBus } from './create-bus.ts';
 export type { DeadLetterPayload } from './dead-letter.ts';
-export { createInProcessBus, type InProcessBusOptions } from './in-process/in-process-bus.ts';
+export {
+  createInProcessBus,
+  enableDirectOutbox,
+  IN_PROCESS_PARTITIONS,
+  type InProcessBusOptions,
+} from './in-process/in-process-bus.ts';
 export { createKafkaBus, type KafkaBusOptions } from './kafka/kafka-bus.ts';
 export { LoopSleep } from './loop-sleep.ts';
 export { appendToOutbox, type OutboxEntry } from './outbox.ts';

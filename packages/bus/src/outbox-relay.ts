@@ -122,6 +122,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   return {
     wake() {
+      // With the direct outbox the rows are in the bus's log already: its consumers are told. The
+      // loop still looks every idlePollMs, for rows written before it was turned on.
+      if (bus.announce) {
+        bus.announce();
+        return;
+      }
       pending = true;
       sleep.wakeUp();
     },

@@ -8,6 +8,8 @@ export interface StartOnBusDeps {
   readonly sql: Sql;
   readonly logger: Logger;
   readonly clientId: string;
+  /** See CreateBusDeps.directOutbox. */
+  readonly directOutbox?: boolean;
   /** Releases what was opened before (the database) when the process exits. */
   readonly beforeExit?: () => Promise<void>;
   /** An error of `start` that waiting cannot fix (a refused AMI login): exit at once. */

@@ -87,6 +87,8 @@ const {
     sql: db.sql,
     logger,
     clientId: 'pronto-embedded',
+    // One connection to the embedded database: outbox rows go straight into the bus's log, no relay.
+    directOutbox: db.kind === 'pglite',
     beforeExit: async () => {
       vacuum.stop();
       await db.close();

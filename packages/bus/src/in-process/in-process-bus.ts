@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Sql } from '@pronto/db';
 import type { Logger } from '@pronto/telemetry';
 import type { Bus, BusMessage, SubscribeOptions, Subscription } from '../bus.ts';
+import { errorReason } from '../dead-letter.ts';
 import { GroupMember, type LogReader } from './group-member.ts';
 import { partitionFor } from './partition-for.ts';
 
@@ -17,6 +18,31 @@ export interface InProcessBusOptions {
    * Default 7 days (Kafka's default too).
    */
   readonly retentionMs?: number;
+  /**
+   * The direct outbox is on (enableDirectOutbox): outbox rows reach bus_message in their writer's
+   * transaction, and announce() tells this process's consumers about them. The id of the newest
+   * message when it was turned on: announce() looks for messages after it.
+   */
+  readonly directOutboxAfter?: string;
+}
+
+/** Partitions per topic unless InProcessBusOptions.partitions says otherwise. */
+export const IN_PROCESS_PARTITIONS = 8;
+
+/**
+ * Turns on the direct outbox for this connection's session (only the embedded database: it has one
+ * connection, so ids are in commit order, as the bus's readers need; on PostgreSQL concurrent writers
+ * commit out of id order and the outbox relay, under its lock, keeps the order). From here on an
+ * outbox row is written into bus_message by the writer's transaction, and not into outbox (the
+ * outbox_direct trigger). Resolves with the newest message's id, for InProcessBusOptions.directOutboxAfter.
+ */
+export async function enableDirectOutbox(sql: Sql, partitions = IN_PROCESS_PARTITIONS): Promise<string> {
+  const [row] = await sql.query<{ after: string }>(
+    `SELECT set_config('pronto.bus_partitions', $1, false), set_config('pronto.outbox_direct', 'on', false),
+            COALESCE((SELECT max(id) FROM bus_message), 0)::text AS after`,
+    [String(partitions)],
+  );
+  return row?.after ?? '0';
 }
 
 /** Any 32-bit number, paired with the topic's hash: publishers of one topic take turns, so ids grow in commit order. */
@@ -30,7 +56,7 @@ const PUBLISH_LOCK = 726_164_073;
  */
 export function createInProcessBus(options: InProcessBusOptions): Bus {
   const { sql, logger } = options;
-  const partitions = options.partitions ?? 8;
+  const partitions = options.partitions ?? IN_PROCESS_PARTITIONS;
   const idlePollMs = options.idlePollMs ?? 1_000;
   const published = new EventEmitter();
   published.setMaxListeners(0);
@@ -119,11 +145,47 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
     );
   }
 
+  // The direct outbox's announcements: one look at a time for messages after the last one announced
+  // (the outbox rows of every transaction committed since); a call during a look asks for one more.
+  let announcedUpTo = options.directOutboxAfter;
+  let announcing: Promise<void> | undefined;
+  let announceAgain = false;
+  async function announceNew(after: string) {
+    const rows = await sql.query<{ topic: string; partition: number; last: string }>(
+      `SELECT topic, partition, max(id)::text AS last FROM bus_message WHERE id > $1::bigint GROUP BY topic, partition`,
+      [after],
+    );
+    for (const row of rows) {
+      if (BigInt(row.last) > BigInt(announcedUpTo ?? '0')) announcedUpTo = row.last;
+      published.emit(`${row.topic}\u0000${row.partition}`);
+    }
+  }
+  function announce() {
+    if (closed || announcedUpTo === undefined) return;
+    if (announcing) {
+      announceAgain = true;
+      return;
+    }
+    announcing = (async () => {
+      do {
+        announceAgain = false;
+        await announceNew(announcedUpTo ?? '0');
+      } while (announceAgain && !closed);
+    })()
+      .catch((error: unknown) =>
+        logger.warn({ reason: errorReason(error) }, 'could not look for new bus messages'),
+      )
+      .finally(() => {
+        announcing = undefined;
+      });
+  }
+
   const ephemerals = new Set<Subscription>();
 
   return {
     kind: 'in-process',
     publish,
+    ...(announcedUpTo === undefined ? {} : { announce }),
     async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
       if (closed) throw new Error('the bus is closed');
       const { group, topic } = subscribeOptions;
@@ -161,6 +223,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
       await Promise.all(all.flatMap(([, members]) => [...members].map((member) => member.stop(true))));
       clearInterval(prune);
       closed = true;
+      await announcing;
     },
   };
 }

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '@pronto/telemetry';
+import { openTestDatabase, type TestDatabase } from '@pronto/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Bus, BusMessage, Delivery } from '../bus.ts';
+import { consumeOnce } from '../consume-once.ts';
+import { appendToOutbox } from '../outbox.ts';
+import { startOutboxRelay } from '../outbox-relay.ts';
+import { createInProcessBus, enableDirectOutbox } from './in-process-bus.ts';
+import { partitionFor } from './partition-for.ts';
+
+const logger = createLogger({ name: 'direct-outbox', level: 'silent' });
+const message = (key: string, seq: number): BusMessage => ({
+  id: randomUUID(),
+  type: 'test',
+  version: 1,
+  occurredAt: new Date().toISOString(),
+  key,
+  payload: { seq },
+});
+/** Longer than any wait below: a message that arrives came through announce(), not a poll. */
+const NO_POLL_MS = 600_000;
+
+async function until(what: string, predicate: () => boolean | Promise<boolean>) {
+  const deadline = Date.now() + 15_000;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const count = async (db: TestDatabase, sql: string) =>
+  (await db.sql.query<{ n: number }>(sql))[0]?.n ?? Number.NaN;
+
+let opened: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const resource of opened.reverse()) await resource.close();
+  opened = [];
+});
+
+describe('the in-process bus partition in SQL', () => {
+  it('is the partition partitionFor gives, for every key', async () => {
+    const db = await openTestDatabase();
+    opened.push(db);
+    const keys = [
+      '',
+      'a',
+      'lead-1',
+      'Anna Zielińska',
+      'emoji 😀 and 𝄞, outside the BMP',
+      '\u00ff\u0100\uffff',
+      'x'.repeat(300),
+      ...Array.from({ length: 200 }, () => randomUUID()),
+    ];
+    for (const partitions of [1, 8, 12]) {
+      const rows = await db.sql.query<{ key: string; partition: number }>(
+        'SELECT k AS key, pronto_partition_for(k, $2) AS partition FROM unnest($1::text[]) AS k',
+        [keys, partitions],
+      );
+      expect(rows.map((row) => row.partition)).toEqual(keys.map((key) => partitionFor(key, partitions)));
+    }
+  });
+});
+
+describe('the direct outbox (the embedded database)', () => {
+  async function start(direct: boolean) {
+    const db = await openTestDatabase('pglite');
+    opened.push(db);
+    const after = direct ? await enableDirectOutbox(db.sql) : undefined;
+    const bus: Bus = createInProcessBus({
+      sql: db.sql,
+      logger,
+      idlePollMs: NO_POLL_MS,
+      ...(after === undefined ? {} : { directOutboxAfter: after }),
+    });
+    opened.push(bus);
+    const relay = startOutboxRelay({
+      sql: db.sql,
+      bus,
+      logger,
+      topics: ['leads'],
+      exclusive: false,
+      idlePollMs: NO_POLL_MS,
+    });
+    opened.push({ close: () => relay.stop() });
+    await db.sql.exec('CREATE TABLE effect (message_id text, key text, seq int)');
+    const got: Delivery[] = [];
+    const handler = async (delivery: Delivery) => {
+      got.push(delivery);
+      await consumeOnce(db.sql, 'g', delivery.message.id, (tx) =>
+        tx.query('INSERT INTO effect VALUES ($1, $2, $3)', [
+          delivery.message.id,
+          delivery.message.key,
+          (delivery.message.payload as { seq: number }).seq,
+        ]),
+      );
+    };
+    const subscription = await bus.subscribe({ topic: 'leads', group: 'g', handler });
+    // The consumer has read the log to its end and waits (for a wake-up: its poll is minutes away).
+    await bus.publish('leads', [message('warm-up', 0)]);
+    await until('the consumer acknowledged its first message', async () => {
+      const [row] = await db.sql.query<{ acknowledged: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM bus_offset WHERE consumer_group = 'g' AND position > 0) AS acknowledged`,
+      );
+      return row?.acknowledged === true;
+    });
+    got.length = 0;
+    await db.sql.query('DELETE FROM effect');
+    return { db, bus, relay, got, handler, subscription };
+  }
+
+  it('delivers each committed transaction’s messages in order per key, applied once, with no outbox row and no relay', async () => {
+    const { db, relay, got } = await start(true);
+    // Thirty transactions at once, each announcing three keys' next messages, as intake and scoring do.
+    await Promise.all(
+      Array.from({ length: 30 }, async (_, seq) => {
+        await db.sql.transaction((tx) =>
+          appendToOutbox(
+            tx,
+            ['a', 'b', 'c'].map((key) => ({ topic: 'leads', message: message(key, seq) })),
+            new Date(),
+          ),
+        );
+        relay.wake();
+      }),
+    );
+    // A transaction that rolls back takes its messages with it.
+    await expect(
+      db.sql.transaction(async (tx) => {
+        await appendToOutbox(tx, [{ topic: 'leads', message: message('a', 999) }], new Date());
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    relay.wake();
+
+    await until('90 messages arrived', () => got.length >= 90);
+    for (const key of ['a', 'b', 'c']) {
+      const seqs = got
+        .filter((delivery) => delivery.message.key === key)
+        .map((delivery) => (delivery.message.payload as { seq: number }).seq);
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      expect(new Set(seqs).size).toBe(30);
+    }
+    expect(got.some((delivery) => (delivery.message.payload as { seq: number }).seq === 999)).toBe(false);
+    expect(await count(db, 'SELECT count(*)::int AS n FROM outbox')).toBe(0);
+    expect(await count(db, "SELECT count(*)::int AS n FROM bus_message WHERE key <> 'warm-up'")).toBe(90);
+    expect(await count(db, 'SELECT count(DISTINCT message_id)::int AS n FROM effect')).toBe(90);
+    expect(await count(db, 'SELECT count(*)::int AS n FROM effect')).toBe(90);
+  });
+
+  it('applies a redelivered message once: a consumer that lost its position reads the log again', async () => {
+    const { db, bus, relay, got, handler, subscription } = await start(true);
+    await db.sql.transaction((tx) =>
+      appendToOutbox(
+        tx,
+        Array.from({ length: 10 }, (_, seq) => ({ topic: 'leads', message: message('a', seq) })),
+        new Date(),
+      ),
+    );
+    relay.wake();
+    await until('10 messages arrived', () => got.length === 10);
+    // Its acknowledged positions gone (a crash before they were written): the group reads from the start.
+    await subscription.close();
+    await db.sql.query("DELETE FROM bus_offset WHERE consumer_group = 'g'");
+    const again = await bus.subscribe({ topic: 'leads', group: 'g', handler });
+    await until('they arrived again (and the warm-up message)', () => got.length === 21);
+    await again.close();
+    expect(await count(db, 'SELECT count(*)::int AS n FROM effect')).toBe(10);
+  });
+
+  it('is off unless turned on: the rows wait in the outbox for the relay, as on PostgreSQL', async () => {
+    const { db, relay, got } = await start(false);
+    await db.sql.transaction((tx) =>
+      appendToOutbox(tx, [{ topic: 'leads', message: message('a', 1) }], new Date()),
+    );
+    expect(await count(db, 'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL')).toBe(1);
+    expect(await count(db, "SELECT count(*)::int AS n FROM bus_message WHERE key <> 'warm-up'")).toBe(0);
+    relay.wake();
+    await until('the relay published it', () => got.length === 1);
+    expect(await count(db, 'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NOT NULL')).toBe(1);
+  });
+});
