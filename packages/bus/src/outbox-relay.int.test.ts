@@ -2,29 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createLogger } from '@pronto/telemetry';
 import { openTestDatabase, type TestDatabase } from '@pronto/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Bus, BusMessage, Delivery } from './bus.ts';
+import type { Bus, Delivery } from './bus.ts';
 import { consumeOnce } from './consume-once.ts';
 import { createInProcessBus } from './in-process/in-process-bus.ts';
 import { appendToOutbox } from './outbox.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
+import { appendForKeys, testMessage, until } from './testing/test-message.ts';
 
 const logger = createLogger({ name: 'relay', level: 'silent' });
-const message = (key: string, seq: number): BusMessage => ({
-  id: randomUUID(),
-  type: 'test',
-  version: 1,
-  occurredAt: new Date().toISOString(),
-  key,
-  payload: { seq },
-});
-
-async function until(what: string, predicate: () => boolean | Promise<boolean>) {
-  const deadline = Date.now() + 20_000;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('outbox relay', () => {
   let db: TestDatabase;
@@ -48,16 +33,7 @@ describe('outbox relay', () => {
       topics: ['leads'],
       exclusive: db.kind === 'postgres',
     });
-    for (let seq = 0; seq < 30; seq++) {
-      await db.sql.transaction((tx) =>
-        appendToOutbox(
-          tx,
-          ['a', 'b', 'c'].map((key) => ({ topic: 'leads', message: message(key, seq) })),
-          new Date(),
-        ),
-      );
-      relay.wake();
-    }
+    for (let seq = 0; seq < 30; seq++) await appendForKeys(db.sql, relay, seq);
     await relay.flush();
     await until('90 messages arrived', () => got.length === 90);
     for (const key of ['a', 'b', 'c']) {
@@ -88,7 +64,7 @@ describe('outbox relay', () => {
     const got: Delivery[] = [];
     await bus.subscribe({ topic: 'leads', group: 'g', handler: async (d) => void got.push(d) });
     await db.sql.transaction((tx) =>
-      appendToOutbox(tx, [{ topic: 'leads', message: message('a', 1) }], new Date()),
+      appendToOutbox(tx, [{ topic: 'leads', message: testMessage('a', 1) }], new Date()),
     );
     const relay = startOutboxRelay({
       sql: db.sql,

@@ -2,32 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { createLogger } from '@pronto/telemetry';
 import { openTestDatabase, type TestDatabase } from '@pronto/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Bus, BusMessage, Delivery } from '../bus.ts';
+import type { Bus, Delivery } from '../bus.ts';
 import { consumeOnce } from '../consume-once.ts';
 import { appendToOutbox } from '../outbox.ts';
 import { startOutboxRelay } from '../outbox-relay.ts';
+import { appendForKeys, testMessage, until } from '../testing/test-message.ts';
 import { createInProcessBus, enableDirectOutbox } from './in-process-bus.ts';
 import { partitionFor } from './partition-for.ts';
 
 const logger = createLogger({ name: 'direct-outbox', level: 'silent' });
-const message = (key: string, seq: number): BusMessage => ({
-  id: randomUUID(),
-  type: 'test',
-  version: 1,
-  occurredAt: new Date().toISOString(),
-  key,
-  payload: { seq },
-});
 /** Longer than any wait below: a message that arrives came through announce(), not a poll. */
 const NO_POLL_MS = 600_000;
-
-async function until(what: string, predicate: () => boolean | Promise<boolean>) {
-  const deadline = Date.now() + 15_000;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const count = async (db: TestDatabase, sql: string) =>
   (await db.sql.query<{ n: number }>(sql))[0]?.n ?? Number.NaN;
@@ -97,7 +82,7 @@ describe('the direct outbox (the embedded database)', () => {
     };
     const subscription = await bus.subscribe({ topic: 'leads', group: 'g', handler });
     // The consumer has read the log to its end and waits (for a wake-up: its poll is minutes away).
-    await bus.publish('leads', [message('warm-up', 0)]);
+    await bus.publish('leads', [testMessage('warm-up', 0)]);
     await until('the consumer acknowledged its first message', async () => {
       const [row] = await db.sql.query<{ acknowledged: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM bus_offset WHERE consumer_group = 'g' AND position > 0) AS acknowledged`,
@@ -112,22 +97,11 @@ describe('the direct outbox (the embedded database)', () => {
   it('delivers each committed transaction’s messages in order per key, applied once, with no outbox row and no relay', async () => {
     const { db, relay, got } = await start(true);
     // Thirty transactions at once, each announcing three keys' next messages, as intake and scoring do.
-    await Promise.all(
-      Array.from({ length: 30 }, async (_, seq) => {
-        await db.sql.transaction((tx) =>
-          appendToOutbox(
-            tx,
-            ['a', 'b', 'c'].map((key) => ({ topic: 'leads', message: message(key, seq) })),
-            new Date(),
-          ),
-        );
-        relay.wake();
-      }),
-    );
+    await Promise.all(Array.from({ length: 30 }, (_, seq) => appendForKeys(db.sql, relay, seq)));
     // A transaction that rolls back takes its messages with it.
     await expect(
       db.sql.transaction(async (tx) => {
-        await appendToOutbox(tx, [{ topic: 'leads', message: message('a', 999) }], new Date());
+        await appendToOutbox(tx, [{ topic: 'leads', message: testMessage('a', 999) }], new Date());
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
@@ -153,7 +127,7 @@ describe('the direct outbox (the embedded database)', () => {
     await db.sql.transaction((tx) =>
       appendToOutbox(
         tx,
-        Array.from({ length: 10 }, (_, seq) => ({ topic: 'leads', message: message('a', seq) })),
+        Array.from({ length: 10 }, (_, seq) => ({ topic: 'leads', message: testMessage('a', seq) })),
         new Date(),
       ),
     );
@@ -171,7 +145,7 @@ describe('the direct outbox (the embedded database)', () => {
   it('is off unless turned on: the rows wait in the outbox for the relay, as on PostgreSQL', async () => {
     const { db, relay, got } = await start(false);
     await db.sql.transaction((tx) =>
-      appendToOutbox(tx, [{ topic: 'leads', message: message('a', 1) }], new Date()),
+      appendToOutbox(tx, [{ topic: 'leads', message: testMessage('a', 1) }], new Date()),
     );
     expect(await count(db, 'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL')).toBe(1);
     expect(await count(db, "SELECT count(*)::int AS n FROM bus_message WHERE key <> 'warm-up'")).toBe(0);
