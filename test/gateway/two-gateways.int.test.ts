@@ -181,10 +181,13 @@ describe('two agent gateway instances', () => {
     );
 
     // 16 s later the first instance closes the silent socket (4408); the agent is connected through
-    // the other instance, so no offline goes out and the offer stays hers.
-    clock = new Date(clock.getTime() + 16_000);
-    // Every other desktop is alive and says so; Ann's first socket stays silent.
+    // the other instance, so no offline goes out and the offer stays hers. Every other desktop is
+    // alive and says so half-way, 8 s in: each gateway also sweeps every second of real time, and a
+    // sweep between a jump of 16 s and a desktop's heartbeat would close that desktop too (15 s).
+    // Ann's first socket stays silent.
+    clock = new Date(clock.getTime() + 8_000);
     for (const socket of sockets) if (socket !== annFirst && socket.isOpen) await heartbeat(socket);
+    clock = new Date(clock.getTime() + 8_000);
     await b.gateway.sweep();
     await a.gateway.sweep();
     expect((await annFirst.closed).code).toBe(4408);
