@@ -147,7 +147,8 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
 
   // The direct outbox's announcements: one look at a time for messages after the last one announced
   // (the outbox rows of every transaction committed since); a call during a look asks for one more.
-  let announcedUpTo = options.directOutboxAfter;
+  const direct = options.directOutboxAfter !== undefined;
+  let announcedUpTo = options.directOutboxAfter ?? '0';
   let announcing: Promise<void> | undefined;
   let announceAgain = false;
   async function announceNew(after: string) {
@@ -156,12 +157,12 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
       [after],
     );
     for (const row of rows) {
-      if (BigInt(row.last) > BigInt(announcedUpTo ?? '0')) announcedUpTo = row.last;
+      if (BigInt(row.last) > BigInt(announcedUpTo)) announcedUpTo = row.last;
       published.emit(`${row.topic}\u0000${row.partition}`);
     }
   }
   function announce() {
-    if (closed || announcedUpTo === undefined) return;
+    if (closed) return;
     if (announcing) {
       announceAgain = true;
       return;
@@ -169,7 +170,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
     announcing = (async () => {
       do {
         announceAgain = false;
-        await announceNew(announcedUpTo ?? '0');
+        await announceNew(announcedUpTo);
       } while (announceAgain && !closed);
     })()
       .catch((error: unknown) =>
@@ -185,7 +186,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
   return {
     kind: 'in-process',
     publish,
-    ...(announcedUpTo === undefined ? {} : { announce }),
+    ...(direct ? { announce } : {}),
     async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
       if (closed) throw new Error('the bus is closed');
       const { group, topic } = subscribeOptions;
