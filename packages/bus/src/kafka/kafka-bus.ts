@@ -1,6 +1,7 @@
 import type { Logger } from '@pronto/telemetry';
 import {
   type Consumer,
+  type EachMessageHandler,
   Kafka,
   logLevel as KafkaLogLevel,
   type logCreator,
@@ -167,75 +168,117 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     // Committed before the consumer joins (a group with members refuses it): the consumer starts
     // exactly there, so nothing published once subscribe() resolves is missed.
     if (subscribeOptions.ephemeral) await startAtNewest(groupId, topic);
-    const consumer: Consumer = kafka.consumer({
-      groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
-      heartbeatInterval: 1_000,
-      // A fetch that finds nothing new waits at most this long on the broker. kafkajs' default of
-      // 5 s also held back messages arriving on other partitions meanwhile: seconds per hop.
-      maxWaitTimeInMs: 100,
-      allowAutoTopicCreation: false,
-    });
     const abandon = new AbortController();
-    const startConsumer = async () => {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      const joined = new Promise<void>((resolve) => {
-        const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-          off();
-          resolve();
-        });
+    let consumer: Consumer | undefined;
+    let closing = false;
+    let restartTimer: NodeJS.Timeout | undefined;
+    let restarting: Promise<void> | undefined;
+    let failures = 0;
+    let joinedAt = 0;
+
+    const eachMessage: EachMessageHandler = async ({ message: record, partition, heartbeat }) => {
+      const message = parse(record.value);
+      if (!message) {
+        logger.warn(
+          { topic, group, partition, offset: record.offset },
+          'skipping a record that is not a bus message',
+        );
+        return;
+      }
+      const result = await deliverWithRetries(handler, topic, message, {
+        maxAttempts: subscribeOptions.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        retryDelayMs: subscribeOptions.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+        signal: abandon.signal,
+        isTransient: subscribeOptions.isTransient,
+        // kafkajs heartbeats only between messages: a long retry would get this member evicted.
+        whileWaiting: heartbeat,
       });
-      await consumer.run({
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
-        eachMessage: async ({ message: record, partition, heartbeat }) => {
-          const message = parse(record.value);
-          if (!message) {
-            logger.warn(
-              { topic, group, partition, offset: record.offset },
-              'skipping a record that is not a bus message',
-            );
-            return;
-          }
-          const result = await deliverWithRetries(handler, topic, message, {
-            maxAttempts: subscribeOptions.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-            retryDelayMs: subscribeOptions.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
-            signal: abandon.signal,
-            isTransient: subscribeOptions.isTransient,
-            // kafkajs heartbeats only between messages: a long retry would get this member evicted.
-            whileWaiting: heartbeat,
-          });
-          if (result.kind === 'abandoned') throw new Abandoned();
-          if (result.kind === 'failed') {
-            logger.warn(
-              { topic, group, messageId: message.id, reason: result.reason },
-              'message dead-lettered',
-            );
-            await publish(deadLetterTopic(topic), [
-              deadLetter(
-                { topic, group, reason: result.reason, attempts: result.attempts, message },
-                new Date(),
-              ),
-            ]);
-          }
-        },
-      });
-      await joined;
+      if (result.kind === 'abandoned') throw new Abandoned();
+      if (result.kind === 'failed') {
+        logger.warn({ topic, group, messageId: message.id, reason: result.reason }, 'message dead-lettered');
+        await publish(deadLetterTopic(topic), [
+          deadLetter({ topic, group, reason: result.reason, attempts: result.attempts, message }, new Date()),
+        ]);
+      }
     };
-    try {
-      await startConsumer();
-    } catch (error) {
-      // Not yet a subscription the bus closes: a consumer left connected would hold its sockets.
-      await consumer.disconnect().catch(() => undefined);
-      throw error;
-    }
+
+    /**
+     * kafkajs restarts a consumer that crashed on a retriable error itself, but one that crashed on
+     * any other (a TypeError inside kafkajs during a rebalance, a group another client joined with
+     * a different protocol) stays stopped for good, silently. Before the group is joined that fails
+     * the start, which the caller retries; after, the subscription starts a new consumer, backing
+     * off from 1 s to 30 s while the crashes repeat.
+     */
+    const startConsumer = async (): Promise<void> => {
+      const next = kafka.consumer({
+        groupId,
+        sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+        heartbeatInterval: 1_000,
+        // A fetch that finds nothing new waits at most this long on the broker. kafkajs' default of
+        // 5 s also held back messages arriving on other partitions meanwhile: seconds per hop.
+        maxWaitTimeInMs: 100,
+        allowAutoTopicCreation: false,
+      });
+      consumer = next;
+      try {
+        await next.connect();
+        await next.subscribe({ topics: [topic], fromBeginning: true });
+        const joined = new Promise<void>((resolve, reject) => {
+          const offJoin = next.on(next.events.GROUP_JOIN, () => {
+            offJoin();
+            offCrash();
+            resolve();
+          });
+          const offCrash = next.on(next.events.CRASH, ({ payload }) => {
+            if (payload.restart) return;
+            offJoin();
+            offCrash();
+            reject(payload.error);
+          });
+        });
+        await next.run({
+          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
+          eachMessage,
+        });
+        await joined;
+      } catch (error) {
+        // Not a running consumer: one left connected would hold its sockets.
+        await next.disconnect().catch(() => undefined);
+        throw error;
+      }
+      joinedAt = Date.now();
+      next.on(next.events.CRASH, ({ payload }) => {
+        if (!payload.restart) restartLater(payload.error);
+      });
+    };
+
+    const restartLater = (error: unknown): void => {
+      if (closing) return;
+      // A consumer that ran a minute before crashing starts the back-off over.
+      if (joinedAt > 0 && Date.now() - joinedAt > 60_000) failures = 0;
+      joinedAt = 0;
+      failures += 1;
+      const delayMs = Math.min(1_000 * 2 ** (failures - 1), 30_000);
+      logger.error(
+        { topic, group, reason: errorReason(error), failures, delayMs },
+        'kafka consumer stopped on an error it does not restart from; starting a new one',
+      );
+      restartTimer = setTimeout(() => {
+        restarting = startConsumer().catch(restartLater);
+      }, delayMs);
+    };
+
+    await startConsumer();
 
     const subscription: Subscription = {
       async close(closeOptions) {
         if (!subscriptions.delete(subscription)) return;
+        closing = true;
+        clearTimeout(restartTimer);
+        await restarting;
         if (closeOptions?.drain === false) abandon.abort();
         // disconnect() waits for the message being handled; commits what was acknowledged.
-        await consumer.disconnect().catch((error: unknown) => {
+        await consumer?.disconnect().catch((error: unknown) => {
           logger.warn(
             { topic, group, reason: errorReason(error) },
             'kafka consumer did not disconnect cleanly',
