@@ -4,11 +4,12 @@ import {
   type ActiveOperatorKey,
   activeApiKey,
   openSecrets,
-  readClientKey,
-  readOperatorKey,
+  readClientKeys,
+  readOperatorKeys,
   type SecretBox,
   type StoredKey,
 } from '@pronto/tenancy';
+import { coalescedReads } from './coalesced-reads.ts';
 
 export interface ApiKeyDirectory {
   find(keyId: string): Promise<ActiveApiKey | null>;
@@ -36,15 +37,18 @@ function secretOpener(box: SecretBox, maxEntries = 10_000) {
 }
 
 /**
- * Every signed request reads its key's row by primary key (with its tenant), so a revoked key, a
- * disabled tenant or a rotation holds at once on every instance sharing the database
- * (docs/operations.md, "API keys"). Only the decryption of a sealed secret is remembered.
+ * Every signed request reads its key's row (with its tenant), so a revoked key, a disabled tenant
+ * or a rotation holds at once on every instance sharing the database (docs/operations.md, "API
+ * keys"). Requests that arrive while a read is in flight share the next one (coalescedReads): one
+ * query per round trip under load, and still none answered from before the request came. Only the
+ * decryption of a sealed secret is remembered.
  */
 export function createApiKeyDirectory(sql: SqlQueryable, box: SecretBox, now: () => Date): ApiKeyDirectory {
   const opener = secretOpener(box);
+  const read = coalescedReads((keyIds) => readClientKeys(sql, keyIds));
   return {
     async find(keyId) {
-      const key = await readClientKey(sql, keyId);
+      const key = await read(keyId);
       return key ? activeApiKey(key, opener.secrets(key, now())) : null;
     },
   };
@@ -57,9 +61,10 @@ export function createOperatorKeyDirectory(
   now: () => Date,
 ): OperatorKeyDirectory {
   const opener = secretOpener(box);
+  const read = coalescedReads((keyIds) => readOperatorKeys(sql, keyIds));
   return {
     async find(keyId) {
-      const key = await readOperatorKey(sql, keyId);
+      const key = await read(keyId);
       if (!key || key.role === 'client') return null;
       return { keyId, role: key.role, tenantId: key.tenantId, secrets: opener.secrets(key, now()) };
     },

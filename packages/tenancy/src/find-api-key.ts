@@ -33,31 +33,38 @@ export interface StoredKey {
 
 const KEY_COLUMNS = `k.id, k.tenant_id::text AS "tenantId", k.secret_ciphertext AS "secretCiphertext"`;
 
+const CLIENT_KEY_SELECT = `SELECT ${KEY_COLUMNS}, 'client' AS role, k.previous_secret_ciphertext AS "previousSecretCiphertext",
+            k.previous_secret_expires_at AS "previousSecretExpiresAt",
+            t.rate_limit_per_second AS "ratePerSecond", t.rate_limit_burst AS "rateBurst"
+       FROM api_key k JOIN tenant t ON t.id = k.tenant_id`;
+
+const OPERATOR_KEY_SELECT = `SELECT ${KEY_COLUMNS}, k.role, NULL AS "previousSecretCiphertext", NULL AS "previousSecretExpiresAt",
+            NULL AS "ratePerSecond", NULL AS "rateBurst"
+       FROM operator_key k LEFT JOIN tenant t ON t.id = k.tenant_id`;
+
 /**
  * A client's event key, as it stands in the database now: null when unknown, revoked, or its
  * tenant disabled. One read by primary key, made for every signed request, so a revocation or a
  * disabled tenant holds at once on every instance.
  */
 export async function readClientKey(sql: SqlQueryable, keyId: string): Promise<StoredKey | null> {
-  return readKey(
-    sql,
-    `SELECT ${KEY_COLUMNS}, 'client' AS role, k.previous_secret_ciphertext AS "previousSecretCiphertext",
-            k.previous_secret_expires_at AS "previousSecretExpiresAt",
-            t.rate_limit_per_second AS "ratePerSecond", t.rate_limit_burst AS "rateBurst"
-       FROM api_key k JOIN tenant t ON t.id = k.tenant_id`,
-    keyId,
-  );
+  return readKey(sql, CLIENT_KEY_SELECT, keyId);
 }
 
-/** An operator key (the admin API's), as it stands now: null when unknown, revoked, or its tenant disabled. */
-export async function readOperatorKey(sql: SqlQueryable, keyId: string): Promise<StoredKey | null> {
-  return readKey(
-    sql,
-    `SELECT ${KEY_COLUMNS}, k.role, NULL AS "previousSecretCiphertext", NULL AS "previousSecretExpiresAt",
-            NULL AS "ratePerSecond", NULL AS "rateBurst"
-       FROM operator_key k LEFT JOIN tenant t ON t.id = k.tenant_id`,
-    keyId,
-  );
+/** Several client keys in one read, by id; as readClientKey for each. */
+export async function readClientKeys(
+  sql: SqlQueryable,
+  keyIds: readonly string[],
+): Promise<Map<string, StoredKey>> {
+  return readKeys(sql, CLIENT_KEY_SELECT, keyIds);
+}
+
+/** Operator keys (the admin API's), by id, as they stand now: a key unknown, revoked, or of a disabled tenant is absent. */
+export async function readOperatorKeys(
+  sql: SqlQueryable,
+  keyIds: readonly string[],
+): Promise<Map<string, StoredKey>> {
+  return readKeys(sql, OPERATOR_KEY_SELECT, keyIds);
 }
 
 async function readKey(sql: SqlQueryable, select: string, keyId: string): Promise<StoredKey | null> {
@@ -66,6 +73,18 @@ async function readKey(sql: SqlQueryable, select: string, keyId: string): Promis
     [keyId],
   );
   return row ?? null;
+}
+
+async function readKeys(
+  sql: SqlQueryable,
+  select: string,
+  keyIds: readonly string[],
+): Promise<Map<string, StoredKey>> {
+  const rows = await sql.query<StoredKey>(
+    `${select} WHERE k.id = ANY($1::text[]) AND k.revoked_at IS NULL AND t.disabled_at IS NULL`,
+    [keyIds],
+  );
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 /** A client key's row as the signature check uses it, its secrets opened by `open`. */

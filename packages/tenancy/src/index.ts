@@ -10,7 +10,8 @@ export {
   findApiKey,
   openSecrets,
   readClientKey,
-  readOperatorKey,
+  readClientKeys,
+  readOperatorKeys,
   type StoredKey,
 } from './find-api-key.ts';
 export { generateSecret, issueApiKey } from './issue-api-key.ts';
