@@ -133,7 +133,14 @@ try {
   const afterStart = rssMb(pid);
   log(`RSS after start: ${afterStart.toFixed(0)} MB`);
   const samples: number[] = [];
-  const sampler = setInterval(() => samples.push(rssMb(pid)), 1_000);
+  // A long run says where it is every five minutes.
+  const sampler = setInterval(() => {
+    samples.push(rssMb(pid));
+    if (samples.length % 300 === 0)
+      log(
+        `  after ${samples.length} s: RSS ${samples.at(-1)?.toFixed(0)} MB, peak so far ${Math.max(...samples).toFixed(0)} MB`,
+      );
+  }, 1_000);
   const load = await openLoop(pronto.url, rate, 0, durationS * 1000).finally(() => clearInterval(sampler));
   samples.push(rssMb(pid));
   const peak = Math.max(afterStart, ...samples);
