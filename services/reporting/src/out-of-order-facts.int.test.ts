@@ -3,7 +3,7 @@ import { breachReason, type LeadFact, leadResult } from '@pronto/sla';
 import { createCampaign, createTenant } from '@pronto/tenancy';
 import { openTestDatabase } from '@pronto/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyFact, loadRow } from './report-store.ts';
+import { applyFact, applyFactOnce, loadRow } from './report-store.ts';
 
 type Db = Awaited<ReturnType<typeof openTestDatabase>>;
 
@@ -66,5 +66,40 @@ describe('facts of one lead that arrive out of order', () => {
     if (!row) throw new Error('no row');
     expect(leadResult(row, new Date('2026-03-30T07:00:00Z'))).toBe('breached');
     expect(breachReason(row)).toBe('dialer_error');
+  });
+
+  it('applies a delivered fact once: of two deliveries folding at the same moment, one finds it recorded', async () => {
+    const [row] = await db.sql.query<{ id: string }>(
+      `INSERT INTO lead (tenant_id, campaign_id, phone_e164, status, received_at, last_intent_at, updated_at)
+       VALUES ($1, $2, '+48601000778', 'queued', $3, $3, $3) RETURNING id::text`,
+      [lead.tenantId, lead.campaignId, '2026-03-30T08:00:00Z'],
+    );
+    const other = { ...lead, leadId: row?.id as string };
+    const queued: LeadFact = {
+      ...other,
+      event: 'queued',
+      at: new Date('2026-03-30T08:00:00Z'),
+      detail: { anchorAt: '2026-03-30T08:00:00Z', dueAt: '2026-03-30T08:05:00Z', zone: 'Europe/Warsaw' },
+    };
+    const dialing: LeadFact = {
+      ...other,
+      event: 'dialing',
+      at: new Date('2026-03-30T08:01:00Z'),
+      detail: { attemptId: 'b1', agentId: 'g1' },
+    };
+    expect(await db.sql.transaction((tx) => applyFactOnce(tx, queued, 'reporting-test', randomUUID()))).toBe(
+      true,
+    );
+    const messageId = randomUUID();
+    const applied = await Promise.all(
+      [1, 2].map(() => db.sql.transaction((tx) => applyFactOnce(tx, dialing, 'reporting-test', messageId))),
+    );
+    expect(applied.sort()).toEqual([false, true]);
+    expect(await db.sql.transaction((tx) => loadRow(tx, other.leadId))).toMatchObject({
+      anchorAt: new Date('2026-03-30T08:00:00Z'),
+      dialsBeforeDue: 1,
+      lastDialAttemptId: 'b1',
+      lastEvent: 'dialing',
+    });
   });
 });

@@ -93,9 +93,37 @@ export async function loadRow(tx: SqlQueryable, leadId: string): Promise<ReportR
   const [row] = await tx.query<ReportRow>(`SELECT ${SELECT} FROM report_lead WHERE lead_id = $1 FOR UPDATE`, [
     leadId,
   ]);
-  if (!row) return undefined;
-  // Timestamps come back as Date from both drivers; counts as numbers.
-  return { ...row, dialsBeforeDue: Number(row.dialsBeforeDue) };
+  return row ? storedRow(row) : undefined;
+}
+
+/** Timestamps come back as Date from both drivers; counts as numbers. */
+const storedRow = (row: ReportRow): ReportRow => ({ ...row, dialsBeforeDue: Number(row.dialsBeforeDue) });
+
+/**
+ * applyFact for a `lead-events` message, at most once for `consumer` (as @pronto/bus consumeOnce):
+ * its id is recorded in the statement that reads and locks the lead's row, one round trip fewer per
+ * fact. False, and nothing changed, when the id was recorded before (a redelivery).
+ */
+export async function applyFactOnce(
+  tx: SqlQueryable,
+  fact: LeadFact,
+  consumer: string,
+  messageId: string,
+): Promise<boolean> {
+  const [found] = await tx.query<ReportRow & { recorded: boolean }>(
+    `WITH recorded AS (
+       INSERT INTO processed_message (consumer, message_id) VALUES ($2, $3)
+       ON CONFLICT (consumer, message_id) DO NOTHING RETURNING 1
+     ), stored AS (
+       SELECT ${SELECT} FROM report_lead WHERE lead_id = $1 FOR UPDATE
+     )
+     SELECT EXISTS (SELECT 1 FROM recorded) AS recorded, stored.* FROM (VALUES (1)) AS one LEFT JOIN stored ON true`,
+    [fact.leadId, consumer, messageId],
+  );
+  if (!found?.recorded) return false;
+  const { recorded: _, ...row } = found;
+  await applyFact(tx, fact, { stored: row.leadId === null ? undefined : storedRow(row) });
+  return true;
 }
 
 /** Saves a lead's row and marks its hours dirty; `previous`: the row it replaces, if its hour moved. */
@@ -113,8 +141,13 @@ export async function saveRow(tx: SqlQueryable, row: ReportRow, previous?: Repor
  * one a refold took in already: the lead's row is folded again from its stored history instead, in
  * order, as a rebuild does, so the two agree.
  */
-export async function applyFact(tx: SqlQueryable, fact: LeadFact): Promise<ReportRow | undefined> {
-  const previous = await loadRow(tx, fact.leadId);
+export async function applyFact(
+  tx: SqlQueryable,
+  fact: LeadFact,
+  /** The lead's row as this transaction has already read and locked it (applyFactOnce). */
+  read?: { stored: ReportRow | undefined },
+): Promise<ReportRow | undefined> {
+  const previous = read ? read.stored : await loadRow(tx, fact.leadId);
   const row =
     previous && fact.at.getTime() <= previous.updatedAt.getTime()
       ? ((await refoldFromHistory(tx, fact)) ?? foldLeadFact(previous, fact))

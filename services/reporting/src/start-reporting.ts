@@ -1,10 +1,10 @@
-import { type Bus, checkedMessage, consumeOnce, type Subscription } from '@pronto/bus';
+import { type Bus, checkedMessage, type Subscription } from '@pronto/bus';
 import { compileValidator, LeadEventV1 } from '@pronto/contracts';
 import { type Database, isDatabaseUnavailable } from '@pronto/db';
 import { REPORTED_EVENTS } from '@pronto/sla';
 import type { Logger } from '@pronto/telemetry';
 import { countUnscoredLeads } from './count-unscored-leads.ts';
-import { applyFact } from './report-store.ts';
+import { applyFactOnce } from './report-store.ts';
 import { refreshRollup } from './sla-rollup.ts';
 
 export const REPORTING_GROUP = 'reporting';
@@ -47,15 +47,21 @@ export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
       const { id, payload } = checkedMessage(validator, message, 'lead.event v1');
       // A fact no figure depends on: nothing to fold, nothing to record.
       if (!REPORTED_EVENTS.has(payload.event)) return;
-      await consumeOnce(db.sql, REPORTING_GROUP, id, (tx) =>
-        applyFact(tx, {
-          leadId: payload.leadId,
-          tenantId: payload.tenantId,
-          campaignId: payload.campaignId,
-          event: payload.event,
-          at: new Date(payload.at),
-          detail: payload.detail,
-        }),
+      // Applied once: the message id is recorded in the statement that locks the lead's row.
+      await db.sql.transaction((tx) =>
+        applyFactOnce(
+          tx,
+          {
+            leadId: payload.leadId,
+            tenantId: payload.tenantId,
+            campaignId: payload.campaignId,
+            event: payload.event,
+            at: new Date(payload.at),
+            detail: payload.detail,
+          },
+          REPORTING_GROUP,
+          id,
+        ),
       );
       logger.debug({ leadId: payload.leadId, event: payload.event }, 'lead event reported');
     },
