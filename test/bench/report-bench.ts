@@ -394,7 +394,7 @@ function scriptFor(random: () => number, anchorMs: number, agents: string[], n: 
     return [
       ...queued,
       [300, 'offered', { attemptId: a, agentId, group }],
-      [330, 'offer_missed', { attemptId: a, agentId, why: 'timeout' }],
+      [330, 'offer_missed', { attemptId: a, agentId, why: 'offer_timeout' }],
       ...dial(400, `b${n}`),
       [420, 'contacted', { attemptId: `b${n}`, agentId, at: iso(420), firstContact: true }],
     ];

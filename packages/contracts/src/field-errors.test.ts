@@ -1,7 +1,9 @@
+import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { compileValidator } from './compile-validator.ts';
 import { IntentEvent } from './intent-event.ts';
 import { INTENT_EVENT_EXAMPLE } from './intent-event-example.ts';
+import { LeadEventV1 } from './lead-event-message.ts';
 
 const validator = compileValidator(IntentEvent);
 
@@ -40,5 +42,57 @@ describe('intake event validation', () => {
     const { consent: _consent, ...withoutConsent } = good;
     const result = validator.validate(withoutConsent);
     expect(result.ok ? [] : result.errors.map((error) => error.field)).toEqual(['consent']);
+  });
+});
+
+describe('errors of large unions (more branches than the eight errors reported)', () => {
+  it('names the lead event whose detail fits no form, rather than nothing', () => {
+    const id = '5b1d2f8e-6c1a-4c53-9a49-1c7f3e0c2a10';
+    const at = '2026-03-29T01:30:00.000Z';
+    const result = compileValidator(LeadEventV1.schema).validate({
+      type: 'lead.event',
+      version: 1,
+      id,
+      occurredAt: at,
+      key: id,
+      payload: {
+        leadId: id,
+        tenantId: id,
+        campaignId: id,
+        leadVersion: 3,
+        event: 'offer_missed',
+        at,
+        status: 'queued',
+        detail: { attemptId: 'a1', agentId: 'g1', why: 'timeout' },
+      },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      { field: 'payload', pointer: '/payload', detail: 'is not one of the allowed forms' },
+    ]);
+  });
+
+  it('names a field whose value is none of a dozen literals', () => {
+    const colours = Type.Union(
+      [
+        'red',
+        'green',
+        'blue',
+        'cyan',
+        'magenta',
+        'yellow',
+        'black',
+        'white',
+        'grey',
+        'pink',
+        'brown',
+        'teal',
+      ].map((name) => Type.Literal(name)),
+    );
+    const result = compileValidator(Type.Object({ colour: colours })).validate({ colour: 'mauve' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((error) => error.field)).toEqual(['colour']);
   });
 });

@@ -18,6 +18,9 @@ const join = (pointer: string, name: string) => `${pointer}/${name.replace(/~/g,
 export function toFieldErrors(errors: Iterable<TLocalizedValidationError>): FieldError[] {
   const byPointer = new Map<string, FieldError>();
   const allowed = new Map<string, unknown[]>();
+  // Where each union whose branches failed on a literal applies: the anyOf error that names it may
+  // be cut off by the error limit (eight), after the branches' const errors.
+  const unions = new Map<string, 'forms' | 'values'>();
   const add = (pointer: string, detail: string) => {
     if (!byPointer.has(pointer)) byPointer.set(pointer, { field: pointerToField(pointer), pointer, detail });
   };
@@ -46,6 +49,7 @@ export function toFieldErrors(errors: Iterable<TLocalizedValidationError>): Fiel
       case 'const':
         // A union of literals reports one const error per literal, then anyOf.
         allowed.set(error.instancePath, [...(allowed.get(error.instancePath) ?? []), params.allowedValue]);
+        unions.set(...unionOf(error.instancePath, error.schemaPath));
         break;
       case 'anyOf': {
         const values = allowed.get(error.instancePath);
@@ -64,5 +68,21 @@ export function toFieldErrors(errors: Iterable<TLocalizedValidationError>): Fiel
         add(error.instancePath, error.message);
     }
   }
+  // A union no error above named: its literal-discriminated forms (a message whose `event` is valid
+  // but whose detail is not) or its many literal values were reported only as const errors.
+  if (byPointer.size === 0)
+    for (const [pointer, kind] of unions)
+      add(pointer, kind === 'forms' ? 'is not one of the allowed forms' : 'is not one of the allowed values');
   return [...byPointer.values()];
+}
+
+/**
+ * The instance pointer of the union a const error came from, and whether the union is of objects
+ * (`#/.../anyOf/3/properties/event`: the const is a property of each form) or of literals.
+ */
+function unionOf(instancePath: string, schemaPath: string): [string, 'forms' | 'values'] {
+  const inside = /\/anyOf\/\d+((?:\/properties\/[^/]+)*)$/.exec(schemaPath)?.[1] ?? '';
+  const depth = inside.split('/properties/').length - 1;
+  if (depth === 0) return [instancePath, 'values'];
+  return [instancePath.split('/').slice(0, -depth).join('/'), 'forms'];
 }
