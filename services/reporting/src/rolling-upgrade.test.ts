@@ -3,6 +3,7 @@ import { compileValidator, LeadEventV1, type LeadFact, type LeadStatus } from '@
 import { leadEventMessages } from '@pronto/leads';
 import { foldLeadFact, type ReportRow } from '@pronto/sla';
 import { describe, expect, it } from 'vitest';
+import { leadFactOf } from './start-reporting.ts';
 
 /**
  * During a rolling upgrade the reporting consumer on the new code reads lead.event messages from
@@ -106,15 +107,7 @@ function report(messages: readonly unknown[]): ReportRow | undefined {
   for (const message of messages) {
     const checked = validator.validate(message);
     if (!checked.ok) throw new Error(`refused: ${JSON.stringify(checked.errors)}`);
-    const { payload } = checked.value;
-    row = foldLeadFact(row, {
-      leadId: payload.leadId,
-      tenantId: payload.tenantId,
-      campaignId: payload.campaignId,
-      event: payload.event,
-      at: new Date(payload.at),
-      detail: payload.detail,
-    });
+    row = foldLeadFact(row, leadFactOf(checked.value.payload));
   }
   return row;
 }

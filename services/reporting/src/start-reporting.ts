@@ -1,7 +1,7 @@
 import { type Bus, checkedMessage, type Subscription } from '@pronto/bus';
-import { compileValidator, LeadEventV1 } from '@pronto/contracts';
+import { compileValidator, LeadEventV1, type ReceivedLeadEventV1 } from '@pronto/contracts';
 import { type Database, isDatabaseUnavailable } from '@pronto/db';
-import { REPORTED_EVENTS } from '@pronto/sla';
+import { type LeadFact, REPORTED_EVENTS } from '@pronto/sla';
 import type { Logger } from '@pronto/telemetry';
 import { countUnscoredLeads } from './count-unscored-leads.ts';
 import { applyFactOnce } from './report-store.ts';
@@ -48,21 +48,7 @@ export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
       // A fact no figure depends on: nothing to fold, nothing to record.
       if (!REPORTED_EVENTS.has(payload.event)) return;
       // Applied once: the message id is recorded in the statement that locks the lead's row.
-      await db.sql.transaction((tx) =>
-        applyFactOnce(
-          tx,
-          {
-            leadId: payload.leadId,
-            tenantId: payload.tenantId,
-            campaignId: payload.campaignId,
-            event: payload.event,
-            at: new Date(payload.at),
-            detail: payload.detail,
-          },
-          REPORTING_GROUP,
-          id,
-        ),
-      );
+      await db.sql.transaction((tx) => applyFactOnce(tx, leadFactOf(payload), REPORTING_GROUP, id));
       logger.debug({ leadId: payload.leadId, event: payload.event }, 'lead event reported');
     },
   });
@@ -120,5 +106,17 @@ export async function startReporting(deps: ReportingDeps): Promise<Reporting> {
       await refreshing;
       await subscription.close();
     },
+  };
+}
+
+/** The fact a checked `lead-events` message carries, as the SLA fold takes it. */
+export function leadFactOf(payload: ReceivedLeadEventV1['payload']): LeadFact {
+  return {
+    leadId: payload.leadId,
+    tenantId: payload.tenantId,
+    campaignId: payload.campaignId,
+    event: payload.event,
+    at: new Date(payload.at),
+    detail: payload.detail,
   };
 }

@@ -89,6 +89,19 @@ describe('Kafka bus: a consumer that kafkajs does not restart', () => {
     await bus?.close();
   }, 60_000);
 
+  /** Subscribes `group` to `topic`; the array fills with what it receives. */
+  const subscribeRecording = async (topic: string, group: string) => {
+    const received: BusMessage[] = [];
+    subscriptions.push(
+      await bus.subscribe({
+        topic,
+        group,
+        handler: async (delivery) => void received.push(delivery.message),
+      }),
+    );
+    return received;
+  };
+
   const names = () => {
     const run = randomUUID().slice(0, 8);
     return { topic: `crash-${run}`, group: `svc-${run}` };
@@ -108,14 +121,7 @@ describe('Kafka bus: a consumer that kafkajs does not restart', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
 
     // The next attempt, as startOnBusOrExit makes it, joins and delivers.
-    const received: BusMessage[] = [];
-    subscriptions.push(
-      await bus.subscribe({
-        topic,
-        group,
-        handler: async (delivery) => void received.push(delivery.message),
-      }),
-    );
+    const received = await subscribeRecording(topic, group);
     const message = testMessage('k', 1);
     await bus.publish(topic, [message]);
     await until('the retried subscription receives a new message', () =>
@@ -129,14 +135,7 @@ describe('Kafka bus: a consumer that kafkajs does not restart', () => {
     const foreign = foreignMember(brokers, `${group}--${topic}`, topic);
     foreigners.push(foreign);
     await foreign.join();
-    const received: BusMessage[] = [];
-    subscriptions.push(
-      await bus.subscribe({
-        topic,
-        group,
-        handler: async (delivery) => void received.push(delivery.message),
-      }),
-    );
+    const received = await subscribeRecording(topic, group);
     const before = testMessage('k', 1);
     await bus.publish(topic, [before]);
     await until('the subscription receives a message', () => received.some((got) => got.id === before.id));
