@@ -32,11 +32,19 @@ function foreignMember(brokers: string, groupId: string, topic: string) {
         return {
           memberId,
           memberAssignment: foreign
-            ? AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: {} })
+            ? AssignerProtocol.MemberAssignment.encode({
+                version: 0,
+                assignment: {},
+                userData: Buffer.alloc(0),
+              })
             : garble
               ? // version 0, one topic, then the end: its name cannot be read.
                 Buffer.from([0, 0, 0, 0, 0, 1])
-              : AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: { [topic]: partitions } }),
+              : AssignerProtocol.MemberAssignment.encode({
+                  version: 0,
+                  assignment: { [topic]: partitions },
+                  userData: Buffer.alloc(0),
+                }),
         };
       });
     },
