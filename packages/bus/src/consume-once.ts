@@ -29,10 +29,15 @@ export async function recordProcessed(
   consumer: string,
   messageId: string,
 ): Promise<boolean> {
-  const recorded = await tx.query(
-    `INSERT INTO processed_message (consumer, message_id) VALUES ($1, $2)
-     ON CONFLICT (consumer, message_id) DO NOTHING RETURNING 1 AS recorded`,
-    [consumer, messageId],
-  );
+  const recorded = await tx.query(recordProcessedSql('$1', '$2'), [consumer, messageId]);
   return recorded.length > 0;
 }
+
+/**
+ * The statement recordProcessed runs, with the consumer and the message id at the given
+ * parameters: a row when the id is new, none when it was recorded before. For a consumer that
+ * records the id in the statement of its effect (`WITH recorded AS (...)`), one round trip fewer.
+ */
+export const recordProcessedSql = (consumer: string, messageId: string) =>
+  `INSERT INTO processed_message (consumer, message_id) VALUES (${consumer}, ${messageId})
+   ON CONFLICT (consumer, message_id) DO NOTHING RETURNING 1 AS recorded`;

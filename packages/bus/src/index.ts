@@ -10,7 +10,7 @@ export {
   type Subscription,
 } from './bus.ts';
 export { checkedMessage, type MessageValidator } from './checked-message.ts';
-export { type ConsumeResult, consumeOnce, recordProcessed } from './consume-once.ts';
+export { type ConsumeResult, consumeOnce, recordProcessed, recordProcessedSql } from './consume-once.ts';
 export { type BusConfig, type CreateBusDeps, createBus } from './create-bus.ts';
 export type { DeadLetterPayload } from './dead-letter.ts';
 export {

@@ -48,7 +48,7 @@ const OPERATOR_KEY_SELECT = `SELECT ${KEY_COLUMNS}, k.role, NULL AS "previousSec
  * disabled tenant holds at once on every instance.
  */
 export async function readClientKey(sql: SqlQueryable, keyId: string): Promise<StoredKey | null> {
-  return readKey(sql, CLIENT_KEY_SELECT, keyId);
+  return (await readKeys(sql, CLIENT_KEY_SELECT, [keyId])).get(keyId) ?? null;
 }
 
 /** Several client keys in one read, by id; as readClientKey for each. */
@@ -65,14 +65,6 @@ export async function readOperatorKeys(
   keyIds: readonly string[],
 ): Promise<Map<string, StoredKey>> {
   return readKeys(sql, OPERATOR_KEY_SELECT, keyIds);
-}
-
-async function readKey(sql: SqlQueryable, select: string, keyId: string): Promise<StoredKey | null> {
-  const [row] = await sql.query<StoredKey>(
-    `${select} WHERE k.id = $1 AND k.revoked_at IS NULL AND t.disabled_at IS NULL`,
-    [keyId],
-  );
-  return row ?? null;
 }
 
 async function readKeys(

@@ -1,3 +1,4 @@
+import { recordProcessedSql } from '@pronto/bus';
 import type { SqlQueryable } from '@pronto/db';
 import { foldLeadFact, type LeadFact, REPORTED_EVENTS, type ReportRow } from '@pronto/sla';
 import { rowHour } from './sla-rollup.ts';
@@ -112,8 +113,7 @@ export async function applyFactOnce(
 ): Promise<boolean> {
   const [found] = await tx.query<ReportRow & { recorded: boolean }>(
     `WITH recorded AS (
-       INSERT INTO processed_message (consumer, message_id) VALUES ($2, $3)
-       ON CONFLICT (consumer, message_id) DO NOTHING RETURNING 1
+       ${recordProcessedSql('$2', '$3')}
      ), stored AS (
        SELECT ${SELECT} FROM report_lead WHERE lead_id = $1 FOR UPDATE
      )

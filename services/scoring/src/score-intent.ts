@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OutboxEntry } from '@pronto/bus';
+import { type OutboxEntry, recordProcessedSql } from '@pronto/bus';
 import type { IntentReceivedV1, LeadFact, LeadQueuedV1, LeadStatus, ScoreFactor } from '@pronto/contracts';
 import type { CampaignRow, LeadRow as LeadColumns, SqlQueryable } from '@pronto/db';
 import { changeLead } from '@pronto/leads';
@@ -64,12 +64,11 @@ export async function scoreIntent(
   consumer: string,
 ): Promise<ScoringOutcome> {
   const { payload } = message;
-  // The first statement also records the message id (as @pronto/bus recordProcessed does): a
+  // The first statement also records the message id (@pronto/bus recordProcessedSql): a
   // redelivered intent finds it recorded and changes nothing. Two round trips per intent in all.
   const [lead] = await tx.query<LeadRow & { fresh: boolean }>(
     `WITH recorded AS (
-       INSERT INTO processed_message (consumer, message_id) VALUES ($2, $3)
-       ON CONFLICT (consumer, message_id) DO NOTHING RETURNING 1
+       ${recordProcessedSql('$2', '$3')}
      )
      SELECT EXISTS (SELECT 1 FROM recorded) AS fresh, l.id, l.tenant_id, l.campaign_id, l.phone_e164, l.status, l.score, l.time_zone, l.intent_count,
             l.received_at, l.anchor_at, l.due_at, l.closed_at, l.suppression_reason, l.version,
