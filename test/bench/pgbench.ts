@@ -7,6 +7,8 @@ import { processCpuSeconds } from './system.ts';
 
 export interface PgbenchResult {
   tps: number;
+  /** Rows inserted per transaction (1: pgbench's single-row INSERT, the target's ceiling). */
+  rowsPerTransaction: number;
   latencyAvgMs: number;
   transactions: number;
   failed: number;
@@ -21,13 +23,16 @@ const BODY = `'${JSON.stringify({ pad: 'x'.repeat(590) }).slice(0, 600)}'`;
 /**
  * pgbench's single-row INSERT rate on `url`: one event-shaped row per transaction, a unique key each
  * time, at the server's own durability settings (synchronous_commit is not touched). The ceiling a
- * one-event-per-commit writer could reach on this server at this concurrency.
+ * one-event-per-commit writer could reach on this server at this concurrency. With
+ * `rowsPerTransaction` > 1, each transaction is one INSERT of that many rows, as a group commit
+ * writes them: what a stored row costs the server when commits are shared.
  */
 export async function runPgbench(
   url: string,
   clients: number,
   seconds: number,
   onWindow?: (phase: 'start' | 'end') => void,
+  rowsPerTransaction = 1,
 ): Promise<PgbenchResult> {
   const db = await openDatabase({ url, poolSize: 2 });
   try {
@@ -47,7 +52,10 @@ export async function runPgbench(
     const script = join(dir, 'insert.sql');
     await writeFile(
       script,
-      `INSERT INTO bench_insert (tenant_id, event_id, body) VALUES ('00000000-0000-4000-8000-000000000001', :client_id || '-' || gen_random_uuid(), ${BODY});\n`,
+      `INSERT INTO bench_insert (tenant_id, event_id, body) VALUES ${Array.from(
+        { length: rowsPerTransaction },
+        () => `('00000000-0000-4000-8000-000000000001', :client_id || '-' || gen_random_uuid(), ${BODY})`,
+      ).join(', ')};\n`,
     );
     const u = new URL(url);
     const args = [
@@ -97,6 +105,7 @@ export async function runPgbench(
     const wall = (performance.now() - started) / 1000;
     return {
       tps: Number(tps),
+      rowsPerTransaction,
       latencyAvgMs: Number(/latency average = ([\d.]+) ms/.exec(output)?.[1] ?? Number.NaN),
       transactions: Number(/number of transactions actually processed: (\d+)/.exec(output)?.[1] ?? 0),
       failed: Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0),

@@ -88,10 +88,23 @@ export interface CpuReport {
  * Starts measuring CPU; the returned function ends the measurement and reports it. PostgreSQL
  * backends are sampled every 250 ms so that those which exit before the end (pgbench's) still count.
  */
-export function cpuMeter(pids: { pronto?: number | undefined; extra?: () => number } = {}) {
+export function cpuMeter(
+  pids: { pronto?: number | readonly number[] | undefined; extra?: () => number } = {},
+) {
   const startedAt = performance.now();
   const self = process.cpuUsage();
-  const pronto = pids.pronto === undefined ? undefined : processCpuSeconds(pids.pronto);
+  /** The measured server's CPU seconds: one process, or the sum of several (a cluster's workers). */
+  const prontoSeconds = () => {
+    if (pids.pronto === undefined) return undefined;
+    let sum = 0;
+    for (const pid of typeof pids.pronto === 'number' ? [pids.pronto] : pids.pronto) {
+      const seconds = processCpuSeconds(pid);
+      if (seconds === undefined) return undefined;
+      sum += seconds;
+    }
+    return sum;
+  };
+  const pronto = prontoSeconds();
   const machine = machineTicks();
   const postgres = new Map<number, { first: number; last: number }>();
   const sample = (initial: boolean) => {
@@ -109,7 +122,7 @@ export function cpuMeter(pids: { pronto?: number | undefined; extra?: () => numb
     const wall = (performance.now() - startedAt) / 1000;
     const pct = (seconds: number) => Math.round((seconds / wall) * 100);
     const used = process.cpuUsage(self);
-    const prontoNow = pids.pronto === undefined ? undefined : processCpuSeconds(pids.pronto);
+    const prontoNow = prontoSeconds();
     const machineNow = machineTicks();
     const report: CpuReport = {
       loadGenerator: pct((used.user + used.system) / 1e6),
