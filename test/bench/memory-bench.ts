@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '@pronto/db';
 import { startPronto } from '../support/pronto-process.ts';
 import { BENCH_KEY, openLoop } from './load.ts';
+import { describeMemory, type MemoryMap, memoryMap } from './memory-map.ts';
 import { undoStack } from './undo-stack.ts';
 
 const TARGET_MB = 400;
@@ -132,13 +133,18 @@ try {
   const pid = pronto.child.pid as number;
   const afterStart = rssMb(pid);
   log(`RSS after start: ${afterStart.toFixed(0)} MB`);
+  log(`  ${describeMemory(memoryMap(pid))}`);
   const samples: number[] = [];
+  // What the memory is made of at the highest sample: the database's WebAssembly memory, or the rest.
+  let peakMap: MemoryMap | undefined;
   // A long run says where it is every five minutes.
   const sampler = setInterval(() => {
-    samples.push(rssMb(pid));
+    const rss = rssMb(pid);
+    samples.push(rss);
+    if (rss >= Math.max(...samples)) peakMap = memoryMap(pid);
     if (samples.length % 300 === 0)
       log(
-        `  after ${samples.length} s: RSS ${samples.at(-1)?.toFixed(0)} MB, peak so far ${Math.max(...samples).toFixed(0)} MB`,
+        `  after ${samples.length} s: RSS ${samples.at(-1)?.toFixed(0)} MB, peak so far ${Math.max(...samples).toFixed(0)} MB; ${describeMemory(memoryMap(pid))}`,
       );
   }, 1_000);
   const load = await openLoop(pronto.url, rate, 0, durationS * 1000).finally(() => clearInterval(sampler));
@@ -148,6 +154,8 @@ try {
   log(
     `under ${rate} events/s for ${durationS} s (${load.ok} answered 2xx, p99 ${load.p99.toFixed(0)} ms): RSS peak ${peak.toFixed(0)} MB, last ${last.toFixed(0)} MB`,
   );
+  if (peakMap) log(`  at the highest sample: ${describeMemory(peakMap)}`);
+  log(`  at the end: ${describeMemory(memoryMap(pid))}`);
   const pass = peak <= TARGET_MB;
   log(
     `  ${pass ? 'PASS' : 'MISS'}  embedded RSS <= ${TARGET_MB} MB with ${leads} leads: ${peak.toFixed(0)} MB`,
@@ -159,6 +167,8 @@ try {
       options: { leads, rate, durationS },
       databaseMb: Math.round(filled.sizeMb),
       rssMb: { afterStart: Math.round(afterStart), peak: Math.round(peak), last: Math.round(last) },
+      atPeak: peakMap,
+      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? null,
       pass,
     }),
   );
