@@ -36,7 +36,6 @@ import { type CpuReport, cpuMeter } from './system.ts';
 import { undoStack } from './undo-stack.ts';
 
 const TARGETS = ['pglite', 'postgres', 'ingest', 'half', 'pgbench', 'http'] as const;
-
 type Target = (typeof TARGETS)[number];
 
 const { values: flags } = parseArgs({
@@ -117,7 +116,7 @@ async function startIngest(): Promise<ServiceProcess> {
   const service = await startService({
     name: 'ingest',
     entry: 'services/ingest/src/main.ts',
-    // info: the ready line is logged at info (requests themselves are not logged).
+    // The default LOG_LEVEL (info) logs the ready line; requests themselves are not logged.
     env: { DATABASE_URL: url, BUS: 'in-process', PRONTO_MASTER_KEY: masterKey.toString('base64') },
     ready: /"url":"(http:\/\/[^"]+)"/,
   });
