@@ -348,7 +348,7 @@ async function main() {
       await ingest.stop();
     }
     if (targets.has('pgbench'))
-      for (const rows of [1, concurrency]) {
+      for (const rows of new Set([1, concurrency])) {
         log(
           rows === 1
             ? `\n[pgbench] single-row INSERT per transaction, ${concurrency} clients, same server, nothing else running`
