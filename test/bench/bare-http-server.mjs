@@ -29,15 +29,15 @@ if (workers === 1) {
   const port = await serve();
   process.stdout.write(`listening http://127.0.0.1:${port} pids ${process.pid}\n`);
 } else if (cluster.isPrimary) {
-  const ports = [];
+  let listening = 0;
   const pids = [];
   for (let i = 0; i < workers; i += 1) {
     const worker = cluster.fork();
     pids.push(worker.process.pid);
     worker.on('message', (port) => {
-      ports.push(port);
+      listening += 1;
       // listen(0) in cluster workers shares one port among them.
-      if (ports.length === workers)
+      if (listening === workers)
         process.stdout.write(`listening http://127.0.0.1:${port} pids ${pids.join(',')}\n`);
     });
   }

@@ -168,7 +168,11 @@ try {
       databaseMb: Math.round(filled.sizeMb),
       rssMb: { afterStart: Math.round(afterStart), peak: Math.round(peak), last: Math.round(last) },
       atPeak: peakMap,
-      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? null,
+      // The settings the process inherits that the memory runs compared.
+      env: {
+        MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? null,
+        NODE_OPTIONS: process.env.NODE_OPTIONS ?? null,
+      },
       pass,
     }),
   );
