@@ -14,8 +14,11 @@ USAGE
 command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
-  ingest | scoring | dispatcher | agent-gateway | dialer | reporting | console | alerts | surveys | embedded)
+  ingest | scoring | dispatcher | agent-gateway | dialer | reporting | console | alerts | surveys)
     exec node --import tsx "services/$command/src/main.ts" "$@" ;;
+  embedded)
+    # As npm start: V8's young generation capped at 4 MB per semi-space (docs/benchmarks.md, "What peaks").
+    exec node --max-semi-space-size=4 --import tsx services/embedded/src/main.ts "$@" ;;
   migrate)
     exec node --import tsx packages/db/src/migrate-cli.ts "$@" ;;
   pronto)

@@ -25,9 +25,11 @@ export async function startService(options: {
   env: Record<string, string>;
   ready: RegExp;
   timeoutMs?: number;
+  /** Node's own flags, before the entry (as a deployment's command line passes them). */
+  nodeArgs?: string[];
 }): Promise<ServiceProcess> {
   const timeoutMs = options.timeoutMs ?? 90_000;
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry], {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
