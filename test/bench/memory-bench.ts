@@ -14,7 +14,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@pronto/db';
-import { startPronto } from '../support/pronto-process.ts';
+import { EMBEDDED_NODE_ARGS, startPronto } from '../support/pronto-process.ts';
 import { BENCH_KEY, openLoop } from './load.ts';
 import { describeMemory, type MemoryMap, memoryMap } from './memory-map.ts';
 import { undoStack } from './undo-stack.ts';
@@ -168,7 +168,8 @@ try {
       databaseMb: Math.round(filled.sizeMb),
       rssMb: { afterStart: Math.round(afterStart), peak: Math.round(peak), last: Math.round(last) },
       atPeak: peakMap,
-      // The settings the process inherits that the memory runs compared.
+      // Node's flags for the process, and the settings it inherits that the memory runs compared.
+      nodeArgs: EMBEDDED_NODE_ARGS,
       env: {
         MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? null,
         NODE_OPTIONS: process.env.NODE_OPTIONS ?? null,
