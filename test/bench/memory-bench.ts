@@ -147,6 +147,8 @@ try {
         `  after ${samples.length} s: RSS ${samples.at(-1)?.toFixed(0)} MB, peak so far ${Math.max(...samples).toFixed(0)} MB; ${describeMemory(memoryMap(pid))}`,
       );
   }, 1_000);
+  // An interrupted run stops sampling before it stops the process (newest undo first).
+  cleanups.push(async () => clearInterval(sampler));
   const load = await openLoop(pronto.url, rate, 0, durationS * 1000).finally(() => clearInterval(sampler));
   samples.push(rssMb(pid));
   const peak = Math.max(afterStart, ...samples);

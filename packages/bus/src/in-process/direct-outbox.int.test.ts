@@ -7,12 +7,23 @@ import { consumeOnce } from '../consume-once.ts';
 import { appendToOutbox } from '../outbox.ts';
 import { startOutboxRelay } from '../outbox-relay.ts';
 import { appendForKeys, testMessage, until } from '../testing/test-message.ts';
-import { createInProcessBus, enableDirectOutbox } from './in-process-bus.ts';
+import { createInProcessBus, enableDirectOutbox, IN_PROCESS_PARTITIONS } from './in-process-bus.ts';
+import { TAIL_MESSAGES_PER_PARTITION } from './log-tail.ts';
 import { partitionFor } from './partition-for.ts';
 
 const logger = createLogger({ name: 'direct-outbox', level: 'silent' });
 /** Longer than any wait below: a message that arrives came through announce(), not a poll. */
 const NO_POLL_MS = 600_000;
+
+/** One transaction writing messages seq = from, from + 1, ... of key `a` to the outbox for `leads`. */
+const appendForA = (db: TestDatabase, length: number, from = 0) =>
+  db.sql.transaction((tx) =>
+    appendToOutbox(
+      tx,
+      Array.from({ length }, (_, i) => ({ topic: 'leads', message: testMessage('a', from + i) })),
+      new Date(),
+    ),
+  );
 
 const count = async (db: TestDatabase, sql: string) =>
   (await db.sql.query<{ n: number }>(sql))[0]?.n ?? Number.NaN;
@@ -124,13 +135,7 @@ describe('the direct outbox (the embedded database)', () => {
 
   it('applies a redelivered message once: a consumer that lost its position reads the log again', async () => {
     const { db, bus, relay, got, handler, subscription } = await start(true);
-    await db.sql.transaction((tx) =>
-      appendToOutbox(
-        tx,
-        Array.from({ length: 10 }, (_, seq) => ({ topic: 'leads', message: testMessage('a', seq) })),
-        new Date(),
-      ),
-    );
+    await appendForA(db, 10);
     relay.wake();
     await until('10 messages arrived', () => got.length === 10);
     // Its acknowledged positions gone (a crash before they were written): the group reads from the start.
@@ -140,6 +145,66 @@ describe('the direct outbox (the embedded database)', () => {
     await until('they arrived again (and the warm-up message)', () => got.length === 21);
     await again.close();
     expect(await count(db, 'SELECT count(*)::int AS n FROM effect')).toBe(10);
+  });
+
+  it('gives a group that starts far behind the kept tail every message in order, from the log', async () => {
+    const { db, bus, relay, got } = await start(true);
+    const count = TAIL_MESSAGES_PER_PARTITION * 3;
+    await appendForA(db, count);
+    relay.wake();
+    await until('the up-to-date group has them all', () => got.length === count);
+    // A new group starts at the log's beginning: more messages of its partition than the tail keeps.
+    const late: number[] = [];
+    const subscription = await bus.subscribe({
+      topic: 'leads',
+      group: 'late',
+      handler: async (delivery) => {
+        if (delivery.message.key === 'a') late.push((delivery.message.payload as { seq: number }).seq);
+      },
+    });
+    opened.push(subscription);
+    await until('the late group has them all', () => late.length >= count);
+    expect(late).toEqual(Array.from({ length: count }, (_, seq) => seq));
+  });
+
+  it('delivers rows whose writer never announced them, at the next poll', async () => {
+    const db = await openTestDatabase('pglite');
+    opened.push(db);
+    const bus = createInProcessBus({
+      sql: db.sql,
+      logger,
+      idlePollMs: 200,
+      directOutboxAfter: await enableDirectOutbox(db.sql),
+    });
+    opened.push(bus);
+    const got: number[] = [];
+    await bus.subscribe({
+      topic: 'leads',
+      group: 'g',
+      handler: async (delivery) => {
+        got.push((delivery.message.payload as { seq: number }).seq);
+      },
+    });
+    // No relay and no announce(): only the bus's own look at the log's tail finds them.
+    await appendForA(db, 3, 1);
+    await until('the three arrived', () => got.length === 3);
+    expect(got).toEqual([1, 2, 3]);
+  });
+
+  it('writes a closing consumer’s position before close() resolves', async () => {
+    const { db, relay, got, subscription } = await start(true);
+    await appendForA(db, 5);
+    relay.wake();
+    await until('5 messages arrived', () => got.length === 5);
+    await subscription.close();
+    const [newest] = await db.sql.query<{ id: string }>(
+      "SELECT max(id)::text AS id FROM bus_message WHERE key = 'a'",
+    );
+    const [position] = await db.sql.query<{ position: string }>(
+      `SELECT position::text FROM bus_offset WHERE consumer_group = 'g' AND partition = $1`,
+      [partitionFor('a', IN_PROCESS_PARTITIONS)],
+    );
+    expect(position?.position).toBe(newest?.id);
   });
 
   it('is off unless turned on: the rows wait in the outbox for the relay, as on PostgreSQL', async () => {

@@ -23,7 +23,12 @@ export interface LogReader {
     limit: number,
   ): Promise<{ position: string; message: BusMessage }[]>;
   position(group: string, topic: string, partition: number): Promise<string>;
-  commit(group: string, topic: string, partition: number, position: string): Promise<void>;
+  /**
+   * Acknowledges up to `position`. The bus writes the positions of all its consumers together, a
+   * moment later (a crash before that redelivers those messages, which consumers dedupe); `durable`
+   * resolves only once this one is in the database.
+   */
+  commit(group: string, topic: string, partition: number, position: string, durable: boolean): Promise<void>;
   publish(topic: string, messages: readonly BusMessage[]): Promise<void>;
 }
 
@@ -102,14 +107,16 @@ export class GroupMember {
     };
     const channel = `${topic}\u0000${partition}`;
     this.log.published.on(channel, onPublish);
-    // `next`: where to read on; `committed`: what the database holds as acknowledged. Commits are
-    // spaced out (a crash redelivers at most COMMIT_EVERY_MS of messages, which consumers dedupe).
+    // `next`: where to read on; `committed`: what was last acknowledged. Commits are spaced out (a
+    // crash redelivers the messages handled since the bus last wrote its positions, which consumers
+    // dedupe); the last one, when the partition is handed over or the member stops, is written at once.
     let committed: string | undefined;
     let next = '0';
     let lastCommit = Date.now();
-    const commit = async () => {
-      if (committed === undefined || next === committed) return;
-      await this.log.commit(group, topic, partition, next);
+    const commit = async (durable = false) => {
+      // The last one is written even if acknowledged already: it may still wait for the bus's write.
+      if (committed === undefined || (next === committed && !durable)) return;
+      await this.log.commit(group, topic, partition, next, durable);
       committed = next;
       lastCommit = Date.now();
     };
@@ -162,7 +169,7 @@ export class GroupMember {
       }
       // Revoked or stopped with draining: acknowledge what was handled before handing over.
       if (!loop.abandon.signal.aborted)
-        await commit().catch((error: unknown) => {
+        await commit(true).catch((error: unknown) => {
           this.logger.warn(
             { err: error, topic, group, partition },
             'could not acknowledge on stop; the next owner repeats those messages',

@@ -5,12 +5,20 @@ import { openDatabase, snapshotOf } from '@pronto/db';
 import { createLogger } from '@pronto/telemetry';
 import { openTestDatabase } from '@pronto/testing';
 import { appendToOutbox } from '../outbox.ts';
-import { describeBusContract } from '../testing/bus-contract.ts';
-import { createInProcessBus } from './in-process-bus.ts';
+import { type BusUnderTest, describeBusContract } from '../testing/bus-contract.ts';
+import { createInProcessBus, enableDirectOutbox } from './in-process-bus.ts';
 
-describeBusContract('in-process (database log)', async () => {
-  const db = await openTestDatabase();
-  const bus = createInProcessBus({ sql: db.sql, logger: createLogger({ name: 'bus', level: 'silent' }) });
+/**
+ * The in-process bus on the test database; `direct`: on the embedded database with its direct outbox,
+ * as `npm start` runs it, so consumers that are up to date read the log's tail (LogTail).
+ */
+const inProcessBus = (direct: boolean) => async (): Promise<BusUnderTest> => {
+  const db = await openTestDatabase(direct ? 'pglite' : undefined);
+  const bus = createInProcessBus({
+    sql: db.sql,
+    logger: createLogger({ name: 'bus', level: 'silent' }),
+    ...(direct ? { directOutboxAfter: await enableDirectOutbox(db.sql) } : {}),
+  });
   // The in-process bus lives in its process's database, so "kill -9 the consumer" kills the bus
   // and the outbox relay with it: the consumer process relays an outbox written here beforehand, and
   // what its death left unpublished, or published but not marked sent, the next process relays.
@@ -55,4 +63,7 @@ describeBusContract('in-process (database log)', async () => {
       if (folder) rmSync(folder, { recursive: true, force: true });
     },
   };
-});
+};
+
+describeBusContract('in-process (database log)', inProcessBus(false));
+describeBusContract('in-process, direct outbox (the embedded database)', inProcessBus(true));

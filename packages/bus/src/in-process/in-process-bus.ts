@@ -4,6 +4,7 @@ import type { Logger } from '@pronto/telemetry';
 import type { Bus, BusMessage, SubscribeOptions, Subscription } from '../bus.ts';
 import { errorReason } from '../dead-letter.ts';
 import { GroupMember, type LogReader } from './group-member.ts';
+import { LogTail, type TailRow } from './log-tail.ts';
 import { partitionFor } from './partition-for.ts';
 
 export interface InProcessBusOptions {
@@ -21,7 +22,8 @@ export interface InProcessBusOptions {
   /**
    * The direct outbox is on (enableDirectOutbox): outbox rows reach bus_message in their writer's
    * transaction, and announce() tells this process's consumers about them. The id of the newest
-   * message when it was turned on: announce() looks for messages after it.
+   * message when it was turned on: announce() reads the log's tail after it, once for every consumer
+   * of this process (LogTail).
    */
   readonly directOutboxAfter?: string;
 }
@@ -44,6 +46,12 @@ export async function enableDirectOutbox(sql: Sql, partitions = IN_PROCESS_PARTI
   );
   return row?.after ?? '0';
 }
+
+/** How often the consumers' acknowledged positions are written, all in one statement. */
+const OFFSET_WRITE_MS = 500;
+
+/** Messages one look at the log's tail reads; a look that fills it looks again at once. */
+const TAIL_LOOK = 500;
 
 /** Any 32-bit number, paired with the topic's hash: publishers of one topic take turns, so ids grow in commit order. */
 const PUBLISH_LOCK = 726_164_073;
@@ -74,11 +82,60 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
   }, 600_000);
   prune.unref();
 
+  // The direct outbox's tail: what consumers that are up to date read instead of the log.
+  const direct = options.directOutboxAfter !== undefined;
+  const tail = direct ? new LogTail(options.directOutboxAfter ?? '0') : undefined;
+
+  // Acknowledged positions not yet written: every consumer's, in one statement every OFFSET_WRITE_MS.
+  const offsets = new Map<string, { group: string; topic: string; partition: number; position: string }>();
+  let writingOffsets: Promise<void> | undefined;
+  async function writeOffsets(): Promise<void> {
+    while (writingOffsets) await writingOffsets;
+    if (offsets.size === 0) return;
+    const rows = [...offsets.values()];
+    offsets.clear();
+    writingOffsets = (async () => {
+      try {
+        await sql.query(
+          `INSERT INTO bus_offset (consumer_group, topic, partition, position, updated_at)
+           SELECT o.consumer_group, o.topic, o.partition, o.position, now()
+             FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[]) AS o(consumer_group, topic, partition, position)
+           ON CONFLICT (consumer_group, topic, partition)
+           DO UPDATE SET position = GREATEST(bus_offset.position, EXCLUDED.position), updated_at = now()`,
+          [
+            rows.map((o) => o.group),
+            rows.map((o) => o.topic),
+            rows.map((o) => o.partition),
+            rows.map((o) => o.position),
+          ],
+        );
+      } catch (error) {
+        // Kept for the next write, unless a newer position came meanwhile.
+        for (const row of rows) {
+          const key = `${row.group}\u0000${row.topic}\u0000${row.partition}`;
+          if (!offsets.has(key)) offsets.set(key, row);
+        }
+        throw error;
+      } finally {
+        writingOffsets = undefined;
+      }
+    })();
+    await writingOffsets;
+  }
+  const offsetWrites = setInterval(() => {
+    writeOffsets().catch((error: unknown) =>
+      logger.warn({ reason: errorReason(error) }, 'could not write the bus consumers’ positions; retrying'),
+    );
+  }, OFFSET_WRITE_MS);
+  offsetWrites.unref();
+
   const reader: LogReader = {
     partitions,
     idlePollMs,
     published,
     async read(topic, partition, after, limit) {
+      const kept = tail?.read(topic, partition, after, limit);
+      if (kept) return kept;
       const rows = await sql.query<{ id: string; message: BusMessage }>(
         `SELECT id::text, message FROM bus_message
           WHERE topic = $1 AND partition = $2 AND id > $3::bigint ORDER BY bus_message.id LIMIT $4`,
@@ -93,14 +150,9 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
       );
       return row?.position ?? '0';
     },
-    async commit(group, topic, partition, position) {
-      await sql.query(
-        `INSERT INTO bus_offset (consumer_group, topic, partition, position, updated_at)
-         VALUES ($1, $2, $3, $4::bigint, now())
-         ON CONFLICT (consumer_group, topic, partition)
-         DO UPDATE SET position = GREATEST(bus_offset.position, EXCLUDED.position), updated_at = now()`,
-        [group, topic, partition, position],
-      );
+    async commit(group, topic, partition, position, durable) {
+      offsets.set(`${group}\u0000${topic}\u0000${partition}`, { group, topic, partition, position });
+      if (durable) await writeOffsets();
     },
     publish: (topic, messages) => publish(topic, messages),
   };
@@ -119,7 +171,9 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
         [topic, partitionsOf, messages.map((m) => m.key), messages.map((m) => JSON.stringify(m))],
       );
     });
-    for (const partition of new Set(partitionsOf)) published.emit(`${topic}\u0000${partition}`);
+    // With the tail, consumers learn of it from the next look (so that it is in the tail when they read).
+    if (tail) announce();
+    else for (const partition of new Set(partitionsOf)) published.emit(`${topic}\u0000${partition}`);
   }
 
   function rebalance(groupKey: string) {
@@ -145,24 +199,25 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
     );
   }
 
-  // The direct outbox's announcements: one look at a time for messages after the last one announced
-  // (the outbox rows of every transaction committed since); a call during a look asks for one more.
-  const direct = options.directOutboxAfter !== undefined;
-  let announcedUpTo = options.directOutboxAfter ?? '0';
+  // The direct outbox's announcements: one look at a time at the log's tail, for the messages after
+  // the last look (every transaction committed since); a call during a look asks for one more.
   let announcing: Promise<void> | undefined;
   let announceAgain = false;
-  async function announceNew(after: string) {
-    const rows = await sql.query<{ topic: string; partition: number; last: string }>(
-      `SELECT topic, partition, max(id)::text AS last FROM bus_message WHERE id > $1::bigint GROUP BY topic, partition`,
-      [after],
+  async function lookAtTail(logTail: LogTail) {
+    const rows = await sql.query<TailRow>(
+      `SELECT id::text, topic, partition, message::text AS message FROM bus_message
+        WHERE id > $1::bigint ORDER BY bus_message.id LIMIT $2`,
+      [logTail.upTo, TAIL_LOOK],
     );
-    for (const row of rows) {
-      if (BigInt(row.last) > BigInt(announcedUpTo)) announcedUpTo = row.last;
-      published.emit(`${row.topic}\u0000${row.partition}`);
-    }
+    for (const channel of logTail.take(rows)) published.emit(channel);
+    // A full look may have left more: look again.
+    if (rows.length === TAIL_LOOK) announceAgain = true;
   }
+  // Rows whose writer did not announce them are seen within idlePollMs.
+  const tailPoll = tail ? setInterval(() => announce(), idlePollMs) : undefined;
+  tailPoll?.unref();
   function announce() {
-    if (closed) return;
+    if (closed || !tail) return;
     if (announcing) {
       announceAgain = true;
       return;
@@ -170,7 +225,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
     announcing = (async () => {
       do {
         announceAgain = false;
-        await announceNew(announcedUpTo);
+        await lookAtTail(tail);
       } while (announceAgain && !closed);
     })()
       .catch((error: unknown) =>
@@ -207,11 +262,16 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
           ephemerals.delete(subscription);
           await member.stop(closeOptions?.drain ?? true);
           rebalance(groupKey);
-          if (subscribeOptions.ephemeral)
+          if (subscribeOptions.ephemeral) {
+            // A position acknowledged but not written (a member stopped without draining) is not kept.
+            for (const [key, offset] of offsets)
+              if (offset.group === group && offset.topic === topic) offsets.delete(key);
+            await writingOffsets;
             await sql.query('DELETE FROM bus_offset WHERE consumer_group = $1 AND topic = $2', [
               group,
               topic,
             ]);
+          }
         },
       };
       if (subscribeOptions.ephemeral) ephemerals.add(subscription);
@@ -223,6 +283,11 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
       groups.clear();
       await Promise.all(all.flatMap(([, members]) => [...members].map((member) => member.stop(true))));
       clearInterval(prune);
+      clearInterval(tailPoll);
+      clearInterval(offsetWrites);
+      await writeOffsets().catch((error: unknown) =>
+        logger.warn({ reason: errorReason(error) }, 'could not write the bus consumers’ positions on close'),
+      );
       closed = true;
       await announcing;
     },
