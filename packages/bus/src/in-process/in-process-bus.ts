@@ -83,14 +83,17 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
   prune.unref();
 
   // The direct outbox's tail: what consumers that are up to date read instead of the log.
-  const direct = options.directOutboxAfter !== undefined;
-  const tail = direct ? new LogTail(options.directOutboxAfter ?? '0') : undefined;
+  const tail = options.directOutboxAfter === undefined ? undefined : new LogTail(options.directOutboxAfter);
 
   // Acknowledged positions not yet written: every consumer's, in one statement every OFFSET_WRITE_MS.
   const offsets = new Map<string, { group: string; topic: string; partition: number; position: string }>();
+  const offsetKey = (o: { group: string; topic: string; partition: number }) =>
+    `${o.group}\u0000${o.topic}\u0000${o.partition}`;
   let writingOffsets: Promise<void> | undefined;
+  // A write that failed keeps its rows for the next one: waiting for it, its error is not ours.
+  const afterWriting = () => writingOffsets?.catch(() => {});
   async function writeOffsets(): Promise<void> {
-    while (writingOffsets) await writingOffsets;
+    while (writingOffsets) await afterWriting();
     if (offsets.size === 0) return;
     const rows = [...offsets.values()];
     offsets.clear();
@@ -111,10 +114,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
         );
       } catch (error) {
         // Kept for the next write, unless a newer position came meanwhile.
-        for (const row of rows) {
-          const key = `${row.group}\u0000${row.topic}\u0000${row.partition}`;
-          if (!offsets.has(key)) offsets.set(key, row);
-        }
+        for (const row of rows) if (!offsets.has(offsetKey(row))) offsets.set(offsetKey(row), row);
         throw error;
       } finally {
         writingOffsets = undefined;
@@ -151,7 +151,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
       return row?.position ?? '0';
     },
     async commit(group, topic, partition, position, durable) {
-      offsets.set(`${group}\u0000${topic}\u0000${partition}`, { group, topic, partition, position });
+      offsets.set(offsetKey({ group, topic, partition }), { group, topic, partition, position });
       if (durable) await writeOffsets();
     },
     publish: (topic, messages) => publish(topic, messages),
@@ -169,16 +169,18 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
           ORDER BY m.n`,
         [topic, partitionsOf, messages.map((m) => m.key), messages.map((m) => JSON.stringify(m))],
       );
-    // On the embedded database's one connection ids are in commit order already: one statement.
-    if (tail) await insert(sql);
-    else
-      await sql.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [PUBLISH_LOCK, topic]);
-        await insert(tx);
-      });
-    // With the tail, consumers learn of it from the next look (so that it is in the tail when they read).
-    if (tail) announce();
-    else for (const partition of new Set(partitionsOf)) published.emit(`${topic}\u0000${partition}`);
+    if (tail) {
+      // One connection already commits ids in order: one statement. Consumers learn of it from the
+      // next look at the tail, so that it is there when they read.
+      await insert(sql);
+      announce();
+      return;
+    }
+    await sql.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [PUBLISH_LOCK, topic]);
+      await insert(tx);
+    });
+    for (const partition of new Set(partitionsOf)) published.emit(`${topic}\u0000${partition}`);
   }
 
   function rebalance(groupKey: string) {
@@ -246,7 +248,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
   return {
     kind: 'in-process',
     publish,
-    ...(direct ? { announce } : {}),
+    ...(tail ? { announce } : {}),
     async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
       if (closed) throw new Error('the bus is closed');
       const { group, topic } = subscribeOptions;
@@ -271,7 +273,7 @@ export function createInProcessBus(options: InProcessBusOptions): Bus {
             // A position acknowledged but not written (a member stopped without draining) is not kept.
             for (const [key, offset] of offsets)
               if (offset.group === group && offset.topic === topic) offsets.delete(key);
-            await writingOffsets;
+            await afterWriting();
             await sql.query('DELETE FROM bus_offset WHERE consumer_group = $1 AND topic = $2', [
               group,
               topic,
