@@ -1,6 +1,10 @@
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { databaseKinds, openTestDatabase } from '@pronto/testing';
 import { describe, expect, it } from 'vitest';
 import { migrate } from './migrate.ts';
+import { openDatabase } from './open-database.ts';
 
 describe.each(databaseKinds())('database on %s', (kind) => {
   it('migrates once, records it the way Prisma does, and a second run applies nothing', async () => {
@@ -72,6 +76,37 @@ describe.each(databaseKinds())('database on %s', (kind) => {
       await expect(migrate(db.sql)).rejects.toThrow(/was changed after it was applied/);
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe('an embedded database folder', () => {
+  it('is created and migrated when new, then opened for use with its files for the owner alone; reopened, it keeps its data', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'pronto-db-folder-'));
+    const dataDir = join(folder, 'db');
+    try {
+      const first = await openDatabase({ dataDir, sharedBuffers: '16MB' });
+      try {
+        // Every migration is recorded as applied: the creation ran them before this open.
+        const applied = await migrate(first.sql);
+        expect(applied.length).toBeGreaterThan(0);
+        expect(applied.every((migration) => !migration.applied)).toBe(true);
+        await first.prisma.tenant.create({ data: { slug: 'kept', name: 'Kept Bank' } });
+      } finally {
+        await first.close();
+      }
+      expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+      for (const name of await readdir(dataDir))
+        expect((await stat(join(dataDir, name))).mode & 0o077, name).toBe(0);
+
+      const again = await openDatabase({ dataDir, sharedBuffers: '16MB' });
+      try {
+        expect(await again.prisma.tenant.findMany({ select: { slug: true } })).toEqual([{ slug: 'kept' }]);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
     }
   });
 });
