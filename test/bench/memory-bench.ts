@@ -122,6 +122,9 @@ try {
   };
   // The first start migrates and seeds the demo tenant; the database is filled while it is stopped.
   const seeding = await startPronto(env);
+  cleanups.push(async () => {
+    await seeding.stop();
+  });
   // What a first `npm start` holds: a new database created, the demo seeded, nothing else yet.
   await new Promise((resolve) => setTimeout(resolve, 5_000));
   const firstStart = rssMb(seeding.child.pid as number);
